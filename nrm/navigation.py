@@ -1,0 +1,36 @@
+"""Service navigation: each item names the roles that may use it, so nobody is shown a
+link to a page that would refuse them. Apps add their items here as they arrive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from organisations.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[Role] | None  # None: every signed-in user
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Home", "home", None),
+    NavItem("API documentation", "api-docs", None),
+    NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
+]
+
+
+def navigation_for(user, current_path: str) -> list[dict[str, object]]:
+    if not (user.is_authenticated and user.is_verified()):
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.roles is None or user.has_role(*item.roles) or (user.is_superuser and item.url_name == "admin:index"):
+            url = reverse(item.url_name)
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": item.label, "url": url, "active": active})
+    return items

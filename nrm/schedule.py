@@ -1,0 +1,23 @@
+"""The periodic jobs, kept in code and written to django-celery-beat by `sync_schedule`
+(run by `make run`, on deploy and after every migrate) so the schedule is reviewed like code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    every_seconds: int | None = None
+    crontab: str | None = None  # "minute hour day_of_month month_of_year day_of_week", UK time
+
+
+PERIODIC_JOBS: list[PeriodicJob] = [
+    PeriodicJob(
+        name="Remove expired API tokens and sessions",
+        task="organisations.tasks.remove_expired_credentials",
+        crontab="17 3 * * *",
+    ),
+]

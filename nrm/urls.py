@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from nrm import views
+from organisations import views as organisation_views
+
+admin.site.site_header = "National Referral Mechanism administration"
+admin.site.site_title = "NRM administration"
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("sign-in/", organisation_views.sign_in, name="sign-in"),
+    path("sign-in/security-code/", organisation_views.sign_in_verify, name="sign-in-verify"),
+    path("sign-in/set-up-authenticator/", organisation_views.sign_in_set_up, name="sign-in-set-up"),
+    path("sign-out/", organisation_views.sign_out, name="sign-out"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("nrm.api_urls")),
+]
+
+handler400 = "nrm.views.bad_request"
+handler403 = "nrm.views.permission_denied"
+handler404 = "nrm.views.page_not_found"
+handler500 = "nrm.views.server_error"

@@ -1,0 +1,42 @@
+"""The demo organisations and one account per role (README lists them). Demo only."""
+
+from __future__ import annotations
+
+from organisations.models import FirstResponderType as FRT
+from organisations.models import OrganisationKind as Kind
+from organisations.models import Role
+
+DEMO_ORGANISATIONS: list[tuple[str, Kind, str, str]] = [
+    # name, kind, first responder type, team inbox
+    ("Metropolitan Police Service", Kind.FIRST_RESPONDER, FRT.POLICE, "referrals@met.demo.nrm.test"),
+    ("Barnardo's", Kind.FIRST_RESPONDER, FRT.NGO, "referrals@barnardos.demo.nrm.test"),
+    ("Hillingdon Council", Kind.FIRST_RESPONDER, FRT.LOCAL_AUTHORITY, "referrals@hillingdon.demo.nrm.test"),
+    ("UK Human Trafficking Centre", Kind.COMPETENT_AUTHORITY, "", "casework@ukhtc.demo.nrm.test"),
+    ("UK Border Agency", Kind.COMPETENT_AUTHORITY, "", "casework@ukba.demo.nrm.test"),
+    ("The Salvation Army", Kind.PRIME_CONTRACTOR, "", "victimcare@salvationarmy.demo.nrm.test"),
+    ("Medaille Trust", Kind.SUPPORT_PROVIDER, "", "referrals@medaille.demo.nrm.test"),
+    ("Hestia", Kind.SUPPORT_PROVIDER, "", "referrals@hestia.demo.nrm.test"),
+    ("Home Office", Kind.MONITOR, "", "nrm-monitoring@homeoffice.demo.nrm.test"),
+    ("Ministry of Justice", Kind.MONITOR, "", "nrm-monitoring@justice.demo.nrm.test"),
+    ("Hillingdon Council children's services", Kind.LOCAL_AUTHORITY, "", "mash@hillingdon.demo.nrm.test"),
+]
+
+DEMO_ACCOUNTS: list[tuple[str, str, str, Role]] = [
+    # email, full name, organisation, role
+    ("fr.police@demo.nrm.test", "Priya Shah", "Metropolitan Police Service", Role.FIRST_RESPONDER),
+    ("fr.ngo@demo.nrm.test", "Tom Evans", "Barnardo's", Role.FIRST_RESPONDER),
+    ("fr.la@demo.nrm.test", "Grace Okafor", "Hillingdon Council", Role.FIRST_RESPONDER),
+    ("ca.decider@demo.nrm.test", "Daniel Hughes", "UK Human Trafficking Centre", Role.DECISION_MAKER),
+    ("ca.reviewer@demo.nrm.test", "Aisha Rahman", "UK Human Trafficking Centre", Role.SECOND_REVIEWER),
+    ("ca.manager@demo.nrm.test", "Helen Clarke", "UK Human Trafficking Centre", Role.CA_MANAGER),
+    ("ukba.decider@demo.nrm.test", "Mark Wilson", "UK Border Agency", Role.DECISION_MAKER),
+    ("ukba.reviewer@demo.nrm.test", "Sofia Costa", "UK Border Agency", Role.SECOND_REVIEWER),
+    ("qa.auditor@demo.nrm.test", "Ruth Bennett", "UK Human Trafficking Centre", Role.QUALITY_AUDITOR),
+    ("sa.manager@demo.nrm.test", "James Morgan", "The Salvation Army", Role.PC_CASE_MANAGER),
+    ("sp.medaille@demo.nrm.test", "Claire Dunne", "Medaille Trust", Role.SUPPORT_WORKER),
+    ("sp.hestia@demo.nrm.test", "Olu Adebayo", "Hestia", Role.SUPPORT_WORKER),
+    ("ho.monitor@demo.nrm.test", "Sarah Lee", "Home Office", Role.MONITOR),
+    ("moj.monitor@demo.nrm.test", "Peter Walsh", "Ministry of Justice", Role.MONITOR),
+    ("la.social@demo.nrm.test", "Nadia Begum", "Hillingdon Council children's services", Role.LA_SAFEGUARDING_LEAD),
+    ("admin@demo.nrm.test", "Alex Turner", "Home Office", Role.ADMINISTRATOR),
+]

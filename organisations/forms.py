@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+SIX_DIGITS = re.compile(r"^\d{6}$")
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        error_messages={"required": "Enter your email address",
+                        "invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    password = forms.CharField(
+        label="Password", strip=False, max_length=256, widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
+    )
+
+
+class SecurityCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Security code", max_length=12,
+        error_messages={"required": "Enter the 6-digit security code from your authenticator app"},
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not SIX_DIGITS.match(code):
+            raise forms.ValidationError("Enter the security code as 6 digits, like 123456")
+        return code

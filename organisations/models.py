@@ -1,0 +1,209 @@
+"""Organisations, their people and the roles those people hold."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class OrganisationKind(models.TextChoices):
+    FIRST_RESPONDER = "first_responder", "First responder organisation"
+    COMPETENT_AUTHORITY = "competent_authority", "Competent authority"
+    PRIME_CONTRACTOR = "prime_contractor", "Prime contractor"
+    SUPPORT_PROVIDER = "support_provider", "Support provider"
+    MONITOR = "monitor", "Monitor"
+    LOCAL_AUTHORITY = "local_authority", "Local authority children's services"
+
+
+class FirstResponderType(models.TextChoices):
+    """The first responder organisation kinds the quarterly statistics break referrals down by."""
+
+    GOVERNMENT_AGENCY = "government_agency", "Government agency"
+    POLICE = "police", "Police"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    NGO = "ngo", "NGO and third sector"
+
+
+class Role(models.TextChoices):
+    """A user's roles; each is a Django group of the same label (see organisations.roles)."""
+
+    FIRST_RESPONDER = "first_responder", "First responder"
+    DECISION_MAKER = "decision_maker", "Decision maker"
+    SECOND_REVIEWER = "second_reviewer", "Second reviewer"
+    CA_MANAGER = "ca_manager", "Competent authority manager"
+    QUALITY_AUDITOR = "quality_auditor", "Quality auditor"
+    PC_CASE_MANAGER = "pc_case_manager", "Prime contractor case manager"
+    SUPPORT_WORKER = "support_worker", "Support worker"
+    MONITOR = "monitor", "Monitor"
+    LA_SAFEGUARDING_LEAD = "la_safeguarding_lead", "Local authority safeguarding lead"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    first_responder_type = models.CharField(
+        max_length=32,
+        choices=FirstResponderType.choices,
+        blank=True,
+        help_text="Only for first responder organisations: how the statistics classify them.",
+    )
+    inbox_email = models.EmailField(
+        blank=True,
+        help_text="Team inbox for notifications (a reference and a link, never personal details).",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.CheckConstraint(
+                name="first_responder_type_only_for_first_responders",
+                condition=(
+                    models.Q(kind=OrganisationKind.FIRST_RESPONDER) & ~models.Q(first_responder_type="")
+                )
+                | (~models.Q(kind=OrganisationKind.FIRST_RESPONDER) & models.Q(first_responder_type="")),
+            ),
+        ]
+        permissions = [("manage_organisations", "Can manage organisations and their users")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("Users sign in by email, so an email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username or "")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["password", "last_login"],
+)
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: they belong to one organisation and hold roles (groups)."""
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    full_name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True,
+        help_text="Every user except a break-glass superuser belongs to one organisation.",
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                name="user_has_organisation_unless_superuser",
+                condition=models.Q(is_superuser=True) | models.Q(organisation__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The user's roles, read once per request from their groups."""
+        cached = getattr(self, "_roles_cache", None)
+        if cached is None:
+            labels = {choice.label: choice for choice in Role}
+            cached = frozenset(labels[name] for name in self.groups.values_list("name", flat=True) if name in labels)
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_staff(self) -> bool:
+        """Only administrators (and the break-glass superuser) reach the Django admin."""
+        return self.is_active and (self.is_superuser or self.has_role(Role.ADMINISTRATOR))
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A machine client's bearer token. Only its SHA-256 digest is stored, so a database leak
+    does not leak usable tokens; tokens expire and can be revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell tokens apart in the admin.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def new_raw_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return _hash_token(raw)

@@ -1,0 +1,103 @@
+"""Writes about organisations, users, second factors and API tokens."""
+
+from __future__ import annotations
+
+from base64 import b32decode
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.context import client_ip
+from organisations.models import ApiToken, Organisation, Role, User
+from organisations.roles import group_for, role_may_belong_to
+
+
+class SignInFailed(Exception):
+    """Email, password or code not accepted; deliberately vague so it reveals nothing."""
+
+    message = "Enter a correct email address, password and security code"
+
+
+class RoleNotAllowedForOrganisation(Exception):
+    pass
+
+
+def second_factor_failed(*, request: HttpRequest, user: User) -> None:
+    """Count a wrong security code towards the same lockout as a wrong password."""
+    user_login_failed.send(sender=__name__, credentials={"email": user.email}, request=request)
+
+
+def second_factor_verified(*, request: HttpRequest, user: User) -> None:
+    """A full sign-in (password and code) clears the failure count for this user and address."""
+    AxesProxyHandler.reset_attempts(ip_address=client_ip(request), username=user.email)
+
+
+def is_locked_out(*, request: HttpRequest, email: str) -> bool:
+    return AxesProxyHandler.is_locked(request, credentials={"email": email})
+
+
+def totp_device_for(user: User) -> TOTPDevice | None:
+    return user.totpdevice_set.filter(confirmed=True).first()
+
+
+@transaction.atomic
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed device a first sign-in shows as a QR code; reused until confirmed."""
+    device = user.totpdevice_set.filter(confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def verify_code(*, device: TOTPDevice, code: str) -> bool:
+    """Check a code. TOTPDevice remembers the last time step used, so a code works once only."""
+    return device.verify_is_allowed()[0] and device.verify_token(code)
+
+
+def api_token_issue(*, request: HttpRequest, email: str, password: str, otp: str) -> tuple[ApiToken, str]:
+    """Exchange email, password and a current code for a token. Returns (token, raw key);
+    the raw key is shown once and only its digest kept."""
+    user = authenticate(request=request, email=email, password=password)
+    if user is None:
+        raise SignInFailed
+    device = totp_device_for(user)
+    if device is None or not verify_code(device=device, code=otp):
+        second_factor_failed(request=request, user=user)
+        raise SignInFailed
+    second_factor_verified(request=request, user=user)
+    raw = ApiToken.new_raw_token()
+    token = ApiToken.objects.create(
+        user=user, digest=ApiToken.digest_of(raw), prefix=raw[:8],
+        expires_at=timezone.now() + settings.API_TOKEN_TTL,
+    )
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    if token.user_id != by.pk and not by.has_role(Role.ADMINISTRATOR):
+        raise PermissionError("Only the token's owner or an administrator may revoke it.")
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def user_create(
+    *, email: str, full_name: str, organisation: Organisation, roles: list[Role], password: str | None,
+    totp_secret_base32: str | None = None,
+) -> User:
+    """Create a user in one organisation with roles that organisation kind may hold."""
+    for role in roles:
+        if not role_may_belong_to(role, organisation.kind):
+            raise RoleNotAllowedForOrganisation(f"{role.label} cannot belong to a {organisation.get_kind_display()}")
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, organisation=organisation)
+    user.groups.set([group_for(role) for role in roles])
+    if totp_secret_base32:
+        TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=True, key=b32decode(totp_secret_base32).hex(),
+        )
+    return user
