@@ -19,7 +19,7 @@ class RequestContext:
 
 
 current_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "nrm_request_context", default=RequestContext()
+    "nrm_request_context", default=RequestContext()  # noqa: B039 - a frozen dataclass, never mutated
 )
 
 

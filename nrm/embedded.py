@@ -9,13 +9,14 @@ A file lock makes concurrent starts (web, worker and beat starting together) saf
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
 
 
 @contextmanager
@@ -100,14 +101,12 @@ def embedded_redis_url(data_dir: Path) -> str:
 def stop_embedded_servers(data_dir: Path) -> list[str]:
     """Stop whichever embedded servers are running; return what was stopped."""
     stopped = []
-    _redis_dir, socket_path, pid_path = _redis_paths(data_dir)
+    _redis_dir, socket_path, _pid_path = _redis_paths(data_dir)
     if _redis_answers(socket_path):
         import redis
 
-        try:
+        with contextlib.suppress(redis.ConnectionError):  # the server hangs up as it shuts down
             redis.Redis(unix_socket_path=str(socket_path)).shutdown(nosave=False)
-        except redis.ConnectionError:
-            pass  # the server closes the connection as it shuts down
         stopped.append("redis")
     pgdata = data_dir / "pgdata"
     if (pgdata / "postmaster.pid").exists():

@@ -12,7 +12,8 @@ class NoStoreForSignedInMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated or request.path.startswith("/api/"):
+        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        if signed_in or request.path.startswith("/api/"):
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response

@@ -29,7 +29,7 @@ if NRM_ENVIRONMENT not in {"development", "test", "production"}:
     raise ImproperlyConfigured("NRM_ENVIRONMENT must be development, test or production.")
 IS_PRODUCTION = NRM_ENVIRONMENT == "production"
 
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105 - refused in production
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
 
@@ -276,6 +276,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Development and tests serve assets straight from static_build/ without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or NRM_ENVIRONMENT == "test"
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 # Uploaded evidence lives outside the web root and is never served as static content.
 MEDIA_ROOT = Path(env.str("DOCUMENT_STORAGE_DIR", default=str(DATA_DIR / "documents")))
 
@@ -326,6 +329,7 @@ LOGGING = {
 # --- Service settings (domain figures arrive with the issues that use them). ---
 SERVICE_NAME = "National Referral Mechanism"
 PHASE = env.str("SERVICE_PHASE", default="beta")
-DEMO_TOTP_SECRET = "NRMDEMOTOTPSECRETKEYFORDEMOONLY2"
-DEMO_PASSWORD = "nrm-demo-password"
+# Published demo credentials: seed_demo refuses to run with DEBUG off unless --force.
+DEMO_TOTP_SECRET = "NRMDEMOTOTPSECRETKEYFORDEMOONLY2"  # noqa: S105
+DEMO_PASSWORD = "nrm-demo-password"  # noqa: S105
 PGHISTORY_APPEND_ONLY = True  # change history cannot be edited or deleted by the application

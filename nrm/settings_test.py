@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("NRM_ENVIRONMENT", "test")
 
-from nrm.settings import *  # noqa: E402, F403
+from nrm.settings import *  # noqa: F403

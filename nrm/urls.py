@@ -6,6 +6,8 @@ from organisations import views as organisation_views
 
 admin.site.site_header = "National Referral Mechanism administration"
 admin.site.site_title = "NRM administration"
+# The admin never signs anyone in itself: that would skip the second factor.
+admin.site.login = organisation_views.admin_sign_in
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),

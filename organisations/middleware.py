@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -15,27 +14,32 @@ from django.utils import timezone
 from organisations.public import is_public_path
 
 SESSION_SIGNED_IN_AT = "nrm_signed_in_at"
+SESSION_LAST_SEEN_AT = "nrm_last_seen_at"
 
 
 class SessionTimeoutMiddleware:
-    """End a session 12 hours after sign-in however active it is (the idle timeout of 30 minutes
-    is the session cookie's age, renewed on every request, and enforced by the session store)."""
+    """End a session after 30 minutes without a request, and 12 hours after sign-in however
+    active it is. The session cookie's age says the same, but the server decides: a copied
+    cookie or a session store that keeps data longer must not extend a session."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            now = timezone.now().timestamp()
             signed_in_at = request.session.get(SESSION_SIGNED_IN_AT)
+            last_seen_at = request.session.get(SESSION_LAST_SEEN_AT, signed_in_at)
             too_old = signed_in_at is None or (
-                timezone.now().timestamp() - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+                now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+                or now - last_seen_at > settings.SESSION_IDLE_TIMEOUT.total_seconds()
             )
             if too_old:
                 logout(request)
-                messages.info(request, "For your security, you have been signed out. Sign in again to continue.")
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
                 return redirect(f"{reverse('sign-in')}?timeout=1")
+            request.session[SESSION_LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

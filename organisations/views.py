@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -116,6 +117,14 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)  # flushes the session on the server, not only the cookie
     messages.success(request, "You have signed out")
+    return redirect("sign-in")
+
+
+def admin_sign_in(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The admin's own login page, replaced: signed-in non-administrators are refused,
+    everyone else goes through the service's two-factor sign-in."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
     return redirect("sign-in")
 
 

@@ -1,7 +1,8 @@
+from base64 import b32decode
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_otp.oath import TOTP
-from base64 import b32decode
 
 
 class Command(BaseCommand):

@@ -17,11 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never in production).")
 
-    @transaction.atomic
     def handle(self, *args, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates accounts with a published password; it refuses to run with "
                                "DEBUG off. Use --force only on a demonstration server.")
+        with transaction.atomic():
+            self._seed()
+
+    def _seed(self) -> None:
         organisations = {}
         created_orgs = 0
         for name, kind, first_responder_type, inbox in DEMO_ORGANISATIONS:

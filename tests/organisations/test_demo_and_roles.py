@@ -1,0 +1,139 @@
+"""Demo data, roles and their home pages, navigation by role, and the admin pages."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+
+from organisations.demo import DEMO_ACCOUNTS, DEMO_ORGANISATIONS
+from organisations.home import ROLE_HOMES
+from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.roles import ROLE_PERMISSIONS
+from organisations.services import RoleNotAllowedForOrganisation, user_create
+from tests.conftest import current_code
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "nrm-demo-password"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    snapshot = (
+        list(Organisation.objects.order_by("pk").values()),
+        list(User.objects.order_by("pk").values("pk", "email", "organisation_id", "password")),
+        Organisation.pgh_event_model.objects.count(),
+        User.pgh_event_model.objects.count(),
+    )
+    call_command("seed_demo")
+    assert snapshot == (
+        list(Organisation.objects.order_by("pk").values()),
+        list(User.objects.order_by("pk").values("pk", "email", "organisation_id", "password")),
+        Organisation.pgh_event_model.objects.count(),
+        User.pgh_event_model.objects.count(),
+    )
+    assert Organisation.objects.count() == len(DEMO_ORGANISATIONS)
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+
+
+@pytest.mark.parametrize("email, full_name, organisation, role", DEMO_ACCOUNTS, ids=[a[0] for a in DEMO_ACCOUNTS])
+def test_every_demo_account_signs_in_to_its_role_home_page(demo, email, full_name, organisation, role):
+    client = Client()
+    response = client.post("/sign-in/", {"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.url == "/sign-in/security-code/"
+    response = client.post("/sign-in/security-code/", {"code": current_code()}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    page = html.unescape(response.content.decode())
+    assert f"<h1 class=\"govuk-heading-l\">{ROLE_HOMES[role].heading}</h1>" in page
+    assert organisation in page
+
+
+def test_each_role_is_a_group_with_exactly_its_permissions():
+    for role in Role:
+        group = Group.objects.get(name=role.label)
+        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert granted == set(ROLE_PERMISSIONS.get(role, ()))
+
+
+def test_a_role_cannot_be_given_to_the_wrong_kind_of_organisation():
+    charity = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    with pytest.raises(RoleNotAllowedForOrganisation):
+        user_create(email="dm@example.test", full_name="Wrong Place", organisation=charity,
+                    roles=[Role.DECISION_MAKER], password=None)
+    assert not User.objects.filter(email="dm@example.test").exists()
+
+
+def test_a_user_must_belong_to_an_organisation():
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        User.objects.create_user(email="orphan@example.test", password=None, full_name="No Organisation")
+
+
+def test_navigation_shows_administration_only_to_administrators(signed_in_client, administrator):
+    from tests.conftest import sign_in
+
+    assert b'href="/admin/"' not in signed_in_client.get("/").content
+    admin_client = sign_in(Client(), administrator)
+    assert b'href="/admin/"' in admin_client.get("/").content
+
+
+def test_administrators_manage_organisations_and_users(administrator):
+    from tests.conftest import sign_in
+
+    client = sign_in(Client(), administrator)
+    assert client.get("/admin/organisations/organisation/").status_code == 200
+    assert client.get("/admin/organisations/user/").status_code == 200
+    police = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    response = client.post(
+        "/admin/organisations/user/add/",
+        {"email": "New.Officer@Example.test", "full_name": "New Officer", "organisation": police.pk,
+         "groups": [Group.objects.get(name=Role.FIRST_RESPONDER.label).pk],
+         "password1": "ample-lantern-orchard-42", "password2": "ample-lantern-orchard-42", "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = User.objects.get(email="new.officer@example.test")
+    assert created.roles == {Role.FIRST_RESPONDER}
+
+
+def test_admin_refuses_a_role_the_organisation_kind_cannot_hold(administrator):
+    from tests.conftest import sign_in
+
+    client = sign_in(Client(), administrator)
+    police = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    response = client.post(
+        "/admin/organisations/user/add/",
+        {"email": "x@example.test", "full_name": "X", "organisation": police.pk,
+         "groups": [Group.objects.get(name=Role.DECISION_MAKER.label).pk],
+         "password1": "ample-lantern-orchard-42", "password2": "ample-lantern-orchard-42", "usable_password": "true"},
+    )
+    assert response.status_code == 200
+    assert b"Decision maker cannot belong to a First responder organisation" in response.content
+    assert not User.objects.filter(email="x@example.test").exists()
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMINISTRATOR])
+def test_other_roles_are_refused_the_admin(role):
+    from organisations.roles import ROLE_ORGANISATION_KINDS
+    from tests.conftest import sign_in
+
+    kind = sorted(ROLE_ORGANISATION_KINDS[role])[0]
+    organisation = OrganisationFactory(kind=kind)
+    user = UserFactory(organisation=organisation, roles=[role])
+    client = sign_in(Client(), user)
+    for path in ["/admin/", "/admin/organisations/user/", "/admin/organisations/organisation/1/change/"]:
+        response = client.get(path, follow=True)
+        assert response.status_code == 403, path
+        assert b"You cannot do this" in response.content
