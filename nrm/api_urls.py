@@ -1,12 +1,18 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
 from organisations.api import CurrentUserView, TokenRevokeView, TokenView
+from referrals.api import ReferralViewSet
+
+router = SimpleRouter()
+router.register("referrals", ReferralViewSet, basename="api-referral")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/token/current/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include(router.urls)),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -19,6 +19,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "home", None),
+    NavItem("Referrals", "referrals:list", frozenset({Role.FIRST_RESPONDER, Role.LA_SAFEGUARDING_LEAD})),
     NavItem("API documentation", "api-docs", None),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

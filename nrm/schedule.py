@@ -20,4 +20,9 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         task="organisations.tasks.remove_expired_credentials",
         crontab="17 3 * * *",
     ),
+    PeriodicJob(
+        name="Warn about and delete untouched draft referrals",
+        task="referrals.tasks.expire_drafts",
+        every_seconds=3600,
+    ),
 ]

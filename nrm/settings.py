@@ -333,3 +333,13 @@ PHASE = env.str("SERVICE_PHASE", default="beta")
 DEMO_TOTP_SECRET = "NRMDEMOTOTPSECRETKEYFORDEMOONLY2"  # noqa: S105
 DEMO_PASSWORD = "nrm-demo-password"  # noqa: S105
 PGHISTORY_APPEND_ONLY = True  # change history cannot be edited or deleted by the application
+
+# --- The NRM's rules: figures and policies that have changed since 2011 (DOMAIN.md). ---
+# Routing: "2011" (UK Border Agency for immigration cases, UKHTC otherwise), "single", or a dotted path.
+NRM_ROUTING_RULE = env.str("NRM_ROUTING_RULE", default="2011")
+NRM_DEFAULT_COMPETENT_AUTHORITY = env.str("NRM_DEFAULT_COMPETENT_AUTHORITY", default="UK Human Trafficking Centre")
+NRM_IMMIGRATION_COMPETENT_AUTHORITY = env.str("NRM_IMMIGRATION_COMPETENT_AUTHORITY", default="UK Border Agency")
+NRM_DRAFT_WARNING_DAYS = env.int("NRM_DRAFT_WARNING_DAYS", default=21)
+NRM_DRAFT_EXPIRY_DAYS = env.int("NRM_DRAFT_EXPIRY_DAYS", default=28)
+NRM_MAX_DOCUMENTS = env.int("NRM_MAX_DOCUMENTS", default=100)
+NRM_MAX_DOCUMENT_BYTES = env.int("NRM_MAX_DOCUMENT_MB", default=25) * 1024 * 1024

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-out/", organisation_views.sign_out, name="sign-out"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("referrals/", include("referrals.urls")),
     path("api/v1/", include("nrm.api_urls")),
 ]
 

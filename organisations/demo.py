@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from organisations.models import FirstResponderType as FRT
+from organisations.models import Organisation, Role, User
 from organisations.models import OrganisationKind as Kind
-from organisations.models import Role
 
 DEMO_ORGANISATIONS: list[tuple[str, Kind, str, str]] = [
     # name, kind, first responder type, team inbox
@@ -40,3 +42,27 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, Role]] = [
     ("la.social@demo.nrm.test", "Nadia Begum", "Hillingdon Council children's services", Role.LA_SAFEGUARDING_LEAD),
     ("admin@demo.nrm.test", "Alex Turner", "Home Office", Role.ADMINISTRATOR),
 ]
+
+
+def seed_organisations_and_accounts() -> tuple[int, int]:
+    """Create what is missing; return how many organisations and accounts were created."""
+    from organisations.services import user_create
+
+    organisations = {}
+    created_organisations = 0
+    for name, kind, first_responder_type, inbox in DEMO_ORGANISATIONS:
+        organisation, created = Organisation.objects.get_or_create(
+            name=name, defaults={"kind": kind, "first_responder_type": first_responder_type, "inbox_email": inbox},
+        )
+        organisations[name] = organisation
+        created_organisations += created
+    created_accounts = 0
+    for email, full_name, organisation_name, role in DEMO_ACCOUNTS:
+        if User.objects.filter(email__iexact=email).exists():
+            continue
+        user_create(
+            email=email, full_name=full_name, organisation=organisations[organisation_name], roles=[role],
+            password=settings.DEMO_PASSWORD, totp_secret_base32=settings.DEMO_TOTP_SECRET,
+        )
+        created_accounts += 1
+    return created_organisations, created_accounts

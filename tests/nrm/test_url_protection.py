@@ -23,14 +23,16 @@ def _sample_for_regex(body: str) -> str:
     literal_choices = body.split("|")
     if all(re.fullmatch(r"[\w-]+", choice) for choice in literal_choices):
         return literal_choices[0]
+    if "0-9a-f" in body:
+        return _SAMPLE["uuid"]
     if "0-9" in body or r"\d" in body:
         return "1"
     return "x"
 
 
 def _concrete(pattern: str) -> str:
-    pattern = _CONVERTER.sub(lambda m: _SAMPLE.get(m.group(1) or "str", "x"), pattern)
     pattern = _NAMED_GROUP.sub(lambda m: _sample_for_regex(m.group(2)), pattern)
+    pattern = _CONVERTER.sub(lambda m: _SAMPLE.get(m.group(1) or "str", "x"), pattern)
     return pattern.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
 
 

@@ -1,0 +1,27 @@
+"""Load the demo organisations, accounts and referrals. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from organisations.demo import seed_organisations_and_accounts
+from referrals.demo import seed_referrals
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations, one account per role, and sample referrals (password and TOTP in README)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never in production).")
+
+    def handle(self, *args, force: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo creates accounts with a published password; it refuses to run with "
+                               "DEBUG off. Use --force only on a demonstration server.")
+        with transaction.atomic():
+            organisations, accounts = seed_organisations_and_accounts()
+            referrals = seed_referrals()
+        self.stdout.write(f"Demo data: {organisations} organisations, {accounts} accounts and {referrals} referrals "
+                          "created (existing demo data is left as it is).")

@@ -1,0 +1,260 @@
+"""The potential victim's referral: one person, one submission, answered section by section.
+
+Answers live in `answers` (one JSON object per form section, exactly as the section's form
+cleaned them). The columns beside it are derived from the answers when a section is saved
+(referrals.services), because routing, duplicate checks, access rules and the quarterly
+statistics filter and count by them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from organisations.models import Organisation
+
+
+class ReferralKind(models.TextChoices):
+    NRM = "nrm", "NRM referral"
+    DUTY_TO_NOTIFY = "dtn", "Duty to Notify"
+
+
+class ReferralStatus(models.TextChoices):
+    """The case's state (DOMAIN.md section 3). decisions.workflow moves it after submission."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ALLOCATED = "allocated", "Allocated"
+    RG_DRAFTED = "rg_drafted", "Reasonable Grounds decision drafted"
+    RG_AWAITING_REVIEW = "rg_awaiting_review", "Reasonable Grounds decision awaiting second review"
+    RG_POSITIVE = "rg_positive", "Positive Reasonable Grounds decision"
+    RG_NEGATIVE = "rg_negative", "Negative Reasonable Grounds decision"
+    CG_DRAFTED = "cg_drafted", "Conclusive Grounds decision drafted"
+    CG_AWAITING_REVIEW = "cg_awaiting_review", "Conclusive Grounds decision awaiting second review"
+    CG_POSITIVE = "cg_positive", "Positive Conclusive Grounds decision"
+    CG_NEGATIVE = "cg_negative", "Negative Conclusive Grounds decision"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    RECORDED = "recorded", "Recorded (Duty to Notify)"
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+class AgeGroup(models.TextChoices):
+    ADULT = "adult", "Adult (18 or over)"
+    CHILD = "child", "Child (17 or under)"
+    UNKNOWN = "unknown", "Not specified or unknown"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not specified or unknown"
+
+
+class ExploitationType(models.TextChoices):
+    LABOUR = "labour", "Labour"
+    SEXUAL = "sexual", "Sexual"
+    CRIMINAL = "criminal", "Criminal (including forced criminality)"
+    DOMESTIC = "domestic", "Domestic servitude"
+    ORGAN = "organ", "Organ harvesting"
+    UNKNOWN = "unknown", "Not specified or unknown"
+
+
+class ExploitationLocation(models.TextChoices):
+    UK = "uk", "UK"
+    OVERSEAS = "overseas", "Overseas"
+    BOTH = "both", "UK and overseas"
+    UNKNOWN = "unknown", "Not specified or unknown"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    pghistory.ManualEvent("submitted"),
+    pghistory.ManualEvent("draft_expiry_warned"),
+    # The history records what happened to the case, not a second copy of the person's story.
+    exclude=["answers", "name_for_matching"],
+)
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=8, choices=ReferralKind.choices, default=ReferralKind.NRM)
+    status = models.CharField(max_length=24, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
+
+    first_responder_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    competent_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals_received"
+    )
+    local_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="child_referrals",
+        help_text="Children's services shared on a child's referral: they see it by this link.",
+    )
+
+    answers = models.JSONField(default=dict, blank=True)
+
+    # Derived from the answers, for routing, matching, access and statistics.
+    nation = models.CharField(max_length=20, choices=Nation.choices, blank=True)
+    is_child = models.BooleanField(null=True, help_text="Handled as a child's referral (under 18 or not sure).")
+    age_at_exploitation = models.CharField(max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    gender = models.CharField(max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
+    nationality = models.CharField(max_length=2, blank=True)
+    second_nationality = models.CharField(max_length=2, blank=True)
+    exploitation_types = ArrayField(models.CharField(max_length=10, choices=ExploitationType.choices), default=list)
+    exploitation_location = models.CharField(
+        max_length=10, choices=ExploitationLocation.choices, default=ExploitationLocation.UNKNOWN
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    name_for_matching = models.CharField(max_length=400, blank=True)
+    home_office_reference = models.CharField(max_length=40, blank=True)
+    wants_support = models.BooleanField(null=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    draft_warning_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["first_responder_organisation", "-updated_at"]),
+            models.Index(fields=["competent_authority", "status", "-submitted_at"]),
+            models.Index(fields=["local_authority", "-submitted_at"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["home_office_reference"]),
+            models.Index(fields=["status", "updated_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="submitted_referral_has_reference",
+                condition=models.Q(status=ReferralStatus.DRAFT) | models.Q(reference__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="duty_to_notify_never_routed",
+                condition=~models.Q(kind=ReferralKind.DUTY_TO_NOTIFY) | models.Q(competent_authority__isnull=True),
+            ),
+        ]
+        permissions = [("submit_referral", "Can make and submit referrals")]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft {str(self.id)[:8]}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReferralStatus.DRAFT
+
+    @property
+    def draft_expires_at(self):
+        """When an untouched draft is deleted (NRM_DRAFT_EXPIRY_DAYS after its last save)."""
+        from datetime import timedelta
+
+        return self.updated_at + timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
+
+    @property
+    def age_group(self) -> str:
+        """The statistics' age group of the person now: Child when handled as a child's case."""
+        if self.is_child is None:
+            return AgeGroup.UNKNOWN
+        return AgeGroup.CHILD if self.is_child else AgeGroup.ADULT
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian grant of one referral to one user (direct foreign key, not generic)."""
+
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class ReferenceCounter(models.Model):
+    """Gapless per-year counter behind NRM-YYYY-NNNNNN references (row-locked while used)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+def document_storage_name(instance: ReferralDocument, filename: str) -> str:
+    # A server-generated name; the uploader's file name is kept only as data.
+    return f"referrals/{instance.referral_id}/{instance.id}"
+
+
+class ReferralDocument(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=document_storage_name, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PossibleDuplicate(models.Model):
+    """A flag for the competent authority that two referrals may be the same person."""
+
+    class Reason(models.TextChoices):
+        DOB_AND_NAME = "dob_and_name", "Same date of birth and a similar name"
+        HOME_OFFICE_REFERENCE = "home_office_reference", "Same Home Office reference"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="possible_duplicates")
+    matches = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=24, choices=Reason.choices)
+    flagged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "matches"], name="duplicate_pair_once")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} may duplicate {self.matches_id}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["question", "answer"])
+class InformationRequest(models.Model):
+    """A competent authority's request for more information, answered by the first responder."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="information_requests")
+    question = models.TextField(max_length=15000)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(max_length=15000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"Information request {self.pk}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

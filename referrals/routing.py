@@ -1,0 +1,47 @@
+"""Which competent authority decides a referral. The rule is one function, chosen by the
+NRM_ROUTING_RULE setting (a name below or a dotted path), so a change of policy is one line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from organisations.models import Organisation, OrganisationKind
+from referrals.models import Referral
+
+
+def _competent_authority(name: str) -> Organisation:
+    try:
+        return Organisation.objects.get(name__iexact=name, kind=OrganisationKind.COMPETENT_AUTHORITY)
+    except Organisation.DoesNotExist as missing:
+        raise ImproperlyConfigured(f"No competent authority called {name!r}: check the routing settings.") from missing
+
+
+def route_2011(referral: Referral) -> Organisation:
+    """2011: UK Border Agency when the person is subject to immigration control or has claimed
+    asylum; the UK Human Trafficking Centre otherwise. 'Not sure' routes as 'no'."""
+    personal = referral.answers.get("personal-details", {})
+    immigration_case = personal.get("immigration_control") == "yes" or personal.get("claimed_asylum") == "yes"
+    return _competent_authority(
+        settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY if immigration_case else settings.NRM_DEFAULT_COMPETENT_AUTHORITY
+    )
+
+
+def route_single_competent_authority(referral: Referral) -> Organisation:
+    """Today's rule: one competent authority decides every referral."""
+    return _competent_authority(settings.NRM_DEFAULT_COMPETENT_AUTHORITY)
+
+
+ROUTING_RULES: dict[str, Callable[[Referral], Organisation]] = {
+    "2011": route_2011,
+    "single": route_single_competent_authority,
+}
+
+
+def route(referral: Referral) -> Organisation:
+    rule_name = settings.NRM_ROUTING_RULE
+    rule = ROUTING_RULES.get(rule_name) or import_string(rule_name)
+    return rule(referral)

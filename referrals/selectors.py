@@ -1,0 +1,112 @@
+"""Every read of referrals, scoped to who is asking, with the access log written as records go out.
+
+What a user may not see does not exist for them: the lookups below raise Http404 and log the
+attempt, whether the record is missing or merely someone else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from audit.models import AccessAction
+from audit.services import record_access, record_list_access
+from organisations.models import Role, User
+from referrals.models import InformationRequest, Referral, ReferralDocument, ReferralKind, ReferralStatus
+from referrals.permissions import COMPETENT_AUTHORITY_ROLES
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    """Organisation scope: the referring organisation sees its own (drafts included); the
+    competent authority the NRM cases routed to it; children's services the child referrals
+    shared with them. Everyone else sees none here."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Referral.objects.none()
+    scope = Q(pk__in=[])
+    if user.has_role(Role.FIRST_RESPONDER):
+        scope |= Q(first_responder_organisation_id=user.organisation_id)
+    if user.has_role(*COMPETENT_AUTHORITY_ROLES):
+        scope |= Q(competent_authority_id=user.organisation_id, kind=ReferralKind.NRM) & ~Q(status=ReferralStatus.DRAFT)
+    if user.has_role(Role.LA_SAFEGUARDING_LEAD):
+        scope |= Q(local_authority_id=user.organisation_id) & ~Q(status=ReferralStatus.DRAFT)
+    return Referral.objects.filter(scope)
+
+
+def _not_found(user: User, model: type, record_id: Any) -> Http404:
+    record_access(user=user, action=AccessAction.DENIED, record_type=model, record_id=record_id)
+    return Http404("No such record")
+
+
+def referral_for(user: User, referral_id: Any, *, log: bool = True) -> Referral:
+    """One referral the user may see, with what its pages show, or 404 (logged)."""
+    referral = (
+        referrals_visible_to(user)
+        .select_related("first_responder_organisation", "competent_authority", "local_authority", "created_by")
+        .prefetch_related(
+            Prefetch("documents", queryset=ReferralDocument.objects.select_related("uploaded_by")),
+            Prefetch("information_requests", queryset=InformationRequest.objects.select_related("requested_by")),
+        )
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise _not_found(user, Referral, referral_id)
+    if log:
+        record_access(user=user, action=AccessAction.VIEW, record=referral)
+    return referral
+
+
+def referral_list_for(user: User, *, drafts: bool) -> list[Referral]:
+    """The referring organisation's drafts or submitted referrals, newest first, logged as listed.
+    A fixed number of queries whatever the count."""
+    queryset = (
+        referrals_visible_to(user)
+        .filter(first_responder_organisation_id=user.organisation_id)
+        .select_related("created_by", "competent_authority")
+        .annotate(open_requests=Count("information_requests", filter=Q(information_requests__answered_at=None)))
+    )
+    if drafts:
+        queryset = queryset.filter(status=ReferralStatus.DRAFT).order_by("-updated_at")
+    else:
+        queryset = queryset.exclude(status=ReferralStatus.DRAFT).order_by("-submitted_at")
+    referrals = list(queryset[:500])
+    record_list_access(user=user, records=referrals, model=Referral)
+    return referrals
+
+
+def document_for(user: User, referral_id: Any, document_id: Any) -> ReferralDocument:
+    document = (
+        ReferralDocument.objects.filter(pk=document_id, referral_id=referral_id,
+                                        referral__in=referrals_visible_to(user))
+        .select_related("referral").first()
+    )
+    if document is None:
+        raise _not_found(user, ReferralDocument, document_id)
+    record_access(user=user, action=AccessAction.DOWNLOAD, record=document)
+    return document
+
+
+def information_request_for(user: User, referral_id: Any, request_id: Any) -> InformationRequest:
+    request = (
+        InformationRequest.objects.filter(pk=request_id, referral_id=referral_id,
+                                          referral__in=referrals_visible_to(user))
+        .select_related("referral").first()
+    )
+    if request is None:
+        raise _not_found(user, InformationRequest, request_id)
+    record_access(user=user, action=AccessAction.VIEW, record=request.referral)
+    return request
+
+
+def child_referral_list_for(user: User) -> list[Referral]:
+    """Children's services: the child referrals shared with their local authority."""
+    queryset = (
+        referrals_visible_to(user)
+        .filter(local_authority_id=user.organisation_id)
+        .select_related("first_responder_organisation", "competent_authority")
+        .order_by("-submitted_at")
+    )
+    referrals = list(queryset[:500])
+    record_list_access(user=user, records=referrals, model=Referral)
+    return referrals

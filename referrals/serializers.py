@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from referrals.models import Referral
+
+
+class ReferralSummarySerializer(serializers.ModelSerializer):
+    """What a list shows: no names, dates of birth or narrative, only the case's shape."""
+
+    competent_authority = serializers.CharField(source="competent_authority.name", default=None, read_only=True)
+    age_group = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "reference", "kind", "status", "nation", "age_group", "exploitation_types",
+                  "competent_authority", "created_at", "updated_at", "submitted_at"]
+        read_only_fields = fields
+
+
+class ReferralDetailSerializer(ReferralSummarySerializer):
+    first_responder_organisation = serializers.CharField(source="first_responder_organisation.name", read_only=True)
+    local_authority = serializers.CharField(source="local_authority.name", default=None, read_only=True)
+    answers = serializers.JSONField(read_only=True, help_text="Answers by section slug, as each section stored them.")
+    sections = serializers.SerializerMethodField()
+    incomplete_sections = serializers.SerializerMethodField()
+
+    class Meta(ReferralSummarySerializer.Meta):
+        fields = [*ReferralSummarySerializer.Meta.fields, "first_responder_organisation", "local_authority",
+                  "answers", "sections", "incomplete_sections"]
+        read_only_fields = fields
+
+    def get_sections(self, referral: Referral) -> list[str]:
+        from referrals.sections import sections_for
+
+        return [section.slug for section in sections_for(referral)]
+
+    def get_incomplete_sections(self, referral: Referral) -> list[str]:
+        from referrals.services import incomplete_sections
+
+        return incomplete_sections(referral) if referral.is_draft else []
+
+
+class SectionAnswersSerializer(serializers.Serializer):
+    """A section's answers as a JSON object: field names as on the web form, dates as YYYY-MM-DD,
+    several choices as a list. The section's own validation applies; errors come back by field."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send the section's answers as a JSON object."]})
+        return data
+
+    def to_representation(self, instance):
+        return instance
+
+
+class SubmissionErrorSerializer(serializers.Serializer):
+    incomplete_sections = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,327 @@
+"""Every write to referrals: drafts, sections, evidence, submission, information requests, expiry."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from organisations.models import User
+from referrals import permissions
+from referrals.documents import ACCEPTED_EXTENSIONS, detect_type
+from referrals.duplicates import flag_possible_duplicates
+from referrals.forms import ReferralSectionForm
+from referrals.models import (
+    AgeGroup,
+    ExploitationLocation,
+    InformationRequest,
+    ReferenceCounter,
+    Referral,
+    ReferralDocument,
+    ReferralKind,
+    ReferralStatus,
+)
+from referrals.routing import route
+from referrals.sections import SECTIONS_BY_SLUG, is_duty_to_notify, section_is_complete, sections_for
+from referrals.signals import referral_submitted
+
+logger = logging.getLogger(__name__)
+
+# What a Duty to Notify keeps: the person did not consent, so nothing else about them is stored.
+DUTY_TO_NOTIFY_SECTIONS = ("first-responder", "age", "consent", "your-details")
+
+
+class ReferralNotEditable(PermissionDenied):
+    """The referral is not a draft of the user's organisation."""
+
+
+class ReferralIncomplete(Exception):
+    def __init__(self, incomplete: list[str]) -> None:
+        super().__init__(f"Incomplete sections: {', '.join(incomplete)}")
+        self.incomplete = incomplete
+
+
+class DocumentRejected(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _locked(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _require_editable(user: User, referral: Referral) -> None:
+    if not permissions.may_edit(user, referral):
+        raise ReferralNotEditable("Only a draft of your own organisation can be changed.")
+
+
+def referral_start(*, by: User) -> Referral:
+    """A new draft for the first responder's organisation."""
+    if not permissions.may_make_referrals(by):
+        raise PermissionDenied("Only first responders can make referrals.")
+    return Referral.objects.create(first_responder_organisation=by.organisation, created_by=by)
+
+
+def referral_section_save(
+    *, referral: Referral, section_slug: str, data: dict[str, Any], by: User
+) -> ReferralSectionForm:
+    """Validate one section's answers with its form and, when valid, store them.
+
+    Returns the bound form either way so the caller can show its errors. Nothing is saved
+    when any answer is invalid."""
+    section = SECTIONS_BY_SLUG[section_slug]
+    _require_editable(by, referral)
+    form = section.form_class(data=data)
+    if not form.is_valid():
+        return form
+    with transaction.atomic():
+        locked = _locked(referral)
+        _require_editable(by, locked)
+        locked.answers[section_slug] = form.to_answers()
+        _derive_columns(locked)
+        locked.draft_warning_sent_at = None  # touched again: the expiry clock restarts
+        locked.save()
+    referral.refresh_from_db()
+    return form
+
+
+def _child(answers: dict[str, Any]) -> bool | None:
+    under_18 = answers.get("age", {}).get("under_18")
+    if under_18 is None:
+        return None
+    return under_18 in ("yes", "not_sure")
+
+
+def _age_at_exploitation(answers: dict[str, Any]) -> str:
+    """Child when under 18 now or when exploited; Adult only when both answers say adult."""
+    age = answers.get("age", {})
+    if age.get("under_18") == "yes" or age.get("under_18_when_exploited") == "yes":
+        return AgeGroup.CHILD
+    if age.get("under_18") == "no" and age.get("under_18_when_exploited") == "no":
+        return AgeGroup.ADULT
+    return AgeGroup.UNKNOWN
+
+
+def _exploitation_location(location: dict[str, Any]) -> str:
+    in_uk, overseas = bool(location.get("uk_towns")), bool(location.get("overseas_countries"))
+    if in_uk and overseas:
+        return ExploitationLocation.BOTH
+    if in_uk:
+        return ExploitationLocation.UK
+    if overseas:
+        return ExploitationLocation.OVERSEAS
+    return ExploitationLocation.UNKNOWN
+
+
+def normalise_name(*parts: str) -> str:
+    return re.sub(r"[^a-z ]", "", " ".join(p for p in parts if p).lower()).strip()
+
+
+def _derive_columns(referral: Referral) -> None:
+    """Recompute the columns that routing, matching, access and the statistics use."""
+    answers = referral.answers
+    referral.nation = answers.get("first-responder", {}).get("nation", "")
+    referral.is_child = _child(answers)
+    referral.age_at_exploitation = _age_at_exploitation(answers)
+    referral.kind = ReferralKind.DUTY_TO_NOTIFY if is_duty_to_notify(referral) else ReferralKind.NRM
+    if referral.kind == ReferralKind.DUTY_TO_NOTIFY:
+        consent = answers.get("consent", {})
+        referral.gender = consent.get("dtn_gender", "unknown")
+        referral.nationality = consent.get("dtn_nationality", "")
+        referral.second_nationality = ""
+        referral.date_of_birth = None
+        referral.name_for_matching = ""
+        referral.home_office_reference = ""
+        referral.wants_support = None
+    else:
+        personal = answers.get("personal-details", {})
+        referral.gender = personal.get("gender", "unknown")
+        referral.nationality = personal.get("nationality", "")
+        referral.second_nationality = personal.get("second_nationality", "")
+        dob = personal.get("date_of_birth")
+        referral.date_of_birth = date.fromisoformat(dob) if dob else None
+        referral.name_for_matching = normalise_name(personal.get("given_names", ""), personal.get("family_name", ""))
+        referral.home_office_reference = personal.get("home_office_reference", "").strip().upper()
+        wants = answers.get("consent", {}).get("wants_support")
+        referral.wants_support = None if wants is None else wants == "yes"
+    referral.exploitation_types = answers.get("exploitation-types", {}).get("exploitation_types", [])
+    referral.exploitation_location = _exploitation_location(answers.get("location", {}))
+    local_authority = answers.get("local-authority", {}).get("local_authority") if referral.is_child else None
+    referral.local_authority_id = local_authority
+
+
+def incomplete_sections(referral: Referral) -> list[str]:
+    return [section.slug for section in sections_for(referral) if not section_is_complete(referral, section)]
+
+
+def _next_reference(prefix: str, year: int) -> str:
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{prefix}-{year}-{counter.last_number:06d}"
+
+
+def referral_submit(*, referral: Referral, by: User) -> Referral:
+    """Submit a complete draft: reference, routing, duplicate flags and notification, in one
+    transaction. Submitting an already submitted referral (double click, retry, a second tab)
+    returns it unchanged, so one submission is only ever recorded once."""
+    with transaction.atomic():
+        locked = _locked(referral)
+        if not permissions.is_referring_organisation(by, locked):
+            raise ReferralNotEditable("Only your own organisation's referrals can be submitted.")
+        if not locked.is_draft:
+            return locked
+        _derive_columns(locked)
+        missing = incomplete_sections(locked)
+        if missing:
+            raise ReferralIncomplete(missing)
+        now = timezone.now()
+        year = timezone.localtime(now).year
+        if locked.kind == ReferralKind.DUTY_TO_NOTIFY:
+            locked.answers = {slug: locked.answers[slug] for slug in DUTY_TO_NOTIFY_SECTIONS if slug in locked.answers}
+            locked.reference = _next_reference("DTN", year)
+            locked.status = ReferralStatus.RECORDED
+            locked.competent_authority = None
+        else:
+            locked.reference = _next_reference("NRM", year)
+            locked.status = ReferralStatus.SUBMITTED
+            locked.competent_authority = route(locked)
+        locked.submitted_at = now
+        locked.save()
+        pghistory.create_event(locked, label="submitted")
+        if locked.kind == ReferralKind.NRM:
+            flag_possible_duplicates(locked)
+        referral_id = locked.pk
+        transaction.on_commit(lambda: referral_submitted.send(sender=Referral, referral_id=referral_id))
+        transaction.on_commit(lambda: _enqueue_submission_notice(referral_id))
+    logger.info("Referral %s submitted", referral_id)
+    referral.refresh_from_db()
+    return referral
+
+
+def _enqueue_submission_notice(referral_id: Any) -> None:
+    from referrals.tasks import send_submission_notice
+
+    send_submission_notice.delay(str(referral_id))
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename(name or "document")
+    cleaned = re.sub(r"[^\w .()-]", "_", base).strip() or "document"
+    return cleaned[:150]
+
+
+def referral_document_add(*, referral: Referral, upload: UploadedFile, by: User) -> ReferralDocument:
+    """Store an evidence file under a server-generated name, if its name, content and size pass."""
+    _require_editable(by, referral)
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if extension not in ACCEPTED_EXTENSIONS:
+        raise DocumentRejected("The selected file must be a PDF, DOC, DOCX, JPG or PNG")
+    if upload.size is not None and upload.size > settings.NRM_MAX_DOCUMENT_BYTES:
+        raise DocumentRejected(f"The selected file must be smaller than {settings.NRM_MAX_DOCUMENT_BYTES // 2**20}MB")
+    if upload.size == 0:
+        raise DocumentRejected("The selected file is empty")
+    detected = detect_type(upload.file)
+    if detected is None or extension not in detected.extensions:
+        raise DocumentRejected("The selected file's contents are not a PDF, DOC, DOCX, JPG or PNG as its name says")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        locked = _locked(referral)
+        _require_editable(by, locked)
+        if locked.documents.count() >= settings.NRM_MAX_DOCUMENTS:
+            raise DocumentRejected(f"You can upload up to {settings.NRM_MAX_DOCUMENTS} files")
+        document = ReferralDocument(
+            referral=locked, original_name=_safe_name(upload.name), content_type=detected.content_type,
+            size=upload.size, sha256=digest.hexdigest(), uploaded_by=by,
+        )
+        document.file.save("upload", upload, save=False)
+        try:
+            document.save()
+        except Exception:
+            document.file.delete(save=False)
+            raise
+        locked.save(update_fields=["updated_at"])
+    return document
+
+
+def referral_document_remove(*, document: ReferralDocument, by: User) -> None:
+    _require_editable(by, document.referral)
+    with transaction.atomic():
+        document.delete()
+        transaction.on_commit(lambda: document.file.delete(save=False))
+
+
+def information_request_create(*, referral: Referral, question: str, by: User) -> InformationRequest:
+    """A competent authority asks the first responder for more information."""
+    if not permissions.may_request_information(by, referral):
+        raise PermissionDenied("Only the deciding competent authority can ask for information.")
+    return InformationRequest.objects.create(referral=referral, question=question, requested_by=by)
+
+
+def information_request_answer(*, request: InformationRequest, answer: str, by: User) -> InformationRequest:
+    with transaction.atomic():
+        locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=request.pk)
+        if not permissions.may_answer_information_requests(by, locked.referral):
+            raise PermissionDenied("Only the referring organisation can answer.")
+        if locked.is_answered:
+            raise PermissionDenied("This request has already been answered.")
+        locked.answer, locked.answered_by, locked.answered_at = answer, by, timezone.now()
+        locked.save()
+    return locked
+
+
+@dataclass
+class DraftExpiryResult:
+    warned: int
+    deleted: int
+
+
+def drafts_expire(*, now: datetime | None = None) -> DraftExpiryResult:
+    """Warn the author of each draft untouched for 21 days (once), delete those untouched for 28.
+
+    Rows are claimed with SKIP LOCKED so two workers never warn twice; every deletion is
+    written to the change history by trigger, with this job as its context."""
+    from referrals.tasks import send_draft_expiry_warning
+
+    now = now or timezone.now()
+    warn_before = now - timedelta(days=settings.NRM_DRAFT_WARNING_DAYS)
+    delete_before = now - timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
+    with transaction.atomic():
+        expired = list(
+            Referral.objects.select_for_update(skip_locked=True)
+            .filter(status=ReferralStatus.DRAFT, updated_at__lt=delete_before)
+        )
+        for draft in expired:
+            for document in draft.documents.all():
+                file = document.file
+                transaction.on_commit(lambda file=file: file.delete(save=False))
+            draft.delete()
+    warned = 0
+    with transaction.atomic():
+        to_warn = list(
+            Referral.objects.select_for_update(skip_locked=True)
+            .filter(status=ReferralStatus.DRAFT, updated_at__lt=warn_before, draft_warning_sent_at__isnull=True)
+        )
+        for draft in to_warn:
+            # update() keeps updated_at (the expiry clock) where it was.
+            Referral.objects.filter(pk=draft.pk).update(draft_warning_sent_at=now)
+            pghistory.create_event(draft, label="draft_expiry_warned")
+            draft_id = draft.pk
+            transaction.on_commit(lambda draft_id=draft_id: send_draft_expiry_warning.delay(str(draft_id)))
+            warned += 1
+    return DraftExpiryResult(warned=warned, deleted=len(expired))

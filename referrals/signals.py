@@ -1,0 +1,6 @@
+"""Signals other apps listen to (they connect in their AppConfig.ready, so referrals imports none of them)."""
+
+from django.dispatch import Signal
+
+# Sent after the submitting transaction commits, with referral_id.
+referral_submitted = Signal()

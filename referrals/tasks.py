@@ -1,0 +1,57 @@
+"""Referral jobs. Messages carry ids only; emails carry a reference and a link, nothing about the person."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from referrals.models import Referral, ReferralKind
+
+
+@shared_task(name="referrals.tasks.send_submission_notice")
+def send_submission_notice(referral_id: str) -> int:
+    """Tell the competent authority's inbox, and for a child the local authority's, that a referral arrived."""
+    referral = (
+        Referral.objects.select_related("competent_authority", "local_authority")
+        .filter(pk=referral_id, kind=ReferralKind.NRM).first()
+    )
+    if referral is None or referral.reference is None:
+        return 0
+    link = settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
+    recipients = [org.inbox_email for org in (referral.competent_authority, referral.local_authority)
+                  if org is not None and org.inbox_email]
+    if not recipients:
+        return 0
+    return send_mail(
+        subject=f"New NRM referral {referral.reference}",
+        message=f"A National Referral Mechanism referral has been submitted: {referral.reference}.\n\n"
+                f"Sign in to read it: {link}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+@shared_task(name="referrals.tasks.send_draft_expiry_warning")
+def send_draft_expiry_warning(referral_id: str) -> int:
+    referral = Referral.objects.select_related("created_by").filter(pk=referral_id).first()
+    if referral is None or not referral.is_draft:
+        return 0
+    link = settings.SITE_URL + reverse("referrals:task-list", args=[referral.pk])
+    return send_mail(
+        subject="Your draft NRM referral will be deleted in 7 days",
+        message=f"A draft referral you started has not been changed for {settings.NRM_DRAFT_WARNING_DAYS} days. "
+                f"It will be deleted after {settings.NRM_DRAFT_EXPIRY_DAYS} days unless you continue it.\n\n"
+                f"Continue it here: {link}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[referral.created_by.email],
+    )
+
+
+@shared_task(name="referrals.tasks.expire_drafts")
+def expire_drafts() -> dict[str, int]:
+    from referrals.services import drafts_expire
+
+    result = drafts_expire()
+    return {"warned": result.warned, "deleted": result.deleted}
