@@ -25,7 +25,7 @@ current_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address; trust X-Forwarded-For only for the configured number of proxies."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:

@@ -40,7 +40,8 @@ def send_draft_expiry_warning(referral_id: str) -> int:
         return 0
     link = settings.SITE_URL + reverse("referrals:task-list", args=[referral.pk])
     return send_mail(
-        subject="Your draft NRM referral will be deleted in 7 days",
+        subject=f"Your draft NRM referral will be deleted in "
+                f"{settings.NRM_DRAFT_EXPIRY_DAYS - settings.NRM_DRAFT_WARNING_DAYS} days",
         message=f"A draft referral you started has not been changed for {settings.NRM_DRAFT_WARNING_DAYS} days. "
                 f"It will be deleted after {settings.NRM_DRAFT_EXPIRY_DAYS} days unless you continue it.\n\n"
                 f"Continue it here: {link}\n",

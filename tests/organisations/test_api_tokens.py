@@ -113,3 +113,13 @@ def test_a_session_without_second_factor_cannot_use_the_api(first_responder):
     client = Client()
     client.post("/sign-in/", {"email": first_responder.email, "password": TEST_PASSWORD})
     assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_rate_limit(db):
+    client = APIClient()
+    statuses = [
+        client.post("/api/v1/auth/token/", {"email": f"b{i}@example.test", "password": "x" * 12, "otp": "123456"},
+                    format="json", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
+        for i in range(11)
+    ]
+    assert statuses[10] == 429

