@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "NRM_ENVIRONMENT", "DJANGO_SETTINGS_MODULE"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests; a deployment never has it.
+        if key not in {"DEBUG", "SECRET_KEY", "NRM_ENVIRONMENT", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         NRM_ENVIRONMENT="production",
