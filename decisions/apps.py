@@ -2,5 +2,12 @@ from django.apps import AppConfig
 
 
 class DecisionsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'decisions'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "decisions"
+    verbose_name = "Competent authority casework"
+
+    def ready(self) -> None:
+        from decisions.services import on_referral_submitted
+        from referrals.signals import referral_submitted
+
+        referral_submitted.connect(on_referral_submitted, dispatch_uid="decisions.open_case_file")

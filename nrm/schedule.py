@@ -25,4 +25,9 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         task="referrals.tasks.expire_drafts",
         every_seconds=3600,
     ),
+    PeriodicJob(
+        name="Draw the quarter's decision quality audit sample",
+        task="decisions.tasks.draw_quality_sample",
+        crontab="30 6 1 1,4,7,10 *",
+    ),
 ]

@@ -348,3 +348,12 @@ NRM_DRAFT_WARNING_DAYS = env.int("NRM_DRAFT_WARNING_DAYS", default=21)
 NRM_DRAFT_EXPIRY_DAYS = env.int("NRM_DRAFT_EXPIRY_DAYS", default=28)
 NRM_MAX_DOCUMENTS = env.int("NRM_MAX_DOCUMENTS", default=100)
 NRM_MAX_DOCUMENT_BYTES = env.int("NRM_MAX_DOCUMENT_MB", default=25) * 1024 * 1024
+# Time limits (nrm/calendar.py). 2011 values by default; today's in the comments.
+NRM_RG_TARGET_WORKING_DAYS = env.int("NRM_RG_TARGET_WORKING_DAYS", default=5)
+NRM_RECOVERY_PERIOD_DAYS = env.int("NRM_RECOVERY_PERIOD_DAYS", default=45)  # today: at least 30
+NRM_RECONSIDERATION_WINDOW_DAYS = env.int("NRM_RECONSIDERATION_WINDOW_DAYS", default=30)
+NRM_MOVE_ON_AFTER_POSITIVE_CG_DAYS = env.int("NRM_MOVE_ON_AFTER_POSITIVE_CG_DAYS", default=14)  # today: 45
+NRM_MOVE_ON_AFTER_NEGATIVE_CG_HOURS = env.int("NRM_MOVE_ON_AFTER_NEGATIVE_CG_HOURS", default=48)  # today: 14 days
+# Second review: "all" decisions (2011) or only "negative" ones (today).
+NRM_SECOND_REVIEW_POLICY = env.str("NRM_SECOND_REVIEW_POLICY", default="all")
+NRM_QUALITY_SAMPLE_PERCENT = env.int("NRM_QUALITY_SAMPLE_PERCENT", default=10)

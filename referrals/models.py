@@ -34,6 +34,7 @@ class ReferralStatus(models.TextChoices):
     RG_AWAITING_REVIEW = "rg_awaiting_review", "Reasonable Grounds decision awaiting second review"
     RG_POSITIVE = "rg_positive", "Positive Reasonable Grounds decision"
     RG_NEGATIVE = "rg_negative", "Negative Reasonable Grounds decision"
+    RECONSIDERATION = "reconsideration", "Reconsideration requested"
     CG_DRAFTED = "cg_drafted", "Conclusive Grounds decision drafted"
     CG_AWAITING_REVIEW = "cg_awaiting_review", "Conclusive Grounds decision awaiting second review"
     CG_POSITIVE = "cg_positive", "Positive Conclusive Grounds decision"
@@ -149,7 +150,10 @@ class Referral(models.Model):
                 condition=~models.Q(kind=ReferralKind.DUTY_TO_NOTIFY) | models.Q(competent_authority__isnull=True),
             ),
         ]
-        permissions = [("submit_referral", "Can make and submit referrals")]
+        permissions = [
+            ("submit_referral", "Can make and submit referrals"),
+            ("decide_referral", "Can draft decisions on this case (granted per case on allocation)"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"Draft {str(self.id)[:8]}"

@@ -1,282 +1,347 @@
-"""Render Django forms as GOV.UK Frontend components.
+"""Render Django forms as GOV.UK Frontend components, so every page gets the Design System's markup
+(ids, aria-describedby, error states) without writing it per form.
 
-`{% govuk_fields form %}` renders every field in order; `{% govuk_field form.name %}` one field;
-`{% govuk_error_summary form %}` the error summary linking to each field. A form may declare
-`conditional_fields = {"parent": {"answer": ["child", ...]}}`: the children are rendered inside
-the parent's radio or checkbox option as a GOV.UK conditional reveal (shown when that answer is
-chosen; all visible without JavaScript) and not again at top level.
+- `{% govuk_field form.name [label_size="m"] [is_page_heading=True] %}`: one field as the component
+  for its widget (templates/govuk/*.html).
+- `{% govuk_fields form [label_size="m"] %}`: every field in order, questions revealed by an answer
+  nested inside that answer, then the hidden fields.
+- `{% govuk_error_summary form [other_form ...] %}`: the error summary, one link per error.
+
+A form may declare `conditional_fields = {"question": {"answer": ["revealed", ...]}}` (see
+`nrm.forms.reveal` and `GovukFormMixin`): the revealed questions are rendered inside that radio or
+checkbox option as a GOV.UK conditional reveal (open when the answer is chosen or they have errors;
+all visible without JavaScript) and not again at top level.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.html import format_html, format_html_join
+from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from nrm.forms import GovukDateWidget
+from nrm.forms import DATE_PARTS, GovukDateWidget
 
 register = template.Library()
 
-
-def _conditional_children(form: forms.BaseForm) -> set[str]:
-    return {name for by_answer in getattr(form, "conditional_fields", {}).values()
-            for names in by_answer.values() for name in names}
-
-
-def _describedby(field: BoundField, hint: bool) -> str:
-    ids = []
-    if hint:
-        ids.append(f"{field.auto_id}-hint")
-    if field.errors:
-        ids.append(f"{field.auto_id}-error")
-    return " ".join(ids)
+LABEL_SIZES = ("xl", "l", "m", "s")
+# Widget attrs the components read themselves; other data-* attrs are passed on to the control.
+_HANDLED_ATTRS = {"data-width", "data-inline", "data-small"}
+_DATE_WIDTHS = {"day": 2, "month": 2, "year": 4}
 
 
-def _hint(field: BoundField, extra_class: str = "") -> SafeString:
-    if not field.help_text:
-        return mark_safe("")
-    return format_html('<div id="{}-hint" class="govuk-hint{}">{}</div>', field.auto_id, extra_class, field.help_text)
+# -- conditional reveals ------------------------------------------------------------------------------
 
 
-def _error(field: BoundField) -> SafeString:
-    if not field.errors:
-        return mark_safe("")
-    return format_html(
-        '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
-        field.auto_id, " ".join(str(error) for error in field.errors),
-    )
+def _conditionals(form: forms.BaseForm) -> dict[str, dict[str, list[str]]]:
+    """The form's conditional_fields, limited to fields the form has (a view may have removed some)."""
+    return {parent: {str(answer): [name for name in children if name in form.fields]
+                     for answer, children in by_answer.items()}
+            for parent, by_answer in getattr(form, "conditional_fields", {}).items() if parent in form.fields}
 
 
-def _group(field: BoundField, inner: SafeString) -> SafeString:
-    return format_html('<div class="govuk-form-group{}">{}</div>',
-                       " govuk-form-group--error" if field.errors else "", inner)
+def _reveal_places(form: forms.BaseForm) -> dict[str, tuple[str, str]]:
+    """Each revealed field -> the (question, answer) it is rendered under: the first that names it,
+    so a field revealed by two answers still appears once (ids must be unique)."""
+    places: dict[str, tuple[str, str]] = {}
+    for parent, by_answer in _conditionals(form).items():
+        for answer, children in by_answer.items():
+            for name in children:
+                places.setdefault(name, (parent, answer))
+    return places
 
 
-def _label(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
-    size_class = f" govuk-label--{size}" if size else ""
-    label = format_html('<label class="govuk-label{}" for="{}">{}</label>', size_class, field.auto_id, field.label)
-    if is_page_heading:
-        return format_html('<h1 class="govuk-label-wrapper">{}</h1>', label)
-    return label
+def _page_order(form: forms.BaseForm) -> Iterator[str]:
+    """Visible field names in the order the page shows them: revealed questions right after theirs."""
+    places = _reveal_places(form)
+    conditionals = _conditionals(form)
+
+    def walk(name: str) -> Iterator[str]:
+        yield name
+        for answer, children in conditionals.get(name, {}).items():
+            for child in children:
+                if places.get(child) == (name, answer):
+                    yield from walk(child)
+
+    for name, field in form.fields.items():
+        if name not in places and not field.widget.is_hidden:
+            yield from walk(name)
 
 
-def _fieldset(field: BoundField, inner: SafeString, size: str, is_page_heading: bool, role: str = "") -> SafeString:
-    size_class = f" govuk-fieldset__legend--{size}" if size else ""
-    legend_text = (format_html('<h1 class="govuk-fieldset__heading">{}</h1>', field.label) if is_page_heading
-                   else field.label)
-    describedby = _describedby(field, bool(field.help_text))
-    return _group(field, format_html(
-        '<fieldset class="govuk-fieldset"{}{}><legend class="govuk-fieldset__legend{}">{}</legend>{}{}{}</fieldset>',
-        format_html(' role="{}"', role) if role else "",
-        format_html(' aria-describedby="{}"', describedby) if describedby else "",
-        size_class, legend_text, _hint(field), _error(field), inner,
-    ))
+# -- pieces shared by every component --------------------------------------------------------------------
 
 
-def _attrs(attributes: dict[str, Any]) -> SafeString:
-    return format_html_join("", ' {}="{}"', ((key, value) for key, value in attributes.items()
-                                               if value not in (None, False, "")))
+def _field_id(field: BoundField) -> str:
+    return field.auto_id or field.html_name
 
 
-def _input(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
+def _base_context(field: BoundField, label_size: str, is_page_heading: bool) -> dict[str, Any]:
+    if label_size and label_size not in LABEL_SIZES:
+        raise template.TemplateSyntaxError(f"label_size must be one of {', '.join(LABEL_SIZES)}, not {label_size!r}")
+    field_id = _field_id(field)
+    errors = [str(error) for error in field.errors]
+    hint = field.help_text or ""
+    describedby = [f"{field_id}-hint"] if hint else []
+    if errors:
+        describedby.append(f"{field_id}-error")
+    return {
+        "field": field, "id": field_id, "name": field.html_name, "label": field.label,
+        "label_size": label_size, "is_page_heading": is_page_heading,
+        "hint": hint, "hint_id": f"{field_id}-hint",
+        "errors": errors, "error_message": " ".join(errors), "error_id": f"{field_id}-error",
+        "describedby": " ".join(describedby),
+    }
+
+
+def _extra_attrs(widget: forms.Widget) -> SafeString:
+    """data-* attrs the form set on the widget, passed to the control as GOV.UK's `attributes`."""
+    return flatatt({key: value for key, value in widget.attrs.items()
+                    if key.startswith("data-") and key not in _HANDLED_ATTRS})
+
+
+def _spellcheck(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    return "false" if value in (False, "false", "False", "off") else "true"
+
+
+def _choices(field: BoundField) -> Iterator[tuple[str, Any, list[tuple[str, Any]] | None]]:
+    """(value, label, None) for each choice, or (group label, None, [(value, label), ...]) for a group."""
+    for value, label in field.field.choices:
+        if isinstance(label, list | tuple):
+            yield (str(value), None, [(_choice_value(v), text) for v, text in label])
+        else:
+            yield (_choice_value(value), label, None)
+
+
+def _choice_value(value: Any) -> str:
+    value = getattr(value, "value", value)  # ModelChoiceIteratorValue
+    return "" if value is None else str(value)
+
+
+def _flat_choices(field: BoundField) -> Iterator[tuple[str, Any]]:
+    for value, label, group in _choices(field):
+        if group is None:
+            yield value, label
+        else:
+            yield from group
+
+
+def _selected(field: BoundField) -> set[str]:
+    value = field.value()
+    values = value if isinstance(value, list | tuple | set) else [value]
+    return {_choice_value(getattr(item, "pk", item)) for item in values if item not in (None, "")}
+
+
+# -- one renderer per component --------------------------------------------------------------------------
+
+
+def _input(field: BoundField, context: dict[str, Any]) -> SafeString:
     widget = field.field.widget
-    width = widget.attrs.get("data-width", "")
+    width = str(widget.attrs.get("data-width", "") or "")
     width_class = ""
     if width:
         width_class = f" govuk-input--width-{width}" if width.isdigit() else f" govuk-!-width-{width}"
-    value = field.value()
-    attributes = {
-        "class": f"govuk-input{width_class}{' govuk-input--error' if field.errors else ''}",
-        "id": field.auto_id, "name": field.html_name, "type": getattr(widget, "input_type", "text"),
-        "value": "" if value is None or widget.input_type == "password" else str(value),
-        "autocomplete": widget.attrs.get("autocomplete"), "inputmode": widget.attrs.get("inputmode"),
-        "spellcheck": widget.attrs.get("spellcheck"),
-        "aria-describedby": _describedby(field, bool(field.help_text)),
-    }
-    return _group(field, format_html("{}{}{}<input{}>", _label(field, size, is_page_heading), _hint(field),
-                                     _error(field), _attrs(attributes)))
-
-
-def _textarea(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
-    max_length = getattr(field.field, "max_length", None)
-    value = field.value() or ""
-    describedby = _describedby(field, bool(field.help_text))
-    textarea_class = "govuk-textarea" + (" govuk-textarea--error" if field.errors else "")
-    if max_length:
-        textarea_class += " govuk-js-character-count"
-        describedby = f"{field.auto_id}-info {describedby}".strip()
-    textarea = format_html('<textarea class="{}" id="{}" name="{}" rows="{}" aria-describedby="{}">{}</textarea>',
-                           textarea_class, field.auto_id, field.html_name, field.field.widget.attrs.get("rows", 5),
-                           describedby, value)
-    inner = format_html("{}{}{}{}", _label(field, size, is_page_heading), _hint(field), _error(field), textarea)
-    if not max_length:
-        return _group(field, inner)
-    info = format_html('<div id="{}-info" class="govuk-hint govuk-character-count__message">'
-                       "You can enter up to {} characters</div>", field.auto_id, f"{max_length:,}")
-    return format_html(
-        '<div class="govuk-form-group govuk-character-count{}" data-module="govuk-character-count" '
-        'data-maxlength="{}">{}{}</div>',
-        " govuk-form-group--error" if field.errors else "", max_length, inner, info,
+    value = widget.format_value(field.value())
+    if isinstance(widget, forms.PasswordInput) and not widget.render_value:
+        value = None
+    context.update(
+        type=getattr(widget, "input_type", "text"), width_class=width_class,
+        value=None if value in (None, "") else value,
+        autocomplete=widget.attrs.get("autocomplete", ""), inputmode=widget.attrs.get("inputmode", ""),
+        spellcheck=_spellcheck(widget.attrs.get("spellcheck")),
+        autocapitalize=widget.attrs.get("autocapitalize", ""), pattern=widget.attrs.get("pattern", ""),
+        extra_attrs=_extra_attrs(widget),
     )
+    return render_to_string("govuk/input.html", context)
 
 
-def _select(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
-    current = "" if field.value() is None else str(field.value())
-    options = format_html_join("", '<option value="{}"{}>{}</option>', (
-        (value, " selected" if str(value) == current else "", label)
-        for value, label in _flat_choices(field)
-    ))
-    select = format_html('<select class="govuk-select{}" id="{}" name="{}"{}>{}</select>',
-                         " govuk-select--error" if field.errors else "", field.auto_id, field.html_name,
-                         _attrs({"aria-describedby": _describedby(field, bool(field.help_text))}), options)
-    return _group(field, format_html("{}{}{}{}", _label(field, size, is_page_heading), _hint(field), _error(field),
-                                     select))
+def _textarea(field: BoundField, context: dict[str, Any]) -> SafeString:
+    widget = field.field.widget
+    max_length = getattr(field.field, "max_length", None)
+    describedby = context["describedby"]
+    if max_length:
+        # GOV.UK puts the count message first: it is what changes as the person types.
+        describedby = f"{context['id']}-info {describedby}".strip()
+    context.update(
+        value=widget.format_value(field.value()) or "", rows=widget.attrs.get("rows", 5),
+        max_length=max_length, max_length_display=f"{max_length:,}" if max_length else "",
+        describedby=describedby, spellcheck=_spellcheck(widget.attrs.get("spellcheck")),
+        autocomplete=widget.attrs.get("autocomplete", ""), extra_attrs=_extra_attrs(widget),
+    )
+    return render_to_string("govuk/textarea.html", context)
 
 
-def _flat_choices(field: BoundField) -> Iterable[tuple[Any, Any]]:
-    for value, label in field.field.choices:
-        yield (getattr(value, "value", value), label)
+def _select(field: BoundField, context: dict[str, Any]) -> SafeString:
+    widget = field.field.widget
+    selected = _selected(field)
+    options = []
+    for value, label, group in _choices(field):
+        if group is None:
+            options.append({"value": value, "label": label, "selected": value in selected})
+        else:
+            options.append({"group": value, "options": [{"value": v, "label": text, "selected": v in selected}
+                                                        for v, text in group]})
+    context.update(options=options, multiple=widget.allow_multiple_selected, extra_attrs=_extra_attrs(widget))
+    return render_to_string("govuk/select.html", context)
 
 
-def _option_items(field: BoundField, kind: str, selected: set[str], form: forms.BaseForm) -> SafeString:
-    """Radio or checkbox items, each followed by its conditional reveal when it has one."""
-    conditionals = getattr(form, "conditional_fields", {}).get(field.name, {})
-    input_type = "radio" if kind == "radios" else "checkbox"
-    items = []
-    for index, (value, label) in enumerate(_flat_choices(field), start=1):
-        if value in ("", None):
-            continue
-        item_id = field.auto_id if index == 1 else f"{field.auto_id}-{index}"
-        value = str(value)
-        children = conditionals.get(value, [])
-        conditional_id = f"conditional-{item_id}"
-        attributes = {"class": f"govuk-{kind}__input", "id": item_id, "name": field.html_name, "type": input_type,
-                      "value": value, "checked": "checked" if value in selected else None,
-                      "data-aria-controls": conditional_id if children else None}
-        items.append(format_html('<div class="govuk-{}__item"><input{}><label class="govuk-label govuk-{}__label" '
-                                 'for="{}">{}</label></div>', kind, _attrs(attributes), kind, item_id, label))
-        if children:
-            show = value in selected or any(form[name].errors for name in children)
-            rendered = format_html_join("", "{}", ((govuk_field(form[name]),) for name in children))
-            items.append(format_html('<div class="govuk-{}__conditional{}" id="{}">{}</div>', kind,
-                                     "" if show else f" govuk-{kind}__conditional--hidden", conditional_id, rendered))
-    return mark_safe("".join(items))  # noqa: S308 - every piece built with format_html
-
-
-def _radios(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
+def _items(field: BoundField) -> list[dict[str, Any]]:
+    """Radio or checkbox items, each with its conditional reveal rendered when it has one."""
     form = field.form
-    inline = field.field.widget.attrs.get("data-inline") and not getattr(form, "conditional_fields", {}).get(field.name)
-    current = field.value()
-    selected = {str(current)} if current not in (None, "") else set()
-    items = _option_items(field, "radios", selected, form)
-    inner = format_html('<div class="govuk-radios{}" data-module="govuk-radios">{}</div>',
-                        " govuk-radios--inline" if inline else "", items)
-    return _fieldset(field, inner, size, is_page_heading)
+    reveals = _conditionals(form).get(field.name, {})
+    places = _reveal_places(form)
+    selected = _selected(field)
+    field_id = _field_id(field)
+    items = []
+    for value, label in _flat_choices(field):
+        if value == "":
+            continue  # the blank choice of an optional select has no place among radios
+        item_id = field_id if not items else f"{field_id}-{len(items) + 1}"
+        children = [name for name in reveals.get(value, []) if places.get(name) == (field.name, value)]
+        item: dict[str, Any] = {"id": item_id, "value": value, "label": label, "checked": value in selected,
+                                "conditional": "", "conditional_id": f"conditional-{item_id}", "shown": False}
+        if children:
+            item["conditional"] = mark_safe("".join(str(govuk_field(form[name])) for name in children))  # noqa: S308 - rendered by templates
+            item["shown"] = item["checked"] or any(form[name].errors for name in children)
+        items.append(item)
+    return items
 
 
-def _checkboxes(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
-    selected = {str(value) for value in (field.value() or [])}
-    items = _option_items(field, "checkboxes", selected, field.form)
-    inner = format_html('<div class="govuk-checkboxes" data-module="govuk-checkboxes">{}</div>', items)
-    return _fieldset(field, inner, size, is_page_heading)
+def _radios(field: BoundField, context: dict[str, Any]) -> SafeString:
+    widget = field.field.widget
+    items = _items(field)
+    # GOV.UK: inline radios only for two short answers, and never with conditional reveals.
+    inline = bool(widget.attrs.get("data-inline")) and not any(item["conditional"] for item in items)
+    context.update(items=items, inline=inline, small=bool(widget.attrs.get("data-small")))
+    return render_to_string("govuk/radios.html", context)
 
 
-def _single_checkbox(field: BoundField) -> SafeString:
-    checked = field.value() in (True, "true", "on", "True")
-    attributes = {"class": "govuk-checkboxes__input", "id": field.auto_id, "name": field.html_name,
-                  "type": "checkbox", "value": "true", "checked": "checked" if checked else None,
-                  "aria-describedby": _describedby(field, bool(field.help_text))}
-    item = format_html('<div class="govuk-checkboxes__item"><input{}><label class="govuk-label '
-                       'govuk-checkboxes__label" for="{}">{}</label></div>', _attrs(attributes), field.auto_id,
-                       field.label)
-    return _group(field, format_html('{}{}<div class="govuk-checkboxes govuk-checkboxes--small" '
-                                     'data-module="govuk-checkboxes">{}</div>', _hint(field), _error(field), item))
+def _checkboxes(field: BoundField, context: dict[str, Any]) -> SafeString:
+    context.update(items=_items(field), single=False,
+                   small=bool(field.field.widget.attrs.get("data-small")))
+    return render_to_string("govuk/checkboxes.html", context)
 
 
-def _date(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
+def _single_checkbox(field: BoundField, context: dict[str, Any]) -> SafeString:
+    """A BooleanField: one checkbox whose label is the question, with no fieldset."""
+    checked = field.field.widget.check_test(field.value())
+    item = {"id": context["id"], "value": "true", "label": field.label, "checked": checked, "conditional": ""}
+    context.update(items=[item], single=True, small=bool(field.field.widget.attrs.get("data-small")))
+    return render_to_string("govuk/checkboxes.html", context)
+
+
+def _date_error_parts(field: BoundField) -> set[str]:
+    """The boxes to mark as wrong: those the errors name (GovukDateField says), else all three."""
+    errors = field.form.errors.get(field.name)
+    if not errors:
+        return set()
+    parts: set[str] = set()
+    for error in errors.as_data():
+        named = (error.params or {}).get("parts") if isinstance(error.params, dict) else None
+        parts.update(named or DATE_PARTS)
+    return parts
+
+
+def _date(field: BoundField, context: dict[str, Any]) -> SafeString:
+    widget = field.field.widget
     value = field.value()
     if not isinstance(value, list | tuple):
-        value = field.field.widget.decompress(value)
+        value = widget.decompress(value)
+    birthday = widget.attrs.get("autocomplete") == "bday" or "birth" in field.name
+    wrong = _date_error_parts(field)
     parts = []
-    for part, part_value, width in zip(("day", "month", "year"), value, (2, 2, 4), strict=True):
-        part_id = f"{field.auto_id}_{part}"
-        attributes = {
-            "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}"
-                     f"{' govuk-input--error' if field.errors else ''}",
-            "id": part_id, "name": f"{field.html_name}_{part}", "type": "text", "inputmode": "numeric",
-            "value": part_value or "",
-            "autocomplete": {"day": "bday-day", "month": "bday-month", "year": "bday-year"}[part]
-            if "birth" in field.name else None,
-        }
-        parts.append(format_html('<div class="govuk-date-input__item"><div class="govuk-form-group">'
-                                 '<label class="govuk-label govuk-date-input__label" for="{}">{}</label>'
-                                 "<input{}></div></div>", part_id, part.capitalize(), _attrs(attributes)))
-    inner = format_html('<div class="govuk-date-input" id="{}">{}</div>', field.auto_id, mark_safe("".join(parts)))  # noqa: S308
-    return _fieldset(field, inner, size, is_page_heading, role="group")
+    for part, part_value in zip(DATE_PARTS, value, strict=True):
+        parts.append({
+            "id": f"{context['id']}_{part}", "name": f"{field.html_name}_{part}", "label": part.capitalize(),
+            "value": part_value or "", "width": _DATE_WIDTHS[part], "error": part in wrong,
+            "autocomplete": f"bday-{part}" if birthday else "",
+        })
+    context["parts"] = parts
+    return render_to_string("govuk/date_input.html", context)
 
 
-def _file(field: BoundField, size: str, is_page_heading: bool) -> SafeString:
-    attributes = {"class": f"govuk-file-upload{' govuk-file-upload--error' if field.errors else ''}",
-                  "id": field.auto_id, "name": field.html_name, "type": "file",
-                  "multiple": "multiple" if field.field.widget.attrs.get("multiple") else None,
-                  "accept": field.field.widget.attrs.get("accept"),
-                  "aria-describedby": _describedby(field, bool(field.help_text))}
-    return _group(field, format_html("{}{}{}<input{}>", _label(field, size, is_page_heading), _hint(field),
-                                     _error(field), _attrs(attributes)))
+def _file(field: BoundField, context: dict[str, Any]) -> SafeString:
+    widget = field.field.widget
+    multiple = bool(getattr(widget, "allow_multiple_selected", False) or widget.attrs.get("multiple"))
+    extra = {key: value for key, value in widget.attrs.items()
+             if (key == "accept" or key.startswith("data-")) and key not in _HANDLED_ATTRS}
+    context.update(multiple=multiple, extra_attrs=flatatt(extra))
+    return render_to_string("govuk/file_upload.html", context)
+
+
+# -- the tags ---------------------------------------------------------------------------------------------
 
 
 @register.simple_tag
 def govuk_field(field: BoundField, label_size: str = "", is_page_heading: bool = False) -> SafeString:
-    """One bound field as the GOV.UK component for its widget."""
+    """One bound field as the GOV.UK component for its widget.
+
+    `label_size` ("xl", "l", "m" or "s") sizes the label or legend; `is_page_heading` wraps it in
+    the page's <h1>, as GOV.UK does on a one-question page."""
     widget = field.field.widget
-    if isinstance(widget, GovukDateWidget):
-        return _date(field, label_size, is_page_heading)
-    if isinstance(widget, forms.RadioSelect):
-        return _radios(field, label_size, is_page_heading)
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return _checkboxes(field, label_size, is_page_heading)
-    if isinstance(widget, forms.CheckboxInput):
-        return _single_checkbox(field)
-    if isinstance(widget, forms.Select):
-        return _select(field, label_size, is_page_heading)
-    if isinstance(widget, forms.Textarea):
-        return _textarea(field, label_size, is_page_heading)
-    if isinstance(widget, forms.FileInput):
-        return _file(field, label_size, is_page_heading)
-    if isinstance(widget, forms.HiddenInput):
+    if widget.is_hidden:
         return SafeString(str(field))
-    return _input(field, label_size, is_page_heading)
+    context = _base_context(field, label_size, is_page_heading)
+    if isinstance(widget, GovukDateWidget):
+        return _date(field, context)
+    # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return _checkboxes(field, context)
+    if isinstance(widget, forms.RadioSelect):
+        return _radios(field, context)
+    if isinstance(widget, forms.CheckboxInput):
+        return _single_checkbox(field, context)
+    if isinstance(widget, forms.Select):
+        return _select(field, context)
+    if isinstance(widget, forms.Textarea):
+        return _textarea(field, context)
+    if isinstance(widget, forms.FileInput):
+        return _file(field, context)
+    return _input(field, context)
 
 
 @register.simple_tag
 def govuk_fields(form: forms.BaseForm, label_size: str = "m") -> SafeString:
-    """Every field of the form in order, conditional questions inside the answer that reveals them."""
-    nested = _conditional_children(form)
-    return mark_safe("".join(  # noqa: S308 - each piece is built with format_html
-        str(govuk_field(form[name], label_size=label_size)) for name in form.fields if name not in nested
-    ))
+    """Every field in page order: revealed questions only inside their answer, hidden fields last."""
+    places = _reveal_places(form)
+    visible = [str(govuk_field(form[name], label_size=label_size))
+               for name, field in form.fields.items() if name not in places and not field.widget.is_hidden]
+    hidden = [str(field) for field in form.hidden_fields()]
+    return mark_safe("".join(visible + hidden))  # noqa: S308 - each piece rendered by an autoescaping template
 
 
-def _error_anchor(field: BoundField) -> str:
-    return f"{field.auto_id}_day" if isinstance(field.field.widget, GovukDateWidget) else field.auto_id
+def error_anchor(field: BoundField) -> str:
+    """Where the error summary links for a field: its first box for a date (the first wrong one),
+    the field (or first option) otherwise."""
+    if isinstance(field.field.widget, GovukDateWidget):
+        wrong = _date_error_parts(field)
+        first = next((part for part in DATE_PARTS if part in wrong), "day")
+        return f"{_field_id(field)}_{first}"
+    return _field_id(field)
+
+
+def _summary_links(form: forms.BaseForm) -> Iterable[tuple[str, str]]:
+    for error in form.non_field_errors():
+        yield "#main-content", str(error)
+    names = list(_page_order(form))
+    names += [name for name in form.errors if name in form.fields and name not in names]
+    for name in names:
+        field = form[name]
+        anchor = "main-content" if field.field.widget.is_hidden else error_anchor(field)
+        for error in field.errors:
+            yield f"#{anchor}", str(error)
 
 
 @register.simple_tag
-def govuk_error_summary(form: forms.BaseForm) -> SafeString:
-    """The GOV.UK error summary: one link per error, to the field it belongs to."""
-    if not form.errors:
+def govuk_error_summary(*forms_on_page: forms.BaseForm | None) -> SafeString:
+    """The GOV.UK error summary for one or more forms, in page order: errors that belong to no field
+    link to the main content, others to their field. Nothing when there are no errors."""
+    errors = [link for form in forms_on_page if form is not None and form.errors for link in _summary_links(form)]
+    if not errors:
         return mark_safe("")
-    links = [(f"#{_error_anchor(form[name])}" if name in form.fields else "#main-content", error)
-             for name, errors in form.errors.items() for error in errors]
-    links.sort(key=lambda link: list(form.fields).index(link[0][1:].removeprefix("id_").removesuffix("_day"))
-               if link[0][1:].removeprefix("id_").removesuffix("_day") in form.fields else -1)
-    items = format_html_join("", '<li><a href="{}">{}</a></li>', links)
-    return format_html(
-        '<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">'
-        '<h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body">'
-        '<ul class="govuk-list govuk-error-summary__list">{}</ul></div></div></div>', items,
-    )
+    return render_to_string("govuk/error_summary.html", {"errors": errors})

@@ -1,0 +1,347 @@
+"""Every change to a case: allocation, transfer, decisions and their second review, reconsideration,
+withdrawal, closure, notes, declarations and the quality audit. Each locks the case row, checks the
+workflow table and the actor's rights, and lets the database triggers write the history."""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from decisions import permissions
+from decisions.models import (
+    OPEN_DECISION_STATUSES,
+    CaseFile,
+    CaseNote,
+    Decision,
+    DecisionStatus,
+    InvolvementDeclaration,
+    Outcome,
+    QualityAudit,
+    Reconsideration,
+    Stage,
+    Transfer,
+)
+from decisions.workflow import Action, TransitionNotAllowed, next_status
+from nrm import calendar
+from organisations.models import Organisation, OrganisationKind, Role, User
+from referrals.models import Referral, ReferralKind, ReferralStatus
+
+logger = logging.getLogger(__name__)
+
+
+class DecisionConflict(Exception):
+    """Someone else changed the decision first (another reviewer signed it off, say)."""
+
+
+class RecoveryPeriodNotOver(Exception):
+    pass
+
+
+class ReconsiderationWindowClosed(Exception):
+    pass
+
+
+def case_file_open(referral: Referral) -> CaseFile:
+    """The case file of a routed referral, created with its RG deadline on first need."""
+    case, _ = CaseFile.objects.get_or_create(
+        referral=referral,
+        defaults={"received_at": referral.submitted_at, "rg_due_on": calendar.rg_target(referral.submitted_at)},
+    )
+    return case
+
+
+def on_referral_submitted(sender, referral_id, **kwargs) -> None:
+    """referrals.signals.referral_submitted: open the case file of an NRM referral."""
+    referral = Referral.objects.filter(pk=referral_id, kind=ReferralKind.NRM).first()
+    if referral is not None:
+        case_file_open(referral)
+
+
+def _lock(referral: Referral) -> tuple[Referral, CaseFile]:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    return locked, case_file_open(locked)
+
+
+def _move(referral: Referral, action: Action) -> None:
+    referral.status = next_status(action, referral.status)
+    referral.save(update_fields=["status", "updated_at"])
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def case_allocate(*, referral: Referral, to: User, by: User) -> CaseFile:
+    """Allocate (or reallocate) a case to a decision maker, moving the per-case grant with it."""
+    with transaction.atomic():
+        locked, case = _lock(referral)
+        _require(permissions.may_manage(by, locked), "Only the competent authority's managers allocate cases.")
+        if not (to.organisation_id == locked.competent_authority_id and to.has_role(Role.DECISION_MAKER)
+                and to.is_active):
+            raise PermissionDenied("Cases are allocated to decision makers of the deciding competent authority.")
+        if locked.status == ReferralStatus.SUBMITTED:
+            _move(locked, Action.ALLOCATE)
+        elif locked.status in (ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN):
+            raise TransitionNotAllowed(Action.ALLOCATE, locked.status)
+        if case.allocated_to_id and case.allocated_to_id != to.pk:
+            remove_perm(f"referrals.{permissions.DECIDE}", case.allocated_to, locked)
+        assign_perm(f"referrals.{permissions.DECIDE}", to, locked)
+        case.allocated_to, case.allocated_at = to, timezone.now()
+        case.save(update_fields=["allocated_to", "allocated_at"])
+    return case
+
+
+def case_transfer(*, referral: Referral, to_authority: Organisation, reason: str, by: User) -> Transfer:
+    """Send a case not yet decided to the other competent authority, with a reason."""
+    with transaction.atomic():
+        locked, case = _lock(referral)
+        _require(permissions.may_manage(by, locked), "Only the competent authority's managers transfer cases.")
+        same = to_authority.pk == locked.competent_authority_id
+        if to_authority.kind != OrganisationKind.COMPETENT_AUTHORITY or same:
+            raise PermissionDenied("Transfer to another competent authority.")
+        _move(locked, Action.TRANSFER)
+        transfer = Transfer.objects.create(case=case, from_authority_id=locked.competent_authority_id,
+                                           to_authority=to_authority, reason=reason, transferred_by=by)
+        if case.allocated_to_id:
+            remove_perm(f"referrals.{permissions.DECIDE}", case.allocated_to, locked)
+        case.allocated_to, case.allocated_at = None, None
+        case.save(update_fields=["allocated_to", "allocated_at"])
+        locked.competent_authority = to_authority
+        locked.save(update_fields=["competent_authority", "updated_at"])
+    return transfer
+
+
+def _open_decision(case: CaseFile, stage: Stage) -> Decision | None:
+    return case.decisions.filter(stage=stage, status__in=OPEN_DECISION_STATUSES).first()
+
+
+def decision_draft(*, referral: Referral, stage: Stage, outcome: Outcome, reasons: str, evidence_considered: str,
+                   by: User) -> Decision:
+    """Start or revise the open decision of a stage. A CG waits for the recovery period to run,
+    unless the case came back through reconsideration of a negative decision."""
+    with transaction.atomic():
+        locked, case = _lock(referral)
+        _require(permissions.may_decide(by, locked), "Only the decision maker allocated this case can draft.")
+        existing = _open_decision(case, stage)
+        if existing is not None:
+            if existing.status == DecisionStatus.AWAITING_REVIEW:
+                raise DecisionConflict("This decision is with the second reviewer.")
+            existing.outcome, existing.reasons, existing.evidence_considered = outcome, reasons, evidence_considered
+            existing.status = DecisionStatus.DRAFT
+            existing.save()
+            return existing
+        in_recovery_period = case.recovery_period_ends_on and calendar.today() <= case.recovery_period_ends_on
+        if stage == Stage.CG and locked.status == ReferralStatus.RG_POSITIVE and in_recovery_period:
+            raise RecoveryPeriodNotOver(
+                f"The recovery period runs until {case.recovery_period_ends_on:%-d %B %Y}; a Conclusive "
+                "Grounds decision cannot be drafted before it ends.")
+        reconsidering = locked.status == ReferralStatus.RECONSIDERATION
+        _move(locked, Action.DRAFT_RG if stage == Stage.RG else Action.DRAFT_CG)
+        return Decision.objects.create(case=case, stage=stage, outcome=outcome, reasons=reasons,
+                                       evidence_considered=evidence_considered, author=by,
+                                       is_reconsideration=reconsidering)
+
+
+def review_required(decision: Decision) -> bool:
+    """The review policy: every decision (2011) or only negative ones (today)."""
+    return settings.NRM_SECOND_REVIEW_POLICY == "all" or decision.outcome == Outcome.NEGATIVE
+
+
+def _locked_decision(decision: Decision) -> tuple[Decision, Referral, CaseFile]:
+    referral, case = _lock(decision.case.referral)
+    return Decision.objects.select_for_update().get(pk=decision.pk), referral, case
+
+
+def decision_send_for_review(*, decision: Decision, by: User) -> Decision:
+    """The author finishes the draft: it goes to a second reviewer, or (when the policy needs no
+    review of this outcome) takes effect at once."""
+    with transaction.atomic():
+        locked, referral, case = _locked_decision(decision)
+        _require(permissions.may_decide(by, referral) and locked.author_id == by.pk,
+                 "Only the decision's author can send it on.")
+        if locked.status not in (DecisionStatus.DRAFT, DecisionStatus.RETURNED):
+            raise DecisionConflict("This decision has already been sent on.")
+        if not review_required(locked):
+            return _serve(locked, referral, case)
+        _move(referral, Action.SEND_RG_FOR_REVIEW if locked.stage == Stage.RG else Action.SEND_CG_FOR_REVIEW)
+        locked.status, locked.sent_for_review_at = DecisionStatus.AWAITING_REVIEW, timezone.now()
+        locked.save(update_fields=["status", "sent_for_review_at"])
+    return locked
+
+
+def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
+    now = timezone.now()
+    positive = decision.outcome == Outcome.POSITIVE
+    if decision.stage == Stage.RG:
+        _move(referral, Action.SERVE_RG_POSITIVE if positive else Action.SERVE_RG_NEGATIVE)
+        if positive:
+            case.recovery_period_ends_on = calendar.recovery_period_end(now)
+    else:
+        _move(referral, Action.SERVE_CG_POSITIVE if positive else Action.SERVE_CG_NEGATIVE)
+        case.move_on_at = calendar.move_on_date(now, positive=positive)
+    case.reconsideration_due_by = None if positive else calendar.reconsideration_deadline(now)
+    case.save()
+    decision.status, decision.served_at = DecisionStatus.SERVED, now
+    decision.save(update_fields=["status", "served_at", "reviewer", "reviewed_at", "review_comments"])
+    decision_id = decision.pk
+    transaction.on_commit(lambda: _notify_served(decision_id))
+    return decision
+
+
+def _notify_served(decision_id: int) -> None:
+    from decisions.tasks import send_decision_notice
+
+    send_decision_notice.delay(decision_id)
+
+
+def decision_sign_off(*, decision: Decision, by: User, comments: str = "") -> Decision:
+    """The second reviewer agrees: the decision takes effect and is served. Two reviewers at once
+    get one sign-off; the second is told the decision has already been reviewed."""
+    with transaction.atomic():
+        locked, referral, case = _locked_decision(decision)
+        permissions.check_reviewer_independent(by, locked)
+        if locked.status != DecisionStatus.AWAITING_REVIEW:
+            raise DecisionConflict("This decision is not awaiting review: someone may have reviewed it already.")
+        locked.reviewer, locked.reviewed_at, locked.review_comments = by, timezone.now(), comments
+        return _serve(locked, referral, case)
+
+
+def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
+    """The second reviewer sends the decision back to its author with comments."""
+    if not comments.strip():
+        raise ValueError("Say why the decision is being returned.")
+    with transaction.atomic():
+        locked, referral, _case = _locked_decision(decision)
+        permissions.check_reviewer_independent(by, locked)
+        if locked.status != DecisionStatus.AWAITING_REVIEW:
+            raise DecisionConflict("This decision is not awaiting review: someone may have reviewed it already.")
+        _move(referral, Action.RETURN_RG if locked.stage == Stage.RG else Action.RETURN_CG)
+        locked.status, locked.reviewer = DecisionStatus.RETURNED, by
+        locked.reviewed_at, locked.review_comments = timezone.now(), comments
+        locked.save(update_fields=["status", "reviewer", "reviewed_at", "review_comments"])
+    return locked
+
+
+def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: str, by: User) -> Reconsideration:
+    """The first responder asks for a negative decision to be looked at again, within the window.
+    The original decision stays on the record; a new one is drafted with the same review rule."""
+    from referrals.permissions import is_referring_organisation
+
+    with transaction.atomic():
+        locked, case = _lock(referral)
+        _require(is_referring_organisation(by, locked), "Only the referring organisation can ask for this.")
+        latest = case.decisions.filter(status=DecisionStatus.SERVED).order_by("-served_at").first()
+        if latest is None or latest.outcome != Outcome.NEGATIVE:
+            raise TransitionNotAllowed(Action.REQUEST_RECONSIDERATION, locked.status)
+        if case.reconsideration_due_by and calendar.today() > case.reconsideration_due_by:
+            raise ReconsiderationWindowClosed(
+                f"Reconsideration had to be asked for by {case.reconsideration_due_by:%-d %B %Y}.")
+        _move(locked, Action.REQUEST_RECONSIDERATION)
+        try:
+            with transaction.atomic():
+                return Reconsideration.objects.create(case=case, decision=latest, reasons=reasons,
+                                                      new_evidence=new_evidence, requested_by=by)
+        except IntegrityError as duplicate:
+            raise DecisionConflict("Reconsideration of this decision has already been asked for.") from duplicate
+
+
+def case_withdraw(*, referral: Referral, reason: str, by: User) -> CaseFile:
+    """An adult withdraws from the NRM: recorded with reasons, the case stops."""
+    with transaction.atomic():
+        locked, case = _lock(referral)
+        _require(permissions.may_record(by, locked), "Only the deciding competent authority records withdrawal.")
+        if locked.is_child:
+            raise PermissionDenied("A child's referral cannot be withdrawn.")
+        _move(locked, Action.WITHDRAW)
+        case.withdrawn_at, case.withdrawal_reason = timezone.now(), reason
+        case.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    return case
+
+
+def case_close(*, referral: Referral, by: User) -> CaseFile:
+    """Close a case after its Conclusive Grounds decision has been served."""
+    with transaction.atomic():
+        locked, case = _lock(referral)
+        _require(permissions.may_record(by, locked), "Only the deciding competent authority closes cases.")
+        _move(locked, Action.CLOSE)
+        case.closed_at = timezone.now()
+        case.save(update_fields=["closed_at"])
+    return case
+
+
+def involvement_declare(*, referral: Referral, details: str, by: User) -> InvolvementDeclaration:
+    with transaction.atomic():
+        _locked, case = _lock(referral)
+        _require(permissions.works_on(by, referral), "Only staff of the deciding competent authority can declare.")
+        declaration, _ = InvolvementDeclaration.objects.get_or_create(case=case, user=by,
+                                                                       defaults={"details": details})
+    return declaration
+
+
+def note_add(*, referral: Referral, text: str, by: User) -> CaseNote:
+    _require(permissions.may_record(by, referral), "Only the deciding competent authority keeps notes.")
+    return CaseNote.objects.create(case=case_file_open(referral), author=by, text=text)
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[datetime, datetime]:
+    year, number = int(quarter[:4]), int(quarter[-1])
+    start = timezone.make_aware(datetime(year, 3 * (number - 1) + 1, 1))
+    end = timezone.make_aware(datetime(year + (number == 4), 1 if number == 4 else 3 * number + 1, 1))
+    return start, end
+
+
+def quality_sample_draw(*, quarter: str, rng: random.Random | None = None) -> list[QualityAudit]:
+    """Draw the quarter's audit sample of served decisions: NRM_QUALITY_SAMPLE_PERCENT of them
+    (rounded up), and at least one per decision maker who decided that quarter. Drawing twice
+    adds nothing."""
+    if QualityAudit.objects.filter(quarter=quarter).exists():
+        return list(QualityAudit.objects.filter(quarter=quarter))
+    rng = rng or random.SystemRandom()
+    start, end = quarter_bounds(quarter)
+    served = list(Decision.objects.filter(status=DecisionStatus.SERVED, served_at__gte=start, served_at__lt=end)
+                  .order_by("pk").only("pk", "author_id"))
+    if not served:
+        return []
+    by_author: dict[int, list[Decision]] = {}
+    for decision in served:
+        by_author.setdefault(decision.author_id, []).append(decision)
+    chosen = {rng.choice(decisions).pk for decisions in by_author.values()}
+    target = max(math.ceil(len(served) * settings.NRM_QUALITY_SAMPLE_PERCENT / 100), len(chosen))
+    remaining = [decision.pk for decision in served if decision.pk not in chosen]
+    chosen.update(rng.sample(remaining, min(target - len(chosen), len(remaining))))
+    with transaction.atomic():
+        return QualityAudit.objects.bulk_create(
+            [QualityAudit(decision_id=pk, quarter=quarter) for pk in sorted(chosen)], ignore_conflicts=True)
+
+
+def quality_audit_record(*, audit: QualityAudit, finding: str, feedback: str, by: User) -> QualityAudit:
+    with transaction.atomic():
+        locked = QualityAudit.objects.select_for_update().select_related("decision__case__referral").get(pk=audit.pk)
+        referral = locked.decision.case.referral
+        _require(by.has_role(Role.QUALITY_AUDITOR) and (
+            by.organisation_id == referral.competent_authority_id or by.organisation.kind == OrganisationKind.MONITOR),
+            "Only quality auditors record findings.")
+        if locked.decision.author_id == by.pk:
+            raise PermissionDenied("You cannot audit your own decision.")
+        locked.finding, locked.feedback, locked.auditor, locked.completed_at = finding, feedback, by, timezone.now()
+        locked.save()
+    return locked
+
+
+def feedback_for(user: User) -> list[QualityAudit]:
+    """Completed audits of a decision maker's decisions: what their home page shows."""
+    return list(QualityAudit.objects.filter(decision__author=user, completed_at__isnull=False)
+                .select_related("decision__case__referral").order_by("-completed_at")[:20])

@@ -1,0 +1,45 @@
+"""Decision jobs. Messages carry ids; emails carry a reference and a link, nothing about the person."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from decisions.models import Decision, DecisionStatus
+
+
+@shared_task(name="decisions.tasks.send_decision_notice")
+def send_decision_notice(decision_id: int) -> int:
+    """Tell the referring organisation's inbox that a decision on their referral has been served."""
+    decision = (Decision.objects.select_related("case__referral__first_responder_organisation")
+                .filter(pk=decision_id, status=DecisionStatus.SERVED).first())
+    if decision is None:
+        return 0
+    referral = decision.case.referral
+    inbox = referral.first_responder_organisation.inbox_email
+    if not inbox:
+        return 0
+    link = settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
+    return send_mail(
+        subject=f"Decision made on NRM referral {referral.reference}",
+        message=f"A {decision.get_stage_display()} decision has been made on referral {referral.reference}.\n\n"
+                f"Sign in to see it: {link}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[inbox],
+    )
+
+
+@shared_task(name="decisions.tasks.draw_quality_sample")
+def draw_quality_sample() -> int:
+    """At the start of each quarter, sample the previous quarter's served decisions."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from decisions.services import quality_sample_draw, quarter_of
+
+    first_of_quarter = timezone.localdate().replace(day=1)
+    previous_quarter = quarter_of(first_of_quarter - timedelta(days=1))
+    return len(quality_sample_draw(quarter=previous_quarter))
