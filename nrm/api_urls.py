@@ -2,11 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from decisions.api import CaseViewSet, DecisionViewSet, QualityAuditViewSet
 from organisations.api import CurrentUserView, TokenRevokeView, TokenView
 from referrals.api import ReferralViewSet
 
 router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="api-referral")
+router.register("cases", CaseViewSet, basename="api-case")
+router.register("decisions", DecisionViewSet, basename="api-decision")
+router.register("quality-audits", QualityAuditViewSet, basename="api-quality-audit")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

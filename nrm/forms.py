@@ -165,7 +165,7 @@ def reveal(*rules: tuple[str, str, Iterable[str]]) -> ConditionalFields:
     return result
 
 
-_CHOICE_WIDGETS = (forms.RadioSelect, forms.Select, forms.CheckboxInput, forms.FileInput)
+_CHOICE_WIDGETS = (forms.RadioSelect, forms.Select, forms.FileInput)
 
 
 def govuk_error_messages(field: forms.Field, name: str = "") -> None:
@@ -175,10 +175,14 @@ def govuk_error_messages(field: forms.Field, name: str = "") -> None:
         return
     question = question_name(field, name)
     verb = "Select" if isinstance(field.widget, _CHOICE_WIDGETS) else "Enter"
+    if isinstance(field.widget, forms.CheckboxInput):
+        verb = "Confirm"  # a single checkbox is a statement to agree to: "Confirm it is safe to ..."
     defaults: dict[str, Any] = {}
     for klass in reversed(type(field).__mro__):
         defaults.update(getattr(klass, "default_error_messages", {}))
-    wanted = {"required": f"{verb} {lower_first(question)}", "invalid_choice": f"Select {lower_first(question)}"}
+    wanted = {"required": f"{verb} {lower_first(question)}"}
+    if isinstance(field, forms.ChoiceField):
+        wanted["invalid_choice"] = f"Select {lower_first(question)}"
     if isinstance(field, forms.EmailField):
         wanted["invalid"] = "Enter an email address in the correct format, like name@example.com"
     elif isinstance(field, forms.URLField):
@@ -189,11 +193,12 @@ def govuk_error_messages(field: forms.Field, name: str = "") -> None:
         wanted["invalid"] = f"{question} must be a number"
     elif isinstance(field, forms.FileField):
         wanted["empty"] = "The selected file is empty"
-        wanted["invalid"] = "The selected file must be a file"
+        wanted["invalid"] = "The selected file could not be uploaded - try again"
+    # Validators (an email's, a length or range) take their message from error_messages by code when it is
+    # there, so messages are set for codes the field does not list too.
     for code, message in wanted.items():
-        if code in field.error_messages and field.error_messages[code] is defaults.get(code):
+        if code not in field.error_messages or field.error_messages[code] is defaults.get(code):
             field.error_messages[code] = message
-    # Length and range come from validators, which take their message from error_messages by code.
     limits = {"max_length": ("{} must be {:,} characters or fewer", getattr(field, "max_length", None)),
               "min_length": ("{} must be {:,} characters or more", getattr(field, "min_length", None)),
               "max_value": ("{} must be {} or less", getattr(field, "max_value", None)),
@@ -228,16 +233,15 @@ class GovukFormMixin:
             raise ImproperlyConfigured(f"{type(self).__name__}.conditional_fields names no such field: "
                                        f"{', '.join(sorted(unknown))}")
 
-    def is_revealed(self, name: str) -> bool:
-        """Whether a question is shown: it is not conditional, or an answer revealing it was given."""
+    def is_revealed(self, name: str, _seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a question is shown: it is not conditional, or an answer revealing it was given
+        (to a question that is itself shown)."""
         revealed_by = [(parent, answer) for parent, by_answer in self.conditional_fields.items()
                        for answer, children in by_answer.items() if name in children]
         if not revealed_by:
             return True
-        for parent, answer in revealed_by:
-            if answer in _answers(self.cleaned_data.get(parent)) and self.is_revealed(parent):
-                return True
-        return False
+        return any(answer in _answers(self.cleaned_data.get(parent)) and parent not in _seen
+                   and self.is_revealed(parent, _seen | {name}) for parent, answer in revealed_by)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -20,6 +20,9 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "home", None),
     NavItem("Referrals", "referrals:list", frozenset({Role.FIRST_RESPONDER, Role.LA_SAFEGUARDING_LEAD})),
+    NavItem("Cases", "decisions:queue", frozenset({Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER,
+                                                   Role.QUALITY_AUDITOR})),
+    NavItem("Quality audits", "decisions:audits", frozenset({Role.QUALITY_AUDITOR})),
     NavItem("API documentation", "api-docs", None),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
+    path("cases/", include("decisions.urls")),
     path("api/v1/", include("nrm.api_urls")),
 ]
 

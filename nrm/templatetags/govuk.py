@@ -168,12 +168,18 @@ def _textarea(field: BoundField, context: dict[str, Any]) -> SafeString:
         # GOV.UK puts the count message first: it is what changes as the person types.
         describedby = f"{context['id']}-info {describedby}".strip()
     context.update(
-        value=widget.format_value(field.value()) or "", rows=widget.attrs.get("rows", 5),
+        value=widget.format_value(field.value()) or "", rows=_rows(widget),
         max_length=max_length, max_length_display=f"{max_length:,}" if max_length else "",
         describedby=describedby, spellcheck=_spellcheck(widget.attrs.get("spellcheck")),
         autocomplete=widget.attrs.get("autocomplete", ""), extra_attrs=_extra_attrs(widget),
     )
     return render_to_string("govuk/textarea.html", context)
+
+
+def _rows(widget: forms.Widget) -> Any:
+    """GOV.UK's 5 rows unless the form chose a height: Django's own default is the string "10"."""
+    rows = widget.attrs.get("rows")
+    return 5 if rows in (None, "", "10") else rows
 
 
 def _select(field: BoundField, context: dict[str, Any]) -> SafeString:
@@ -191,7 +197,7 @@ def _select(field: BoundField, context: dict[str, Any]) -> SafeString:
 
 
 def _items(field: BoundField) -> list[dict[str, Any]]:
-    """Radio or checkbox items, each with its conditional reveal rendered when it has one."""
+    """Radio or checkbox items; `children` are the fields the item reveals (the template renders them)."""
     form = field.form
     reveals = _conditionals(form).get(field.name, {})
     places = _reveal_places(form)
@@ -203,12 +209,12 @@ def _items(field: BoundField) -> list[dict[str, Any]]:
             continue  # the blank choice of an optional select has no place among radios
         item_id = field_id if not items else f"{field_id}-{len(items) + 1}"
         children = [name for name in reveals.get(value, []) if places.get(name) == (field.name, value)]
-        item: dict[str, Any] = {"id": item_id, "value": value, "label": label, "checked": value in selected,
-                                "conditional": "", "conditional_id": f"conditional-{item_id}", "shown": False}
-        if children:
-            item["conditional"] = mark_safe("".join(str(govuk_field(form[name])) for name in children))  # noqa: S308 - rendered by templates
-            item["shown"] = item["checked"] or any(form[name].errors for name in children)
-        items.append(item)
+        checked = value in selected
+        items.append({
+            "id": item_id, "value": value, "label": label, "checked": checked,
+            "children": [form[name] for name in children], "conditional_id": f"conditional-{item_id}",
+            "shown": checked or any(form[name].errors for name in children),
+        })
     return items
 
 
@@ -216,7 +222,7 @@ def _radios(field: BoundField, context: dict[str, Any]) -> SafeString:
     widget = field.field.widget
     items = _items(field)
     # GOV.UK: inline radios only for two short answers, and never with conditional reveals.
-    inline = bool(widget.attrs.get("data-inline")) and not any(item["conditional"] for item in items)
+    inline = bool(widget.attrs.get("data-inline")) and not any(item["children"] for item in items)
     context.update(items=items, inline=inline, small=bool(widget.attrs.get("data-small")))
     return render_to_string("govuk/radios.html", context)
 
@@ -230,7 +236,7 @@ def _checkboxes(field: BoundField, context: dict[str, Any]) -> SafeString:
 def _single_checkbox(field: BoundField, context: dict[str, Any]) -> SafeString:
     """A BooleanField: one checkbox whose label is the question, with no fieldset."""
     checked = field.field.widget.check_test(field.value())
-    item = {"id": context["id"], "value": "true", "label": field.label, "checked": checked, "conditional": ""}
+    item = {"id": context["id"], "value": "true", "label": field.label, "checked": checked, "children": []}
     context.update(items=[item], single=True, small=bool(field.field.widget.attrs.get("data-small")))
     return render_to_string("govuk/checkboxes.html", context)
 
@@ -340,8 +346,10 @@ def _summary_links(form: forms.BaseForm) -> Iterable[tuple[str, str]]:
 @register.simple_tag
 def govuk_error_summary(*forms_on_page: forms.BaseForm | None) -> SafeString:
     """The GOV.UK error summary for one or more forms, in page order: errors that belong to no field
-    link to the main content, others to their field. Nothing when there are no errors."""
-    errors = [link for form in forms_on_page if form is not None and form.errors for link in _summary_links(form)]
+    link to the main content, others to their field. Nothing when there are no errors, or no form
+    (a missing template variable renders as "")."""
+    errors = [link for form in forms_on_page if isinstance(form, forms.BaseForm) and form.errors
+              for link in _summary_links(form)]
     if not errors:
         return mark_safe("")
     return render_to_string("govuk/error_summary.html", {"errors": errors})

@@ -1,0 +1,150 @@
+"""/api/v1/cases/, /api/v1/decisions/ and /api/v1/quality-audits/: the casework pages' services
+for machine clients. Refusals: 403 (not allowed, reviewer not independent), 409 (the case's state
+does not allow it, or someone else got there first)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from decisions import permissions, selectors, services
+from decisions.models import Decision, QualityAudit, Stage
+from decisions.serializers import (
+    AllocateSerializer,
+    CaseDetailSerializer,
+    CaseSerializer,
+    DecisionSerializer,
+    DraftDecisionSerializer,
+    FindingSerializer,
+    QualityAuditSerializer,
+    ReconsiderationSerializer,
+    ReviewSerializer,
+)
+from decisions.workflow import TransitionNotAllowed
+from organisations.models import User
+from referrals import selectors as referral_selectors
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "The case's state does not allow this."
+
+
+def _call(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except (DjangoPermissionDenied, permissions.ReviewerNotIndependent) as refused:
+        raise PermissionDenied(str(refused)) from refused
+    except (TransitionNotAllowed, services.DecisionConflict, services.RecoveryPeriodNotOver,
+            services.ReconsiderationWindowClosed) as conflict:
+        raise Conflict(str(conflict)) from conflict
+
+
+class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = CaseSerializer
+    lookup_value_regex = "[0-9a-f-]{36}"
+    pagination_class = None
+
+    def list(self, request: Request) -> Response:
+        filters = {key: request.query_params.get(key, "") for key in selectors.QUEUE_FILTERS}
+        return Response(CaseSerializer(selectors.case_queue(request.user, filters=filters), many=True).data)
+
+    @extend_schema(responses=CaseDetailSerializer)
+    def retrieve(self, request: Request, pk=None) -> Response:
+        return Response(CaseDetailSerializer(selectors.case_for(request.user, pk)).data)
+
+    @extend_schema(request=AllocateSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def allocate(self, request: Request, pk=None) -> Response:
+        referral = selectors.case_for(request.user, pk)
+        body = AllocateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        person = User.objects.filter(email__iexact=body.validated_data["decision_maker"]).first()
+        if person is None:
+            return Response({"decision_maker": ["No such decision maker."]}, status=400)
+        _call(services.case_allocate, referral=referral, to=person, by=request.user)
+        return Response(CaseDetailSerializer(selectors.case_for(request.user, pk)).data)
+
+    @extend_schema(request=DraftDecisionSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["put"], url_path=r"decisions/(?P<stage>rg|cg)")
+    def decision(self, request: Request, pk=None, stage: str = "") -> Response:
+        referral = selectors.case_for(request.user, pk)
+        body = DraftDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        decision = _call(services.decision_draft, referral=referral, stage=Stage(stage), by=request.user,
+                         **body.validated_data)
+        return Response(DecisionSerializer(decision).data)
+
+    @extend_schema(request=ReconsiderationSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def reconsideration(self, request: Request, pk=None) -> Response:
+        """The referring first responder asks for a negative decision to be reconsidered."""
+        referral = referral_selectors.referral_for(request.user, pk)
+        body = ReconsiderationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _call(services.reconsideration_request, referral=referral, by=request.user, **body.validated_data)
+        return Response(status=status.HTTP_201_CREATED)
+
+
+class DecisionViewSet(viewsets.GenericViewSet):
+    serializer_class = DecisionSerializer
+    queryset = Decision.objects.none()  # for the schema's path types; reads go through _decision
+
+    def _decision(self, pk) -> Decision:
+        decision = (Decision.objects.filter(pk=pk, case__referral__in=selectors.cases_visible_to(self.request.user))
+                    .select_related("case__referral").first())
+        if decision is None:
+            raise NotFound("No such decision.")
+        return decision
+
+    @extend_schema(request=None, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk=None) -> Response:
+        decision = _call(services.decision_send_for_review, decision=self._decision(pk), by=request.user)
+        return Response(DecisionSerializer(decision).data)
+
+    @extend_schema(request=ReviewSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request: Request, pk=None) -> Response:
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        decision = _call(services.decision_sign_off, decision=self._decision(pk), by=request.user,
+                         comments=body.validated_data["comments"])
+        return Response(DecisionSerializer(decision).data)
+
+    @extend_schema(request=ReviewSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request: Request, pk=None) -> Response:
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not body.validated_data["comments"].strip():
+            return Response({"comments": ["Say why the decision is being returned."]}, status=400)
+        decision = _call(services.decision_return, decision=self._decision(pk), by=request.user,
+                         comments=body.validated_data["comments"])
+        return Response(DecisionSerializer(decision).data)
+
+
+class QualityAuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = QualityAuditSerializer
+    queryset = QualityAudit.objects.none()  # for the schema's path types; reads go through audits_for
+    pagination_class = None
+
+    def list(self, request: Request) -> Response:
+        return Response(QualityAuditSerializer(selectors.audits_for(request.user), many=True).data)
+
+    @extend_schema(request=FindingSerializer, responses=QualityAuditSerializer)
+    @action(detail=True, methods=["post"])
+    def finding(self, request: Request, pk=None) -> Response:
+        audit = next((a for a in selectors.audits_for(request.user) if str(a.pk) == str(pk)), None)
+        if audit is None:
+            raise Http404
+        body = FindingSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        audit = _call(services.quality_audit_record, audit=audit, by=request.user, **body.validated_data)
+        return Response(QualityAuditSerializer(audit).data)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django import forms
+
+from decisions.models import Outcome, QualityAudit
+from referrals.forms import free_text
+
+
+class ActionForm(forms.Form):
+    """Base for case actions: conditional questions as in the referral's sections."""
+
+    conditional_fields: ClassVar[dict[str, dict[str, list[str]]]] = {}
+
+
+class AllocateForm(ActionForm):
+    decision_maker = forms.ModelChoiceField(
+        label="Decision maker", queryset=None, empty_label="Select a decision maker",
+        error_messages={"required": "Select a decision maker", "invalid_choice": "Select a decision maker"},
+    )
+
+    def __init__(self, *args, decision_makers=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_maker"].queryset = decision_makers
+
+
+class TransferForm(ActionForm):
+    reason = free_text("Why is the case being transferred?", required=True, rows=4)
+
+
+class DecisionForm(ActionForm):
+    outcome = forms.ChoiceField(
+        label="Decision", choices=Outcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the decision is positive or negative"},
+    )
+    reasons = free_text("Reasons for the decision", required=True, rows=8)
+    evidence_considered = free_text("Evidence considered", required=True, rows=6,
+                                    help_text="The referral, documents, interviews and information received.")
+
+
+class ReviewForm(ActionForm):
+    review = forms.ChoiceField(
+        label="Your review", widget=forms.RadioSelect,
+        choices=[("sign_off", "Sign off the decision: it takes effect and is served"),
+                 ("return", "Return it to the decision maker with comments")],
+        error_messages={"required": "Select whether to sign off or return the decision"},
+    )
+    comments = free_text("Comments", rows=4)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("review") == "return" and not (cleaned.get("comments") or "").strip():
+            self.add_error("comments", "Enter comments saying what the decision maker should change")
+        return cleaned
+
+
+class NoteForm(ActionForm):
+    text = free_text("Add a note", required=True, rows=3)
+
+
+class DeclarationForm(ActionForm):
+    details = free_text("Describe your involvement", required=True, rows=3,
+                        help_text="For example, the asylum or immigration decision you made about this person.")
+
+
+class InformationRequestForm(ActionForm):
+    question = free_text("What information do you need from the first responder?", required=True, rows=6)
+
+
+class WithdrawForm(ActionForm):
+    reason = free_text("Why is the person withdrawing from the NRM?", required=True, rows=4)
+
+
+class ReconsiderationForm(ActionForm):
+    reasons = free_text("Why should the decision be reconsidered?", required=True, rows=6)
+    new_evidence = free_text("New evidence", rows=6,
+                             help_text="For example, a letter from a GP or the Crown Prosecution Service.")
+
+
+class AuditFindingForm(ActionForm):
+    finding = forms.ChoiceField(label="Your finding", choices=QualityAudit.Finding.choices, widget=forms.RadioSelect,
+                                error_messages={"required": "Select whether you agree with the decision"})
+    feedback = free_text("Feedback to the decision maker", required=True, rows=6)

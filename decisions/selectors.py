@@ -1,0 +1,200 @@
+"""Reads for casework, scoped to the competent authority the user works for."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from audit.models import AccessAction
+from audit.services import record_access, record_list_access
+from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
+from nrm import calendar
+from organisations.models import Role, User
+from referrals.models import InformationRequest, Referral, ReferralDocument, ReferralKind, ReferralStatus
+from referrals.permissions import is_referring_organisation
+
+CA_ROLES = (Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
+RG_PENDING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
+              ReferralStatus.RG_AWAITING_REVIEW)
+
+
+def cases_visible_to(user: User) -> QuerySet[Referral]:
+    """NRM cases routed to the user's competent authority (organisation scope, index-backed)."""
+    if not (user.is_authenticated and user.organisation_id and user.has_role(*CA_ROLES)):
+        return Referral.objects.none()
+    return (Referral.objects.filter(competent_authority_id=user.organisation_id, kind=ReferralKind.NRM)
+            .exclude(status=ReferralStatus.DRAFT))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    due_on: datetime.date
+    overdue: bool
+    days_remaining: int
+
+
+def next_deadline(referral: Referral, case: CaseFile | None) -> Deadline | None:
+    """The deadline that matters now: the RG target, the end of the recovery period, or the
+    reconsideration window."""
+    if case is None:
+        return None
+    today = calendar.today()
+    if referral.status in RG_PENDING:
+        label, due = "Reasonable Grounds decision due", case.rg_due_on
+        return Deadline(label, due, today > due, calendar.working_days_between(today, due))
+    if referral.status == ReferralStatus.RG_POSITIVE and case.recovery_period_ends_on:
+        due = case.recovery_period_ends_on
+        return Deadline("Recovery period ends", due, False, (due - today).days)
+    if referral.status in (ReferralStatus.RG_NEGATIVE, ReferralStatus.CG_NEGATIVE) and case.reconsideration_due_by:
+        due = case.reconsideration_due_by
+        return Deadline("Reconsideration can be asked for until", due, False, (due - today).days)
+    return None
+
+
+QUEUE_FILTERS = {"status", "deadline", "decision_maker"}
+QUEUE_ORDER = {"received": "case_file__received_at", "-received": "-case_file__received_at",
+               "due": "case_file__rg_due_on", "-due": "-case_file__rg_due_on"}
+
+
+def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str = "due") -> list[Referral]:
+    """The work queue: a fixed number of queries whatever its length, logged as listed."""
+    filters = filters or {}
+    queryset = (
+        cases_visible_to(user)
+        .filter(case_file__isnull=False)
+        .select_related("case_file", "case_file__allocated_to")
+        .annotate(duplicate_flags=Count("possible_duplicates", distinct=True),
+                  open_information_requests=Count("information_requests",
+                                                  filter=Q(information_requests__answered_at=None), distinct=True))
+    )
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    else:
+        queryset = queryset.exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN])
+    if filters.get("decision_maker") == "unallocated":
+        queryset = queryset.filter(case_file__allocated_to__isnull=True)
+    elif filters.get("decision_maker", "").isdigit():
+        queryset = queryset.filter(case_file__allocated_to_id=int(filters["decision_maker"]))
+    today = calendar.today()
+    if filters.get("deadline") == "overdue":
+        queryset = queryset.filter(status__in=RG_PENDING, case_file__rg_due_on__lt=today)
+    elif filters.get("deadline") == "due_soon":
+        queryset = queryset.filter(status__in=RG_PENDING, case_file__rg_due_on__gte=today,
+                                   case_file__rg_due_on__lte=calendar.add_working_days(today, 2))
+    cases = list(queryset.order_by(QUEUE_ORDER.get(order, "case_file__rg_due_on"), "pk")[:500])
+    for referral in cases:
+        referral.deadline = next_deadline(referral, referral.case_file)
+        referral.days_since_referral = (today - calendar.local_date(referral.case_file.received_at)).days
+    record_list_access(user=user, records=cases, model=Referral)
+    return cases
+
+
+def case_for(user: User, referral_id: Any) -> Referral:
+    """One case for its competent authority's staff, with everything its pages show, or 404 (logged)."""
+    referral = (
+        cases_visible_to(user)
+        .select_related("case_file", "case_file__allocated_to", "first_responder_organisation",
+                        "competent_authority", "local_authority")
+        .prefetch_related(
+            Prefetch("case_file__decisions", queryset=Decision.objects.select_related("author", "reviewer")),
+            "case_file__notes__author", "case_file__involvement_declarations__user",
+            "case_file__transfers__from_authority", "case_file__transfers__to_authority",
+            "case_file__reconsiderations",
+            Prefetch("documents", queryset=ReferralDocument.objects.all()),
+            Prefetch("information_requests", queryset=InformationRequest.objects.select_related("requested_by")),
+            "possible_duplicates__matches",
+        )
+        .filter(pk=referral_id).first()
+    )
+    if referral is None or not hasattr(referral, "case_file"):
+        record_access(user=user, action=AccessAction.DENIED, record_type=Referral, record_id=referral_id)
+        raise Http404("No such case")
+    record_access(user=user, action=AccessAction.VIEW, record=referral)
+    return referral
+
+
+def served_decisions_for_referrer(user: User, referral: Referral) -> list[Decision]:
+    """What the first responder sees of the decisions on their own referral."""
+    if not is_referring_organisation(user, referral):
+        return []
+    return list(Decision.objects.filter(case__referral=referral, status=DecisionStatus.SERVED).order_by("served_at"))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    title: str
+    by: str
+    detail: str = ""
+
+
+def timeline(referral: Referral) -> list[TimelineEntry]:
+    """Everything that happened to the case, newest first (MoJ timeline)."""
+    case = referral.case_file
+    entries = [TimelineEntry(referral.submitted_at, "Referral submitted", referral.first_responder_organisation.name)]
+    if case.allocated_at:
+        entries.append(TimelineEntry(case.allocated_at, "Allocated", case.allocated_to.full_name if case.allocated_to
+                                     else ""))
+    for request in referral.information_requests.all():
+        entries.append(TimelineEntry(request.requested_at, "Information requested", request.requested_by.full_name,
+                                     request.question))
+        if request.answered_at:
+            entries.append(TimelineEntry(request.answered_at, "Information received",
+                                         referral.first_responder_organisation.name, request.answer))
+    entries.extend(_decision_history(case))
+    for reconsideration in case.reconsiderations.all():
+        entries.append(TimelineEntry(reconsideration.requested_at, "Reconsideration requested",
+                                     referral.first_responder_organisation.name, reconsideration.reasons))
+    for transfer in case.transfers.all():
+        entries.append(TimelineEntry(transfer.transferred_at, f"Transferred to {transfer.to_authority.name}",
+                                     transfer.from_authority.name, transfer.reason))
+    for note in case.notes.all():
+        entries.append(TimelineEntry(note.created_at, "Note", note.author.full_name, note.text))
+    if case.withdrawn_at:
+        entries.append(TimelineEntry(case.withdrawn_at, "Withdrawn from the NRM", "", case.withdrawal_reason))
+    if case.closed_at:
+        entries.append(TimelineEntry(case.closed_at, "Case closed", ""))
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def _decision_history(case: CaseFile) -> list[TimelineEntry]:
+    """Each decision's steps from its change history (written by trigger), so a decision returned
+    and later signed off shows both steps, not only its latest state."""
+    decisions = {decision.pk: decision for decision in case.decisions.all()}
+    events = Decision.pgh_event_model.objects.filter(pgh_obj_id__in=list(decisions)).order_by("pgh_id")
+    people = {user.pk: user.full_name for user in User.objects.filter(
+        pk__in={e.author_id for e in events} | {e.reviewer_id for e in events if e.reviewer_id})}
+    titles = {DecisionStatus.AWAITING_REVIEW: "sent for second review", DecisionStatus.RETURNED: "returned",
+              DecisionStatus.SERVED: "signed off and served"}
+    entries, previous_status = [], {}
+    for event in events:
+        name = f"{Stage(event.stage).label} decision"
+        if event.pgh_label == "insert":
+            entries.append(TimelineEntry(event.pgh_created_at, f"{name} drafted", people.get(event.author_id, "")))
+        elif event.status != previous_status.get(event.pgh_obj_id) and event.status in titles:
+            reviewed = event.status in (DecisionStatus.RETURNED, DecisionStatus.SERVED) and event.reviewer_id
+            by = people.get(event.reviewer_id if reviewed else event.author_id, "")
+            detail = event.review_comments if event.status == DecisionStatus.RETURNED else ""
+            title = f"{name} {titles[event.status]}"
+            if event.status == DecisionStatus.SERVED:
+                title = f"{Outcome(event.outcome).label} {name.lower()} {titles[event.status]}"
+            entries.append(TimelineEntry(event.pgh_created_at, title, by, detail))
+        previous_status[event.pgh_obj_id] = event.status
+    return entries
+
+
+def audits_for(user: User) -> list[QualityAudit]:
+    if not user.has_role(Role.QUALITY_AUDITOR):
+        return []
+    return list(QualityAudit.objects.filter(decision__case__referral__competent_authority_id=user.organisation_id)
+                .select_related("decision__case__referral", "decision__author").order_by("completed_at", "-pk")[:200])
+
+
+def decision_makers(user: User) -> QuerySet[User]:
+    return (User.objects.filter(organisation_id=user.organisation_id, groups__name=Role.DECISION_MAKER.label,
+                                is_active=True).order_by("full_name"))

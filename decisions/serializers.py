@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from decisions.models import Decision, Outcome, QualityAudit
+from referrals.models import Referral
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.full_name", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.full_name", default=None, read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "stage", "outcome", "status", "reasons", "evidence_considered", "author", "drafted_at",
+                  "sent_for_review_at", "reviewer", "reviewed_at", "review_comments", "served_at",
+                  "is_reconsideration"]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as its competent authority sees it in the queue: no names or narrative."""
+
+    received_at = serializers.DateTimeField(source="case_file.received_at", read_only=True)
+    rg_due_on = serializers.DateField(source="case_file.rg_due_on", read_only=True)
+    recovery_period_ends_on = serializers.DateField(source="case_file.recovery_period_ends_on", read_only=True)
+    allocated_to = serializers.CharField(source="case_file.allocated_to.email", default=None, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "reference", "status", "age_at_exploitation", "exploitation_types", "received_at",
+                  "rg_due_on", "recovery_period_ends_on", "allocated_to"]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    decisions = DecisionSerializer(source="case_file.decisions", many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "decisions"]
+        read_only_fields = fields
+
+
+class AllocateSerializer(serializers.Serializer):
+    decision_maker = serializers.EmailField()
+
+
+class DraftDecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reasons = serializers.CharField(max_length=15000)
+    evidence_considered = serializers.CharField(max_length=15000)
+
+
+class ReviewSerializer(serializers.Serializer):
+    comments = serializers.CharField(max_length=15000, required=False, allow_blank=True, default="")
+
+
+class ReconsiderationSerializer(serializers.Serializer):
+    reasons = serializers.CharField(max_length=15000)
+    new_evidence = serializers.CharField(max_length=15000, required=False, allow_blank=True, default="")
+
+
+class QualityAuditSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="decision.case.referral.reference", read_only=True)
+
+    class Meta:
+        model = QualityAudit
+        fields = ["id", "quarter", "reference", "decision", "finding", "feedback", "completed_at"]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.Serializer):
+    finding = serializers.ChoiceField(choices=QualityAudit.Finding.choices)
+    feedback = serializers.CharField(max_length=15000)

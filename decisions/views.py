@@ -1,0 +1,291 @@
+"""Competent-authority pages: the work queue, the case (overview, referral, timeline) and its
+actions, second review, reconsideration requests from first responders, and quality audits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from decisions import forms, permissions, selectors, services
+from decisions.models import Decision, DecisionStatus, Stage
+from decisions.workflow import TransitionNotAllowed
+from organisations.models import Organisation, OrganisationKind, Role
+from referrals import selectors as referral_selectors
+from referrals.models import ReferralStatus
+from referrals.presenters import summarise_section
+from referrals.sections import sections_for
+from referrals.services import information_request_create
+
+DOMAIN_ERRORS = (PermissionDenied, TransitionNotAllowed, services.DecisionConflict, services.RecoveryPeriodNotOver,
+                 services.ReconsiderationWindowClosed, permissions.ReviewerNotIndependent, ValueError)
+
+
+def _attempt(form, call: Callable[[], Any]) -> bool:
+    """Run a service; a refusal becomes an error on the form (shown in the GOV.UK error summary)."""
+    try:
+        call()
+    except DOMAIN_ERRORS as refused:
+        form.add_error(None, str(refused) or "You cannot do this.")
+        return False
+    return True
+
+
+def _form_page(request: HttpRequest, referral, form, *, title: str, button: str, intro: str = "",
+               status: int = 200) -> HttpResponse:
+    return render(request, "decisions/action_form.html", {
+        "referral": referral, "form": form, "title": title, "button": button, "intro": intro,
+    }, status=status)
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(*selectors.CA_ROLES):
+        raise PermissionDenied
+    filters = {key: request.GET.get(key, "") for key in selectors.QUEUE_FILTERS}
+    order = request.GET.get("order", "due")
+    return render(request, "decisions/queue.html", {
+        "cases": selectors.case_queue(request.user, filters=filters, order=order),
+        "filters": filters, "order": order,
+        "statuses": [(s.value, s.label) for s in ReferralStatus if s not in (ReferralStatus.DRAFT,
+                                                                            ReferralStatus.RECORDED)],
+        "decision_makers": selectors.decision_makers(request.user),
+    })
+
+
+def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
+    user = request.user
+    case = referral.case_file
+    decisions = list(case.decisions.all())
+    return {
+        "referral": referral, "case": case, "decisions": decisions,
+        "deadline": selectors.next_deadline(referral, case),
+        "removal_suspended": referral.status == ReferralStatus.RG_POSITIVE and bool(case.recovery_period_ends_on),
+        "may_manage": permissions.may_manage(user, referral),
+        "may_decide": permissions.may_decide(user, referral),
+        "may_record": permissions.may_record(user, referral),
+        "reviewable": [d for d in decisions if d.status == DecisionStatus.AWAITING_REVIEW
+                       and permissions.may_review(user, d)],
+        "open_decision": next((d for d in decisions if d.is_open), None),
+        "statuses": ReferralStatus,
+        "declared": any(d.user_id == user.pk for d in case.involvement_declarations.all()),
+    }
+
+
+def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    context = _case_context(request, referral)
+    context["allocate_form"] = forms.AllocateForm(decision_makers=selectors.decision_makers(request.user))
+    context["note_form"] = forms.NoteForm()
+    context["tab"] = "overview"
+    return render(request, "decisions/case_overview.html", context)
+
+
+def case_referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    return render(request, "decisions/case_referral.html", {
+        "referral": referral, "tab": "referral",
+        "summaries": [summarise_section(referral, s) for s in sections_for(referral) if s.slug in referral.answers],
+    })
+
+
+def case_timeline(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    return render(request, "decisions/case_timeline.html", {
+        "referral": referral, "tab": "timeline", "entries": selectors.timeline(referral),
+    })
+
+
+@require_POST
+def allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    if not permissions.may_manage(request.user, referral):
+        raise PermissionDenied
+    form = forms.AllocateForm(request.POST, decision_makers=selectors.decision_makers(request.user))
+    if form.is_valid() and _attempt(form, lambda: services.case_allocate(
+            referral=referral, to=form.cleaned_data["decision_maker"], by=request.user)):
+        messages.success(request, f"Case allocated to {form.cleaned_data['decision_maker'].full_name}")
+        return redirect("decisions:case", pk)
+    return _form_page(request, referral, form, title="Allocate the case", button="Allocate", status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    if not permissions.may_manage(request.user, referral):
+        raise PermissionDenied
+    other = Organisation.objects.filter(kind=OrganisationKind.COMPETENT_AUTHORITY).exclude(
+        pk=referral.competent_authority_id).first()
+    if other is None:
+        raise Http404("No other competent authority")
+    form = forms.TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.case_transfer(
+            referral=referral, to_authority=other, reason=form.cleaned_data["reason"], by=request.user)):
+        messages.success(request, f"{referral.reference} transferred to {other.name}")
+        return redirect("decisions:queue")
+    return _form_page(request, referral, form, title=f"Transfer the case to {other.name}", button="Transfer",
+                      status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: HttpRequest, pk: uuid.UUID, stage: str) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    if stage not in Stage.values:
+        raise Http404("No such stage")
+    if not permissions.may_decide(request.user, referral):
+        raise PermissionDenied
+    existing = next((d for d in referral.case_file.decisions.all() if d.stage == stage and d.is_open), None)
+    initial = ({"outcome": existing.outcome, "reasons": existing.reasons,
+                "evidence_considered": existing.evidence_considered} if existing else {})
+    form = forms.DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.decision_draft(
+            referral=referral, stage=stage, by=request.user, **form.cleaned_data)):
+        messages.success(request, "Decision saved as a draft")
+        return redirect("decisions:case", pk)
+    return render(request, "decisions/decision_form.html", {
+        "referral": referral, "form": form, "stage": Stage(stage), "existing": existing,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _decision(referral, decision_id: int) -> Decision:
+    decision = next((d for d in referral.case_file.decisions.all() if d.pk == decision_id), None)
+    if decision is None:
+        raise Http404("No such decision")
+    return decision
+
+
+@require_POST
+def decision_send(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    decision = _decision(referral, decision_id)
+    try:
+        sent = services.decision_send_for_review(decision=decision, by=request.user)
+    except DOMAIN_ERRORS as refused:
+        messages.error(request, str(refused))
+        return redirect("decisions:case", pk)
+    messages.success(request, "Decision served" if sent.status == DecisionStatus.SERVED
+                     else "Decision sent for second review")
+    return redirect("decisions:case", pk)
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    decision = _decision(referral, decision_id)
+    if not request.user.has_role(Role.SECOND_REVIEWER):
+        raise PermissionDenied
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["review"] == "sign_off":
+            call = lambda: services.decision_sign_off(decision=decision, by=request.user,  # noqa: E731
+                                                      comments=form.cleaned_data["comments"])
+            done = "Decision signed off and served"
+        else:
+            call = lambda: services.decision_return(decision=decision, by=request.user,  # noqa: E731
+                                                    comments=form.cleaned_data["comments"])
+            done = "Decision returned to the decision maker"
+        if _attempt(form, call):
+            messages.success(request, done)
+            return redirect("decisions:case", pk)
+    return render(request, "decisions/review.html", {
+        "referral": referral, "decision": decision, "form": form,
+        "independent": permissions.may_review(request.user, decision),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _simple_action(request: HttpRequest, pk: uuid.UUID, form_class, *, title: str, button: str, done: str,
+                   run: Callable[[Any, dict[str, Any]], Any], allowed: Callable[[Any], bool], intro: str = "",
+                   back_to: str = "decisions:case") -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    if not allowed(referral):
+        raise PermissionDenied
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: run(referral, form.cleaned_data)):
+        messages.success(request, done)
+        return redirect(back_to, pk)
+    return _form_page(request, referral, form, title=title, button=button, intro=intro,
+                      status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _simple_action(request, pk, forms.NoteForm, title="Add a note", button="Add note", done="Note added",
+                          allowed=lambda r: permissions.may_record(request.user, r),
+                          run=lambda r, data: services.note_add(referral=r, text=data["text"], by=request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def declare_involvement(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _simple_action(
+        request, pk, forms.DeclarationForm, title="Declare involvement in an asylum or immigration decision",
+        button="Declare involvement", done="Your involvement is recorded: you will not review decisions on this case",
+        intro="A second reviewer must not have been involved in an asylum or immigration decision about the person.",
+        allowed=lambda r: permissions.works_on(request.user, r),
+        run=lambda r, data: services.involvement_declare(referral=r, details=data["details"], by=request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def request_information(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _simple_action(
+        request, pk, forms.InformationRequestForm, title="Ask the first responder for more information",
+        button="Send request", done="Request sent to the first responder",
+        allowed=lambda r: permissions.may_record(request.user, r),
+        run=lambda r, data: information_request_create(referral=r, question=data["question"], by=request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _simple_action(
+        request, pk, forms.WithdrawForm, title="Record withdrawal from the NRM", button="Record withdrawal",
+        done="Withdrawal recorded", allowed=lambda r: permissions.may_record(request.user, r),
+        run=lambda r, data: services.case_withdraw(referral=r, reason=data["reason"], by=request.user))
+
+
+@require_POST
+def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = selectors.case_for(request.user, pk)
+    try:
+        services.case_close(referral=referral, by=request.user)
+    except DOMAIN_ERRORS as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Case closed")
+    return redirect("decisions:case", pk)
+
+
+@require_http_methods(["GET", "POST"])
+def reconsider(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The first responder asks for a negative decision to be reconsidered (from their referral page)."""
+    referral = referral_selectors.referral_for(request.user, pk)
+    form = forms.ReconsiderationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.reconsideration_request(
+            referral=referral, by=request.user, **form.cleaned_data)):
+        messages.success(request, "Reconsideration requested: the competent authority will make a new decision")
+        return redirect("referrals:detail", pk)
+    return render(request, "decisions/reconsider.html", {"referral": referral, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def audits(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.QUALITY_AUDITOR):
+        raise PermissionDenied
+    return render(request, "decisions/audits.html", {"audits": selectors.audits_for(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def audit_finding(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = next((a for a in selectors.audits_for(request.user) if a.pk == audit_id), None)
+    if audit is None:
+        raise Http404("No such audit")
+    form = forms.AuditFindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.quality_audit_record(
+            audit=audit, by=request.user, **form.cleaned_data)):
+        messages.success(request, "Finding recorded and sent to the decision maker")
+        return redirect("decisions:audits")
+    return render(request, "decisions/audit_finding.html", {"audit": audit, "form": form},
+                  status=400 if request.method == "POST" else 200)

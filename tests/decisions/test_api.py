@@ -1,0 +1,84 @@
+"""The casework API: the same services, the same refusals (403 for rights, 409 for state)."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from decisions.models import Decision, DecisionStatus
+from decisions.services import decision_draft, decision_send_for_review, involvement_declare
+from organisations.models import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def sent(case, decider) -> Decision:
+    return decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="negative", reasons="r", evidence_considered="e", by=decider), by=decider)
+
+
+def test_queue_and_case_through_the_api(case, manager, competent_authorities):
+    body = api(manager).get("/api/v1/cases/").json()
+    assert [row["reference"] for row in body] == [case.reference]
+    assert "answers" not in body[0]
+    assert api(manager).get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.CA_MANAGER])
+    assert api(outsider).get("/api/v1/cases/").json() == []
+    assert api(outsider).get(f"/api/v1/cases/{case.pk}/").status_code == 404
+
+
+def test_draft_send_and_sign_off_through_the_api(case, decider, reviewer):
+    response = api(decider).put(f"/api/v1/cases/{case.pk}/decisions/rg/",
+                                {"outcome": "positive", "reasons": "r", "evidence_considered": "e"}, format="json")
+    assert response.status_code == 200
+    decision_id = response.json()["id"]
+    assert api(decider).post(f"/api/v1/decisions/{decision_id}/send/").json()["status"] == "awaiting_review"
+    signed = api(reviewer).post(f"/api/v1/decisions/{decision_id}/sign-off/", {}, format="json")
+    assert signed.status_code == 200 and signed.json()["status"] == "served"
+    again = api(reviewer).post(f"/api/v1/decisions/{decision_id}/sign-off/", {}, format="json")
+    assert again.status_code == 409
+
+
+def test_author_cannot_sign_off_through_the_api(case, decider, ukhtc):
+    decider.groups.add(*UserFactory(organisation=ukhtc, roles=[Role.SECOND_REVIEWER]).groups.all())
+    decider._roles_cache = None  # roles are cached per request; this test changed them mid-way
+    decision = sent(case, decider)
+    response = api(decider).post(f"/api/v1/decisions/{decision.pk}/sign-off/", {}, format="json")
+    assert response.status_code == 403 and "You wrote this decision" in response.json()["detail"]
+
+
+def test_declared_reviewer_cannot_sign_off_through_the_api(case, decider, reviewer):
+    decision = sent(case, decider)
+    involvement_declare(referral=case, details="Asylum", by=reviewer)
+    assert api(reviewer).post(f"/api/v1/decisions/{decision.pk}/sign-off/", {}, format="json").status_code == 403
+    assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.AWAITING_REVIEW
+
+
+def test_other_authority_reviewer_cannot_see_the_decision(case, decider, competent_authorities):
+    decision = sent(case, decider)
+    outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.SECOND_REVIEWER])
+    assert api(outsider).post(f"/api/v1/decisions/{decision.pk}/sign-off/", {}, format="json").status_code == 404
+
+
+def test_a_disallowed_transition_is_a_conflict(case, decider):
+    response = api(decider).put(f"/api/v1/cases/{case.pk}/decisions/cg/",
+                                {"outcome": "positive", "reasons": "r", "evidence_considered": "e"}, format="json")
+    assert response.status_code == 409
+
+
+def test_first_responder_asks_for_reconsideration_through_the_api(case, decider, reviewer, first_responder):
+    from decisions.services import decision_sign_off
+
+    decision_sign_off(decision=sent(case, decider), by=reviewer)
+    response = api(first_responder).post(f"/api/v1/cases/{case.pk}/reconsideration/",
+                                         {"reasons": "New GP letter"}, format="json")
+    assert response.status_code == 201
+    assert api(first_responder).post(f"/api/v1/cases/{case.pk}/reconsideration/",
+                                     {"reasons": "Again"}, format="json").status_code == 409

@@ -1,0 +1,102 @@
+"""Casework pages: the queue, the case with its deadlines and timeline, drafting, and second review
+refused on the page when the reviewer is not independent. Other organisations get 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from decisions.models import Decision, DecisionStatus
+from decisions.services import decision_draft, decision_send_for_review, involvement_declare
+from organisations.models import Role
+from referrals.models import ReferralStatus
+from tests.conftest import sign_in
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_queue_shows_routed_cases_with_deadlines(case, manager, django_assert_max_num_queries):
+    client = sign_in(Client(), manager)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("decisions:queue")).content.decode()
+    assert case.reference in page and "Reasonable Grounds decision due" in page
+
+
+def test_queue_filters_by_decision_maker_and_overdue(case, manager, decider):
+    client = sign_in(Client(), manager)
+    assert case.reference in client.get(reverse("decisions:queue"), {"decision_maker": decider.pk}).content.decode()
+    assert case.reference not in client.get(reverse("decisions:queue"),
+                                            {"decision_maker": "unallocated"}).content.decode()
+    assert case.reference not in client.get(reverse("decisions:queue"), {"deadline": "overdue"}).content.decode()
+
+
+def test_the_other_competent_authority_gets_404(case, competent_authorities):
+    outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.CA_MANAGER])
+    client = sign_in(Client(), outsider)
+    assert case.reference not in client.get(reverse("decisions:queue")).content.decode()
+    for name in ("decisions:case", "decisions:case-referral", "decisions:case-timeline", "decisions:transfer",
+                 "decisions:note"):
+        assert client.get(reverse(name, args=[case.pk])).status_code == 404, name
+
+
+def test_first_responders_cannot_open_the_casework_pages(case, first_responder):
+    client = sign_in(Client(), first_responder)
+    assert client.get(reverse("decisions:queue")).status_code == 403
+    assert client.get(reverse("decisions:case", args=[case.pk])).status_code == 404
+
+
+def test_drafting_and_sending_a_decision_from_the_page(case, decider):
+    client = sign_in(Client(), decider)
+    url = reverse("decisions:decision", args=[case.pk, "rg"])
+    page = client.get(url).content.decode()
+    assert "suspect but cannot prove" in page
+    assert client.post(url, {"outcome": "positive"}).status_code == 400
+    response = client.post(url, {"outcome": "positive", "reasons": "Indicators.", "evidence_considered": "Form."})
+    assert response.url == reverse("decisions:case", args=[case.pk])
+    decision = Decision.objects.get(case_id=case.pk)
+    client.post(reverse("decisions:decision-send", args=[case.pk, decision.pk]))
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.AWAITING_REVIEW
+
+
+def test_a_reviewer_who_declared_involvement_is_refused_on_the_page(case, decider, reviewer):
+    decision = decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    involvement_declare(referral=case, details="Asylum decision", by=reviewer)
+    client = sign_in(Client(), reviewer)
+    response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "sign_off"})
+    assert response.status_code == 400
+    assert "declared involvement" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.AWAITING_REVIEW
+
+
+def test_sign_off_on_the_page_starts_the_recovery_period(case, decider, reviewer):
+    decision = decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    client = sign_in(Client(), reviewer)
+    response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "sign_off"})
+    assert response.url == reverse("decisions:case", args=[case.pk])
+    page = client.get(response.url).content.decode()
+    assert "Removal action suspended until" in page
+    case.refresh_from_db()
+    assert case.status == ReferralStatus.RG_POSITIVE
+
+
+def test_returning_needs_comments(case, decider, reviewer):
+    decision = decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="negative", reasons="r", evidence_considered="e", by=decider), by=decider)
+    client = sign_in(Client(), reviewer)
+    response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "return"})
+    assert response.status_code == 400
+    assert "Enter comments" in response.content.decode()
+
+
+def test_the_timeline_shows_what_happened(case, decider, manager):
+    decision_draft(referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider)
+    page = sign_in(Client(), manager).get(reverse("decisions:case-timeline", args=[case.pk])).content.decode()
+    for title in ("Referral submitted", "Allocated", "Reasonable Grounds decision drafted"):
+        assert title in page
+    assert "moj-timeline" in page
