@@ -11,3 +11,8 @@ class DecisionsConfig(AppConfig):
         from referrals.signals import referral_submitted
 
         referral_submitted.connect(on_referral_submitted, dispatch_uid="decisions.open_case_file")
+
+        from decisions.home import casework_panels
+        from nrm.home_panels import register
+
+        register(casework_panels)

@@ -59,7 +59,8 @@ class CaseFile(models.Model):
         return f"Case {self.referral_id}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["reasons", "evidence_considered"])
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(),
+                 exclude=["reasons", "evidence_considered", "letter"])
 class Decision(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="decisions")
     stage = models.CharField(max_length=2, choices=Stage.choices)
@@ -76,6 +77,7 @@ class Decision(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comments = models.TextField(max_length=15000, blank=True)
     served_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    letter = models.TextField(blank=True, help_text="The decision letter as served, kept on the record.")
     is_reconsideration = models.BooleanField(default=False)
 
     class Meta:

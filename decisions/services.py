@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -191,7 +192,9 @@ def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
     case.reconsideration_due_by = None if positive else calendar.reconsideration_deadline(now)
     case.save()
     decision.status, decision.served_at = DecisionStatus.SERVED, now
-    decision.save(update_fields=["status", "served_at", "reviewer", "reviewed_at", "review_comments"])
+    decision.letter = render_to_string("decisions/letter.txt", {"decision": decision, "referral": referral,
+                                                                 "case": case})
+    decision.save(update_fields=["status", "served_at", "reviewer", "reviewed_at", "review_comments", "letter"])
     decision_id = decision.pk
     transaction.on_commit(lambda: _notify_served(decision_id))
     return decision

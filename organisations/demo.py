@@ -33,6 +33,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, Role]] = [
     ("ca.manager@demo.nrm.test", "Helen Clarke", "UK Human Trafficking Centre", Role.CA_MANAGER),
     ("ukba.decider@demo.nrm.test", "Mark Wilson", "UK Border Agency", Role.DECISION_MAKER),
     ("ukba.reviewer@demo.nrm.test", "Sofia Costa", "UK Border Agency", Role.SECOND_REVIEWER),
+    ("ukba.manager@demo.nrm.test", "Kwame Mensah", "UK Border Agency", Role.CA_MANAGER),
     ("qa.auditor@demo.nrm.test", "Ruth Bennett", "UK Human Trafficking Centre", Role.QUALITY_AUDITOR),
     ("sa.manager@demo.nrm.test", "James Morgan", "The Salvation Army", Role.PC_CASE_MANAGER),
     ("sp.medaille@demo.nrm.test", "Claire Dunne", "Medaille Trust", Role.SUPPORT_WORKER),

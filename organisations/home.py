@@ -48,8 +48,11 @@ ROLE_HOMES: dict[Role, RoleHome] = {
 
 def home_page_for(user: User) -> dict[str, object]:
     """The template context of a user's home page: one panel per role they hold, in role order."""
+    from nrm.home_panels import panels_for
+
     homes = [ROLE_HOMES[role] for role in Role if role in user.roles]
     return {
+        "panels": panels_for(user),
         "role_homes": homes,
         "page_heading": homes[0].heading if len(homes) == 1 else "Home",
         "organisation": user.organisation,

@@ -100,3 +100,50 @@ def test_the_timeline_shows_what_happened(case, decider, manager):
     for title in ("Referral submitted", "Allocated", "Reasonable Grounds decision drafted"):
         assert title in page
     assert "moj-timeline" in page
+
+
+def test_a_served_decision_keeps_its_letter(case, decider, reviewer):
+    from decisions.services import decision_sign_off
+
+    decision = decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="Indicators present.", evidence_considered="e",
+        by=decider), by=decider)
+    served = decision_sign_off(decision=decision, by=reviewer)
+    assert case.reference in served.letter
+    assert "POSITIVE" in served.letter and "recovery and reflection period until" in served.letter
+    assert "Indicators present." in served.letter
+
+
+def test_home_page_shows_allocated_cases_and_audit_feedback(case, decider, reviewer, ukhtc):
+    from decisions.models import QualityAudit
+    from decisions.services import decision_sign_off, quality_audit_record
+
+    decision = decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider),
+        by=decider), by=reviewer)
+    auditor = UserFactory(organisation=ukhtc, roles=[Role.QUALITY_AUDITOR])
+    audit = QualityAudit.objects.create(decision=decision, quarter="2026-Q4")
+    quality_audit_record(audit=audit, finding="disagree", feedback="Cite the indicators you relied on.",
+                         by=auditor)
+    page = sign_in(Client(), decider).get("/").content.decode()
+    assert "Cases allocated to you" in page and case.reference in page
+    assert "Cite the indicators you relied on." in page
+
+
+def test_quality_auditor_records_a_finding_on_the_page(case, decider, reviewer, ukhtc):
+    from decisions.models import QualityAudit
+    from decisions.services import decision_sign_off
+
+    decision = decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider),
+        by=decider), by=reviewer)
+    audit = QualityAudit.objects.create(decision=decision, quarter="2026-Q4")
+    auditor = UserFactory(organisation=ukhtc, roles=[Role.QUALITY_AUDITOR])
+    client = sign_in(Client(), auditor)
+    assert case.reference in client.get(reverse("decisions:audits")).content.decode()
+    url = reverse("decisions:audit-finding", args=[audit.pk])
+    assert client.post(url, {"finding": "agree"}).status_code == 400
+    assert client.post(url, {"finding": "agree", "feedback": "Well reasoned."}).status_code == 302
+    audit.refresh_from_db()
+    assert audit.finding == "agree" and audit.auditor == auditor
+    assert sign_in(Client(), decider).get(reverse("decisions:audits")).status_code == 403

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from decisions.demo import seed_cases
 from organisations.demo import seed_organisations_and_accounts
 from referrals.demo import seed_referrals
 
@@ -22,6 +23,6 @@ class Command(BaseCommand):
                                "DEBUG off. Use --force only on a demonstration server.")
         with transaction.atomic():
             organisations, accounts = seed_organisations_and_accounts()
-            referrals = seed_referrals()
+            referrals = seed_referrals() + seed_cases()
         self.stdout.write(f"Demo data: {organisations} organisations, {accounts} accounts and {referrals} referrals "
                           "created (existing demo data is left as it is).")
