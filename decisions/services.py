@@ -235,13 +235,14 @@ def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
 
 
 def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: str, by: User) -> Reconsideration:
-    """The first responder asks for a negative decision to be looked at again, within the window.
+    """The first responder or support provider asks for a negative decision to be looked at again, within the window.
     The original decision stays on the record; a new one is drafted with the same review rule."""
-    from referrals.permissions import is_referring_organisation
+    from referrals.permissions import may_request_reconsideration
 
     with transaction.atomic():
         locked, case = _lock(referral)
-        _require(is_referring_organisation(by, locked), "Only the referring organisation can ask for this.")
+        _require(may_request_reconsideration(by, locked),
+                 "Only the referring first responder or the person's support provider can ask for this.")
         latest = case.decisions.filter(status=DecisionStatus.SERVED).order_by("-served_at").first()
         if latest is None or latest.outcome != Outcome.NEGATIVE:
             raise TransitionNotAllowed(Action.REQUEST_RECONSIDERATION, locked.status)

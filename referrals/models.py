@@ -153,6 +153,7 @@ class Referral(models.Model):
         permissions = [
             ("submit_referral", "Can make and submit referrals"),
             ("decide_referral", "Can draft decisions on this case (granted per case on allocation)"),
+            ("support_referral", "Supports this person (granted to the support provider's workers)"),
         ]
 
     def __str__(self) -> str:

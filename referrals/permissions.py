@@ -30,6 +30,17 @@ def may_answer_information_requests(user: User, referral: Referral) -> bool:
     return is_referring_organisation(user, referral) and not referral.is_draft
 
 
+def is_supporting_provider(user: User, referral: Referral) -> bool:
+    """A support worker granted this person's case (django-guardian, given on allocation to a provider)."""
+    return user.has_role(Role.SUPPORT_WORKER) and user.has_perm("referrals.support_referral", referral)
+
+
+def may_request_reconsideration(user: User, referral: Referral) -> bool:
+    """The referring first responder or the support provider supporting the person."""
+    return not referral.is_draft and (is_referring_organisation(user, referral)
+                                      or is_supporting_provider(user, referral))
+
+
 def may_request_information(user: User, referral: Referral) -> bool:
     return (
         user.has_role(Role.DECISION_MAKER, Role.CA_MANAGER)

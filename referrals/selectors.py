@@ -13,7 +13,15 @@ from django.http import Http404
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access
 from organisations.models import Role, User
-from referrals.models import InformationRequest, Referral, ReferralDocument, ReferralKind, ReferralStatus
+from referrals.models import (
+    InformationRequest,
+    Referral,
+    ReferralDocument,
+    ReferralGroupObjectPermission,
+    ReferralKind,
+    ReferralStatus,
+    ReferralUserObjectPermission,
+)
 from referrals.permissions import COMPETENT_AUTHORITY_ROLES
 
 
@@ -30,6 +38,13 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
         scope |= Q(competent_authority_id=user.organisation_id, kind=ReferralKind.NRM) & ~Q(status=ReferralStatus.DRAFT)
     if user.has_role(Role.LA_SAFEGUARDING_LEAD):
         scope |= Q(local_authority_id=user.organisation_id) & ~Q(status=ReferralStatus.DRAFT)
+    if user.has_role(Role.SUPPORT_WORKER):
+        # The people a provider supports: per-record grants (django-guardian's direct-FK tables).
+        granted = ReferralUserObjectPermission.objects.filter(
+            user=user, permission__codename="support_referral").values("content_object_id")
+        granted_to_groups = ReferralGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename="support_referral").values("content_object_id")
+        scope |= (Q(pk__in=granted) | Q(pk__in=granted_to_groups)) & ~Q(status=ReferralStatus.DRAFT)
     return Referral.objects.filter(scope)
 
 

@@ -208,6 +208,7 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "summaries": [summarise_section(referral, s) for s in sections_for(referral)
                       if s.slug in referral.answers],
         "may_answer": permissions.may_answer_information_requests(request.user, referral),
+        "may_reconsider": permissions.may_request_reconsideration(request.user, referral),
         "is_duty_to_notify": referral.kind == ReferralKind.DUTY_TO_NOTIFY,
         "statuses": ReferralStatus,
     })

@@ -280,3 +280,24 @@ def test_another_competent_authority_cannot_act_on_the_case(case, competent_auth
     with pytest.raises(PermissionDenied):
         draft(case, outsider)
     assert Action.ALLOCATE in TRANSITIONS
+
+
+def test_the_supporting_provider_can_ask_for_reconsideration(case, decider, reviewer):
+    from guardian.shortcuts import assign_perm
+
+    from organisations.models import OrganisationKind
+    from referrals.selectors import referrals_visible_to
+    from tests.factories import OrganisationFactory
+
+    serve(case, decider, reviewer, outcome=Outcome.NEGATIVE)
+    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    worker = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])
+    stranger = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])
+    assert not referrals_visible_to(worker).filter(pk=case.pk).exists()
+    assign_perm("referrals.support_referral", worker, case)
+    assert referrals_visible_to(worker).filter(pk=case.pk).exists()
+    assert not referrals_visible_to(stranger).filter(pk=case.pk).exists()
+    with pytest.raises(PermissionDenied):
+        reconsideration_request(referral=case, reasons="?", new_evidence="", by=stranger)
+    request = reconsideration_request(referral=case, reasons="New medical evidence.", new_evidence="", by=worker)
+    assert request.requested_by == worker and status(case) == ReferralStatus.RECONSIDERATION

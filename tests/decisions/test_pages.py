@@ -147,3 +147,26 @@ def test_quality_auditor_records_a_finding_on_the_page(case, decider, reviewer, 
     audit.refresh_from_db()
     assert audit.finding == "agree" and audit.auditor == auditor
     assert sign_in(Client(), decider).get(reverse("decisions:audits")).status_code == 403
+
+
+def test_the_author_is_refused_as_reviewer_on_the_page(case, decider, ukhtc):
+    decider.groups.add(*UserFactory(organisation=ukhtc, roles=[Role.SECOND_REVIEWER]).groups.all())
+    decision = decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    client = sign_in(Client(), decider)
+    page = client.get(reverse("decisions:review", args=[case.pk, decision.pk])).content.decode()
+    assert "You cannot review this decision" in page
+    response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "sign_off"})
+    assert response.status_code == 400 and "You wrote this decision" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.AWAITING_REVIEW
+
+
+def test_a_reviewer_of_the_other_authority_cannot_reach_the_review_page(case, decider, competent_authorities):
+    decision = decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.SECOND_REVIEWER])
+    client = sign_in(Client(), outsider)
+    url = reverse("decisions:review", args=[case.pk, decision.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"review": "sign_off"}).status_code == 404
