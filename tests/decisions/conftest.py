@@ -38,3 +38,12 @@ def case(first_responder, manager, decider):
     case_allocate(referral=referral, to=decider, by=manager)
     referral.refresh_from_db()
     return referral
+
+
+@pytest.fixture
+def other_first_responder_user(db):
+    from organisations.models import OrganisationKind
+    from tests.factories import OrganisationFactory
+
+    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER),
+                       roles=[Role.FIRST_RESPONDER])

@@ -170,3 +170,17 @@ def test_a_reviewer_of_the_other_authority_cannot_reach_the_review_page(case, de
     url = reverse("decisions:review", args=[case.pk, decision.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"review": "sign_off"}).status_code == 404
+
+
+def test_first_responders_see_outcomes_of_their_own_referrals_only(case, decider, reviewer, first_responder,
+                                                                   other_first_responder_user):
+    from decisions.services import decision_sign_off
+
+    decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="negative", reasons="r", evidence_considered="e", by=decider),
+        by=decider), by=reviewer)
+    own = sign_in(Client(), first_responder).get(reverse("referrals:detail", args=[case.pk])).content.decode()
+    assert "Negative Reasonable Grounds decision" in own
+    assert "Ask for the decision to be reconsidered" in own
+    other = sign_in(Client(), other_first_responder_user).get(reverse("referrals:detail", args=[case.pk]))
+    assert other.status_code == 404
