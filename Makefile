@@ -18,10 +18,18 @@ run: install
 	@echo "password nrm-demo-password; 'make totp' prints the current security code."
 	$(PY) manage.py run_service
 
-## test: ruff, then every test (unit, API, Celery, browser); non-zero exit on any failure
+APPS := audit decisions monitoring nrm organisations referrals victim_care
+
+## test: ruff and bandit (no medium or high finding), then every test (unit, API, Celery, browser)
 test: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit --quiet --recursive $(APPS) --exclude '*/migrations/*' --severity-level medium
 	$(PY) -m pytest
+
+## audit: check pinned dependencies against the advisory database (needs the advisory service;
+## --strict fails when a package could not be checked, so an unreachable service is not a pass)
+audit: $(VENV)/.installed
+	$(VENV)/bin/pip-audit --requirement requirements.txt --strict --progress-spinner off
 
 ## totp: print the current six-digit code for the demo accounts
 totp: $(VENV)/.installed

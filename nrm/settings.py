@@ -81,6 +81,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Headers for every response, including redirects and refusals made by the middleware below.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "nrm.middleware.NoStoreForSignedInMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,9 +96,6 @@ MIDDLEWARE = [
     "organisations.middleware.RequireTwoFactorMiddleware",
     "audit.middleware.AuditHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "nrm.middleware.NoStoreForSignedInMiddleware",
     # Axes last: it turns lockouts raised by authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

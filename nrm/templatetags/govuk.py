@@ -22,7 +22,8 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from nrm.forms import DATE_PARTS, GovukDateWidget
 
@@ -291,7 +292,7 @@ def govuk_field(field: BoundField, label_size: str = "", is_page_heading: bool =
     the page's <h1>, as GOV.UK does on a one-question page."""
     widget = field.field.widget
     if widget.is_hidden:
-        return SafeString(str(field))
+        return field.as_widget()
     context = _base_context(field, label_size, is_page_heading)
     if isinstance(widget, GovukDateWidget):
         return _date(field, context)
@@ -315,10 +316,11 @@ def govuk_field(field: BoundField, label_size: str = "", is_page_heading: bool =
 def govuk_fields(form: forms.BaseForm, label_size: str = "m") -> SafeString:
     """Every field in page order: revealed questions only inside their answer, hidden fields last."""
     places = _reveal_places(form)
-    visible = [str(govuk_field(form[name], label_size=label_size))
+    visible = [govuk_field(form[name], label_size=label_size)
                for name, field in form.fields.items() if name not in places and not field.widget.is_hidden]
-    hidden = [str(field) for field in form.hidden_fields()]
-    return mark_safe("".join(visible + hidden))  # noqa: S308 - each piece rendered by an autoescaping template
+    hidden = [field.as_widget() for field in form.hidden_fields()]
+    # Each piece is already safe (rendered by autoescaping templates); format_html_join keeps it so.
+    return format_html_join("", "{}", ((piece,) for piece in visible + hidden))
 
 
 def error_anchor(field: BoundField) -> str:
@@ -344,12 +346,12 @@ def _summary_links(form: forms.BaseForm) -> Iterable[tuple[str, str]]:
 
 
 @register.simple_tag
-def govuk_error_summary(*forms_on_page: forms.BaseForm | None) -> SafeString:
+def govuk_error_summary(*forms_on_page: forms.BaseForm | None) -> SafeString | str:
     """The GOV.UK error summary for one or more forms, in page order: errors that belong to no field
     link to the main content, others to their field. Nothing when there are no errors, or no form
     (a missing template variable renders as "")."""
     errors = [link for form in forms_on_page if isinstance(form, forms.BaseForm) and form.errors
               for link in _summary_links(form)]
     if not errors:
-        return mark_safe("")
+        return ""
     return render_to_string("govuk/error_summary.html", {"errors": errors})
