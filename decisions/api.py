@@ -24,11 +24,13 @@ from decisions.serializers import (
     FindingSerializer,
     QualityAuditSerializer,
     ReconsiderationSerializer,
+    ReturnSerializer,
     ReviewSerializer,
 )
 from decisions.workflow import TransitionNotAllowed
 from organisations.models import User
 from referrals import selectors as referral_selectors
+from referrals.models import Referral
 
 
 class Conflict(APIException):
@@ -48,7 +50,8 @@ def _call(service, **kwargs):
 
 class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CaseSerializer
-    lookup_value_regex = "[0-9a-f-]{36}"
+    queryset = Referral.objects.none()  # for DRF's metadata and the schema; reads go through selectors
+    lookup_value_regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     pagination_class = None
 
     def list(self, request: Request) -> Response:
@@ -95,6 +98,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class DecisionViewSet(viewsets.GenericViewSet):
     serializer_class = DecisionSerializer
     queryset = Decision.objects.none()  # for the schema's path types; reads go through _decision
+    lookup_value_regex = r"\d{1,18}"
 
     def _decision(self, pk) -> Decision:
         decision = (Decision.objects.filter(pk=pk, case__referral__in=selectors.cases_visible_to(self.request.user))
@@ -118,13 +122,11 @@ class DecisionViewSet(viewsets.GenericViewSet):
                          comments=body.validated_data["comments"])
         return Response(DecisionSerializer(decision).data)
 
-    @extend_schema(request=ReviewSerializer, responses=DecisionSerializer)
+    @extend_schema(request=ReturnSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk=None) -> Response:
-        body = ReviewSerializer(data=request.data)
+        body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if not body.validated_data["comments"].strip():
-            return Response({"comments": ["Say why the decision is being returned."]}, status=400)
         decision = _call(services.decision_return, decision=self._decision(pk), by=request.user,
                          comments=body.validated_data["comments"])
         return Response(DecisionSerializer(decision).data)
@@ -133,6 +135,7 @@ class DecisionViewSet(viewsets.GenericViewSet):
 class QualityAuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = QualityAuditSerializer
     queryset = QualityAudit.objects.none()  # for the schema's path types; reads go through audits_for
+    lookup_value_regex = r"\d{1,18}"
     pagination_class = None
 
     def list(self, request: Request) -> Response:

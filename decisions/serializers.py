@@ -8,7 +8,7 @@ from referrals.models import Referral
 
 class DecisionSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.full_name", read_only=True)
-    reviewer = serializers.CharField(source="reviewer.full_name", default=None, read_only=True)
+    reviewer = serializers.CharField(source="reviewer.full_name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Decision
@@ -24,7 +24,8 @@ class CaseSerializer(serializers.ModelSerializer):
     received_at = serializers.DateTimeField(source="case_file.received_at", read_only=True)
     rg_due_on = serializers.DateField(source="case_file.rg_due_on", read_only=True)
     recovery_period_ends_on = serializers.DateField(source="case_file.recovery_period_ends_on", read_only=True)
-    allocated_to = serializers.CharField(source="case_file.allocated_to.email", default=None, read_only=True)
+    allocated_to = serializers.CharField(source="case_file.allocated_to.email", default=None, read_only=True,
+                                         allow_null=True)
 
     class Meta:
         model = Referral
@@ -53,6 +54,11 @@ class DraftDecisionSerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.Serializer):
     comments = serializers.CharField(max_length=15000, required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    comments = serializers.CharField(max_length=15000, error_messages={
+        "required": "Say why the decision is being returned.", "blank": "Say why the decision is being returned."})
 
 
 class ReconsiderationSerializer(serializers.Serializer):

@@ -35,17 +35,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
 
 
+_API_ERRORS = {400: "Bad request.", 403: "You do not have permission to do this.", 404: "Not found.",
+               500: "Server error."}
+
+
+def _error(request: HttpRequest, status: int) -> HttpResponse:
+    """GOV.UK error pages for people; JSON for API clients, whatever went wrong and where."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _API_ERRORS[status]}, status=status)
+    return render(request, f"errors/{status}.html", status=status)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _error(request, 404)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _error(request, 403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    return _error(request, 500)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _error(request, 400)

@@ -8,8 +8,10 @@ from referrals.models import Referral
 class ReferralSummarySerializer(serializers.ModelSerializer):
     """What a list shows: no names, dates of birth or narrative, only the case's shape."""
 
-    competent_authority = serializers.CharField(source="competent_authority.name", default=None, read_only=True)
+    competent_authority = serializers.CharField(source="competent_authority.name", default=None, read_only=True,
+                                                allow_null=True)
     age_group = serializers.CharField(read_only=True)
+    nation = serializers.CharField(read_only=True, help_text="england, wales, scotland, northern_ireland, or blank")
 
     class Meta:
         model = Referral
@@ -20,7 +22,8 @@ class ReferralSummarySerializer(serializers.ModelSerializer):
 
 class ReferralDetailSerializer(ReferralSummarySerializer):
     first_responder_organisation = serializers.CharField(source="first_responder_organisation.name", read_only=True)
-    local_authority = serializers.CharField(source="local_authority.name", default=None, read_only=True)
+    local_authority = serializers.CharField(source="local_authority.name", default=None, read_only=True,
+                                            allow_null=True)
     answers = serializers.JSONField(read_only=True, help_text="Answers by section slug, as each section stored them.")
     sections = serializers.SerializerMethodField()
     incomplete_sections = serializers.SerializerMethodField()
