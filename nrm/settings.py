@@ -367,3 +367,5 @@ NRM_MOVE_ON_AFTER_NEGATIVE_CG_HOURS = env.int("NRM_MOVE_ON_AFTER_NEGATIVE_CG_HOU
 # Second review: "all" decisions (2011) or only "negative" ones (today).
 NRM_SECOND_REVIEW_POLICY = env.str("NRM_SECOND_REVIEW_POLICY", default="all")
 NRM_QUALITY_SAMPLE_PERCENT = env.int("NRM_QUALITY_SAMPLE_PERCENT", default=10)
+# Victim care: the adult budget per financial year (April to March) unless a BudgetYear row says otherwise.
+NRM_ANNUAL_BUDGET_PENCE = env.int("NRM_ANNUAL_BUDGET_PENCE", default=2_000_000 * 100)
