@@ -30,6 +30,7 @@ from decisions.models import (
     Stage,
     Transfer,
 )
+from decisions.signals import decision_served
 from decisions.workflow import Action, TransitionNotAllowed, next_status
 from nrm import calendar
 from organisations.models import Organisation, OrganisationKind, Role, User
@@ -195,6 +196,7 @@ def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
     decision.letter = render_to_string("decisions/letter.txt", {"decision": decision, "referral": referral,
                                                                  "case": case})
     decision.save(update_fields=["status", "served_at", "reviewer", "reviewed_at", "review_comments", "letter"])
+    decision_served.send(sender=Decision, decision=decision)
     decision_id = decision.pk
     transaction.on_commit(lambda: _notify_served(decision_id))
     return decision

@@ -15,8 +15,32 @@ _ERRORS = {
     "404": ("No such record for this user (or not theirs to see)", _DETAIL),
     "405": ("Method not allowed", _DETAIL),
     "409": ("The case's state does not allow this, or someone else changed it first", _DETAIL),
+    "415": ("The body is not JSON", _DETAIL),
     "429": ("Too many requests", _DETAIL),
 }
+
+
+_NO_NUL = "^[^\\u0000]*$"
+
+
+def _forbid_nul_characters(node: Any) -> None:
+    """Text may not contain NUL characters (PostgreSQL cannot store them; DRF refuses them): say so."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"enum", "format", "pattern"} & set(node) and not node.get(
+                "readOnly"):
+            node["pattern"] = _NO_NUL
+        for value in node.values():
+            _forbid_nul_characters(value)
+    elif isinstance(node, list):
+        for value in node:
+            _forbid_nul_characters(value)
+
+
+def forbid_nul_characters(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _forbid_nul_characters(component)
+    return result
 
 
 def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:

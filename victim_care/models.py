@@ -4,6 +4,7 @@ allocations to one provider at a time, and the year's budget. Money is integer p
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
@@ -156,3 +157,36 @@ class BudgetYear(models.Model):
 
     def __str__(self) -> str:
         return f"Budget from {self.starts_on}"
+
+
+class EntryKind(models.TextChoices):
+    ASSESSMENT = "assessment", "Needs and risk assessment"
+    CARE_PLAN = "care_plan", "Care plan"
+    CONTACT = "contact", "Contact"
+    SERVICE = "service", "Service delivered"
+    ACCOMMODATION = "accommodation", "Accommodation"
+    INCIDENT = "incident", "Incident (missing, safeguarding concern)"
+    EXIT_PLAN = "exit_plan", "Exit and move-on plan"
+
+
+class CareRecordEntry(models.Model):
+    """One entry in a person's care record. Entries are never changed: a correction is a new entry
+    that points at the one it corrects (a database trigger refuses updates and deletes)."""
+
+    support_case = models.ForeignKey(SupportCase, on_delete=models.PROTECT, related_name="care_entries")
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                 help_text="The organisation that wrote it; it keeps read access after a move.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    text = models.TextField(max_length=15000)
+    review_due_on = models.DateField(null=True, blank=True, help_text="Care plans: when it is next reviewed.")
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["support_case", "provider"])]
+        triggers = [pgtrigger.Protect(name="care_entry_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

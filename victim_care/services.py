@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Organisation, OrganisationKind, Role, User
 from referrals.models import Nation, Referral
 from victim_care.funding import MissingTariff
-from victim_care.models import Allocation, SupportCase, SupportStatus, Tariff
+from victim_care.models import Allocation, CareRecordEntry, SupportCase, SupportStatus, Tariff
 
 CONTRACT_NATIONS = (Nation.ENGLAND, Nation.WALES)
 
@@ -29,6 +32,46 @@ def support_case_open(*, referral: Referral) -> SupportCase:
         raise NotInContract("The person did not want support.")
     support_case, _ = SupportCase.objects.get_or_create(referral=referral)
     return support_case
+
+
+SUPPORT_GRANT = "referrals.support_referral"
+
+
+def on_decision_served(sender, decision, **kwargs) -> None:
+    """decisions.signals.decision_served: a positive RG opens a support case when the contract covers the person."""
+    if decision.stage == "rg" and decision.outcome == "positive":
+        # Children: their local authority; Scotland and Northern Ireland: their own arrangements.
+        with contextlib.suppress(NotInContract):
+            support_case_open(referral=decision.case.referral)
+
+
+def provider_group(provider: Organisation) -> Group:
+    """The group whose members are the provider's support workers: per-person grants go to it, so a
+    worker who joins later sees the people the provider supports, and one who leaves stops seeing them."""
+    group, _ = Group.objects.get_or_create(name=f"Support provider {provider.pk} workers")
+    return group
+
+
+def sync_provider_membership(user: User) -> None:
+    """Keep a user in exactly the provider group their organisation and role call for."""
+    wanted = None
+    if (user.is_active and user.organisation_id and user.organisation.kind == OrganisationKind.SUPPORT_PROVIDER
+            and user.groups.filter(name=Role.SUPPORT_WORKER.label).exists()):
+        wanted = provider_group(user.organisation)
+    stale = user.groups.filter(name__startswith="Support provider ").exclude(pk=getattr(wanted, "pk", None))
+    if stale.exists():
+        user.groups.remove(*stale)
+    if wanted is not None and not user.groups.filter(pk=wanted.pk).exists():
+        user.groups.add(wanted)
+
+
+def on_user_saved(sender, instance: User, **kwargs) -> None:
+    sync_provider_membership(instance)
+
+
+def on_user_groups_changed(sender, instance, action: str, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, User):
+        sync_provider_membership(instance)
 
 
 def _require_case_manager(user: User) -> None:
@@ -52,10 +95,14 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
         locked = SupportCase.objects.select_for_update().get(pk=support_case.pk)
         if locked.status == SupportStatus.EXITED:
             raise PermissionDenied("The person has left support.")
-        current = locked.allocations.filter(end_on__isnull=True).first()
+        current = locked.allocations.filter(end_on__isnull=True).select_related("provider").first()
         if current is not None:
             current.end_on = on
             current.save(update_fields=["end_on"])
+            if current.provider_id != provider.pk:
+                # The old provider keeps what it wrote (care records it authored), not the person's file.
+                remove_perm(SUPPORT_GRANT, provider_group(current.provider), locked.referral)
+        assign_perm(SUPPORT_GRANT, provider_group(provider), locked.referral)
         allocation = Allocation.objects.create(support_case=locked, provider=provider, support_type=support_type,
                                                start_on=on, created_by=by)
         locked.status = SupportStatus.SUPPORTED
@@ -67,8 +114,27 @@ def support_exit(*, support_case: SupportCase, on: datetime.date, reason: str, b
     """End support: the last allocation ends on `on` (move-on, withdrawal, disappearance, transfer)."""
     _require_case_manager(by)
     with transaction.atomic():
-        locked = SupportCase.objects.select_for_update().get(pk=support_case.pk)
+        locked = SupportCase.objects.select_for_update().select_related("referral").get(pk=support_case.pk)
+        for allocation in locked.allocations.filter(end_on__isnull=True).select_related("provider"):
+            remove_perm(SUPPORT_GRANT, provider_group(allocation.provider), locked.referral)
         locked.allocations.filter(end_on__isnull=True).update(end_on=on)
         locked.status, locked.exited_on, locked.exit_reason = SupportStatus.EXITED, on, reason
         locked.save(update_fields=["status", "exited_on", "exit_reason"])
     return locked
+
+
+def current_provider_id(support_case: SupportCase) -> int | None:
+    allocation = support_case.allocations.filter(end_on__isnull=True).only("provider_id").first()
+    return allocation.provider_id if allocation else None
+
+
+def care_entry_add(*, support_case: SupportCase, kind: str, text: str, by: User,
+                   review_due_on: datetime.date | None = None, corrects: CareRecordEntry | None = None
+                   ) -> CareRecordEntry:
+    """Only the provider supporting the person now may write; a correction is a new entry."""
+    if not by.has_role(Role.SUPPORT_WORKER) or current_provider_id(support_case) != by.organisation_id:
+        raise PermissionDenied("Only the provider supporting the person now can add to their care record.")
+    if corrects is not None and corrects.support_case_id != support_case.pk:
+        raise PermissionDenied("A correction belongs to the same person's record.")
+    return CareRecordEntry.objects.create(support_case=support_case, provider_id=by.organisation_id, author=by,
+                                          kind=kind, text=text, review_due_on=review_due_on, corrects=corrects)

@@ -1,0 +1,7 @@
+"""Signals of casework that downstream apps act on (they connect in AppConfig.ready)."""
+
+from django.dispatch import Signal
+
+# Sent inside the serving transaction with `decision` (served, with its case and referral), so a
+# downstream record (a support case after a positive RG) is made or refused together with it.
+decision_served = Signal()

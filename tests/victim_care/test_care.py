@@ -1,0 +1,128 @@
+"""Entry into support from a served positive RG, provider grants that follow the person, and
+care records: written by the provider supporting the person now, append-only, kept by their author."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.http import Http404
+
+from decisions.services import (
+    case_allocate,
+    case_file_open,
+    decision_draft,
+    decision_send_for_review,
+    decision_sign_off,
+)
+from organisations.models import OrganisationKind, Role
+from referrals.selectors import referrals_visible_to
+from referrals.services import referral_submit
+from tests.factories import OrganisationFactory, UserFactory
+from tests.referrals.builders import completed_draft
+from tests.referrals.conftest import competent_authorities, local_authority  # noqa: F401
+from victim_care.models import CareRecordEntry, SupportCase, SupportType, Tariff
+from victim_care.selectors import care_entries_for, people_supported_by
+from victim_care.services import allocation_move, care_entry_add
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def served_positive(first_responder, competent_authorities):  # noqa: F811
+    authority = competent_authorities["ukhtc"]
+    manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
+    decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
+    reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
+    referral = referral_submit(referral=completed_draft(first_responder), by=first_responder)
+    case_file_open(referral)
+    case_allocate(referral=referral, to=decider, by=manager)
+    decision = decision_draft(referral=referral, stage="rg", outcome="positive", reasons="r",
+                              evidence_considered="e", by=decider)
+    decision_sign_off(decision=decision_send_for_review(decision=decision, by=decider), by=reviewer)
+    return referral
+
+
+@pytest.fixture
+def setting(db):
+    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+                                                           first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
+    providers, workers = [], []
+    for _ in range(2):
+        provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+        Tariff.objects.create(provider=provider, support_type=SupportType.ACCOMMODATION, daily_rate_pence=4000,
+                              valid_from=D(2020, 1, 1))
+        providers.append(provider)
+        workers.append(UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER]))
+    return manager, providers, workers
+
+
+def test_a_served_positive_rg_opens_a_support_case(served_positive):
+    assert SupportCase.objects.filter(referral=served_positive).exists()
+
+
+def test_funding_and_the_file_follow_the_person_between_providers(served_positive, setting):
+    manager, (medaille, hestia), (medaille_worker, hestia_worker) = setting
+    support_case = SupportCase.objects.get(referral=served_positive)
+    allocation_move(support_case=support_case, provider=medaille, support_type="accommodation", on=D(2026, 1, 5),
+                    by=manager)
+    assert referrals_visible_to(medaille_worker).filter(pk=served_positive.pk).exists()
+    assert not referrals_visible_to(hestia_worker).filter(pk=served_positive.pk).exists()
+    assessment = care_entry_add(support_case=support_case, kind="assessment", text="Needs safe housing.",
+                                by=medaille_worker)
+    care_entry_add(support_case=support_case, kind="care_plan", text="Weekly counselling.", by=medaille_worker,
+                   review_due_on=D(2026, 2, 1))
+    with pytest.raises(PermissionDenied):
+        care_entry_add(support_case=support_case, kind="contact", text="Called.", by=hestia_worker)
+
+    allocation_move(support_case=support_case, provider=hestia, support_type="accommodation", on=D(2026, 1, 20),
+                    by=manager)
+    # The person's file has moved: Hestia sees it and writes; Medaille only reads what it wrote.
+    assert referrals_visible_to(hestia_worker).filter(pk=served_positive.pk).exists()
+    assert not referrals_visible_to(medaille_worker).filter(pk=served_positive.pk).exists()
+    assert list(people_supported_by(medaille_worker)) == []
+    with pytest.raises(PermissionDenied):
+        care_entry_add(support_case=support_case, kind="contact", text="Called.", by=medaille_worker)
+    hestia_entry = care_entry_add(support_case=support_case, kind="contact", text="First visit.", by=hestia_worker)
+    assert {e.pk for e in care_entries_for(hestia_worker, support_case.pk)} >= {assessment.pk, hestia_entry.pk}
+    assert hestia_entry.pk not in {e.pk for e in care_entries_for(medaille_worker, support_case.pk)}
+    assert assessment.pk in {e.pk for e in care_entries_for(medaille_worker, support_case.pk)}
+
+
+def test_a_provider_never_sees_a_person_it_has_not_supported(served_positive, setting):
+    manager, (medaille, _), (_, hestia_worker) = setting
+    support_case = SupportCase.objects.get(referral=served_positive)
+    allocation_move(support_case=support_case, provider=medaille, support_type="accommodation", on=D(2026, 1, 5),
+                    by=manager)
+    with pytest.raises(Http404):
+        care_entries_for(hestia_worker, support_case.pk)
+
+
+def test_care_entries_are_append_only_and_corrected_by_new_entries(served_positive, setting):
+    manager, (medaille, _), (worker, _) = setting
+    support_case = SupportCase.objects.get(referral=served_positive)
+    allocation_move(support_case=support_case, provider=medaille, support_type="accommodation", on=D(2026, 1, 5),
+                    by=manager)
+    entry = care_entry_add(support_case=support_case, kind="contact", text="Visited on Monday.", by=worker)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CareRecordEntry.objects.filter(pk=entry.pk).update(text="Edited")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CareRecordEntry.objects.filter(pk=entry.pk).delete()
+    correction = care_entry_add(support_case=support_case, kind="contact", text="Visited on Tuesday.", by=worker,
+                                corrects=entry)
+    assert correction.corrects == entry
+    assert CareRecordEntry.objects.get(pk=entry.pk).text == "Visited on Monday."
+
+
+def test_a_worker_who_joins_later_sees_the_people_their_provider_supports(served_positive, setting):
+    manager, (medaille, _), _ = setting
+    support_case = SupportCase.objects.get(referral=served_positive)
+    allocation_move(support_case=support_case, provider=medaille, support_type="accommodation", on=D(2026, 1, 5),
+                    by=manager)
+    newcomer = UserFactory(organisation=medaille, roles=[Role.SUPPORT_WORKER])
+    assert referrals_visible_to(newcomer).filter(pk=served_positive.pk).exists()
+    newcomer.groups.clear()
+    assert not referrals_visible_to(newcomer).filter(pk=served_positive.pk).exists()

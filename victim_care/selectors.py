@@ -1,0 +1,36 @@
+"""Reads for victim care, scoped: a provider sees the people it supports now, and of those it
+supported before only the care record entries it wrote itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from audit.models import AccessAction
+from audit.services import record_access
+from organisations.models import Role, User
+from victim_care.models import CareRecordEntry, SupportCase
+
+
+def people_supported_by(user: User) -> QuerySet[SupportCase]:
+    if not (user.is_authenticated and user.has_role(Role.SUPPORT_WORKER) and user.organisation_id):
+        return SupportCase.objects.none()
+    return (SupportCase.objects.filter(allocations__provider_id=user.organisation_id,
+                                       allocations__end_on__isnull=True)
+            .select_related("referral").distinct())
+
+
+def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
+    """The whole record for the provider supporting the person now; an earlier provider's own entries."""
+    if not (user.is_authenticated and user.has_role(Role.SUPPORT_WORKER)):
+        raise Http404("No such record")
+    entries = CareRecordEntry.objects.filter(support_case_id=support_case_id).select_related("author", "corrects")
+    if not people_supported_by(user).filter(pk=support_case_id).exists():
+        entries = entries.filter(provider_id=user.organisation_id)
+        if not entries.exists():
+            record_access(user=user, action=AccessAction.DENIED, record_type=SupportCase, record_id=support_case_id)
+            raise Http404("No such record")
+    record_access(user=user, action=AccessAction.VIEW, record_type=SupportCase, record_id=support_case_id)
+    return list(entries)
