@@ -34,7 +34,7 @@ class SpendLine:
     pence: int
 
 
-def _rate_segments(tariffs: list[Tariff], start: datetime.date, end: datetime.date):
+def rate_segments(tariffs: list[Tariff], start: datetime.date, end: datetime.date):
     """(from, to, rate) pieces covering [start, end) from tariffs sorted by valid_from."""
     segments = []
     for index, tariff in enumerate(tariffs):
@@ -62,7 +62,7 @@ def spend(*, start: datetime.date, end: datetime.date, provider_id: int | None =
     for allocation in allocations:
         key = (allocation.provider_id, allocation.support_type)
         piece_start, piece_end = max(start, allocation.start_on), min(end, allocation.end_on or end)
-        for segment_start, segment_end, rate in _rate_segments(tariffs[key], piece_start, piece_end):
+        for segment_start, segment_end, rate in rate_segments(tariffs[key], piece_start, piece_end):
             length = (segment_end - segment_start).days
             days[key] += length
             pence[key] += length * rate

@@ -1,0 +1,122 @@
+"""Monthly payment statements per provider (CSV and XLSX) and the year's budget position.
+
+Statement lines are the same day-by-rate pieces the spend report adds up, so a statement's total
+always equals the provider's spend for the month."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.db.models import Q
+from openpyxl import Workbook
+
+from victim_care.funding import budget_pence, financial_year_start, rate_segments, spend, total_pence
+from victim_care.models import Allocation, Tariff
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    reference: str
+    support_type: str
+    first_day: datetime.date
+    last_day: datetime.date
+    days: int
+    daily_rate_pence: int
+    amount_pence: int
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, month, 1)
+    end = datetime.date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+    return start, end
+
+
+def statement_lines(*, provider_id: int, year: int, month: int) -> list[StatementLine]:
+    start, end = month_bounds(year, month)
+    allocations = (Allocation.objects.filter(provider_id=provider_id, start_on__lt=end)
+                   .filter(Q(end_on__isnull=True) | Q(end_on__gt=start))
+                   .select_related("support_case__referral").order_by("start_on", "pk"))
+    tariffs: dict[str, list[Tariff]] = {}
+    for tariff in Tariff.objects.filter(provider_id=provider_id).order_by("valid_from"):
+        tariffs.setdefault(tariff.support_type, []).append(tariff)
+    lines = []
+    for allocation in allocations:
+        piece_start, piece_end = max(start, allocation.start_on), min(end, allocation.end_on or end)
+        for first, after_last, rate in rate_segments(tariffs.get(allocation.support_type, []), piece_start,
+                                                      piece_end):
+            days = (after_last - first).days
+            lines.append(StatementLine(allocation.support_case.referral.reference, allocation.support_type, first,
+                                       after_last - datetime.timedelta(days=1), days, rate, days * rate))
+    return lines
+
+
+HEADER = ["Reference", "Support type", "First day", "Last day", "Days", "Daily rate (pence)", "Amount (pence)"]
+
+
+def _row(line: StatementLine) -> list:
+    return [line.reference, line.support_type, line.first_day.isoformat(), line.last_day.isoformat(), line.days,
+            line.daily_rate_pence, line.amount_pence]
+
+
+def statement_csv(lines: list[StatementLine]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    writer.writerows(_row(line) for line in lines)
+    writer.writerow(["Total", "", "", "", sum(line.days for line in lines), "",
+                     sum(line.amount_pence for line in lines)])
+    return buffer.getvalue()
+
+
+def statement_xlsx(lines: list[StatementLine]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Statement"
+    sheet.append(HEADER)
+    for line in lines:
+        sheet.append(_row(line))
+    sheet.append(["Total", "", "", "", sum(line.days for line in lines), "",
+                  sum(line.amount_pence for line in lines)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class BudgetPosition:
+    year_start: datetime.date
+    budget_pence: int
+    spent_pence: int
+    committed_pence: int
+
+    @property
+    def forecast_pence(self) -> int:
+        return self.spent_pence + self.committed_pence
+
+    @property
+    def remaining_pence(self) -> int:
+        return self.budget_pence - self.forecast_pence
+
+
+def budget_position(*, today: datetime.date) -> BudgetPosition:
+    """Spend to date this financial year, and what open allocations commit to the end of each
+    person's expected recovery period (or the year's end, whichever is first)."""
+    year_start = financial_year_start(today)
+    year_end = datetime.date(year_start.year + 1, 4, 1)
+    tomorrow = today + datetime.timedelta(days=1)
+    spent = total_pence(spend(start=year_start, end=tomorrow))
+    committed = 0
+    open_allocations = (Allocation.objects.filter(end_on__isnull=True)
+                        .select_related("support_case__referral__case_file"))
+    for allocation in open_allocations:
+        case_file = getattr(allocation.support_case.referral, "case_file", None)
+        expected_end = case_file.recovery_period_ends_on if case_file else None
+        until = min(year_end, (expected_end + datetime.timedelta(days=1)) if expected_end else year_end)
+        if until > tomorrow:
+            tariffs = list(Tariff.objects.filter(provider_id=allocation.provider_id,
+                                                 support_type=allocation.support_type).order_by("valid_from"))
+            committed += sum((b - a).days * rate for a, b, rate in rate_segments(tariffs, tomorrow, until))
+    return BudgetPosition(year_start, budget_pence(year_start), spent, committed)
