@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
     path("cases/", include("decisions.urls")),
+    path("support/", include("victim_care.urls")),
     path("api/v1/", include("nrm.api_urls")),
 ]
 

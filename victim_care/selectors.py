@@ -34,3 +34,25 @@ def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
             raise Http404("No such record")
     record_access(user=user, action=AccessAction.VIEW, record_type=SupportCase, record_id=support_case_id)
     return list(entries)
+
+
+def awaiting_allocation() -> list[SupportCase]:
+    return list(SupportCase.objects.filter(status="awaiting_allocation").select_related("referral")
+                .order_by("opened_at")[:200])
+
+
+def supported_now() -> list[SupportCase]:
+    return list(SupportCase.objects.filter(status="supported").select_related("referral")
+                .prefetch_related("allocations__provider").order_by("opened_at")[:500])
+
+
+def recovery_ending_within(*, days: int) -> list[SupportCase]:
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return list(SupportCase.objects.filter(
+        status="supported", referral__case_file__recovery_period_ends_on__gte=today,
+        referral__case_file__recovery_period_ends_on__lte=today + datetime.timedelta(days=days),
+    ).select_related("referral__case_file")[:200])

@@ -23,6 +23,9 @@ def _sample_for_regex(body: str) -> str:
     literal_choices = body.split("|")
     if all(re.fullmatch(r"[\w-]+", choice) for choice in literal_choices):
         return literal_choices[0]
+    fixed_digits = re.fullmatch(r"\\d\{(\d+)\}", body)
+    if fixed_digits:
+        return "1" * int(fixed_digits.group(1))
     if "0-9a-f" in body:
         return _SAMPLE["uuid"]
     if "0-9" in body or r"\d" in body:

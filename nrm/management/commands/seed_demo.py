@@ -9,6 +9,7 @@ from django.db import transaction
 from decisions.demo import seed_cases
 from organisations.demo import seed_organisations_and_accounts
 from referrals.demo import seed_referrals
+from victim_care.demo import seed_victim_care
 
 
 class Command(BaseCommand):
@@ -24,5 +25,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations, accounts = seed_organisations_and_accounts()
             referrals = seed_referrals() + seed_cases()
+            seed_victim_care()
         self.stdout.write(f"Demo data: {organisations} organisations, {accounts} accounts and {referrals} referrals "
                           "created (existing demo data is left as it is).")

@@ -1,0 +1,78 @@
+"""Victim care pages: the prime contractor allocates and downloads statements; a provider sees only
+its people and writes only while it supports them; everyone else is refused."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from organisations.models import OrganisationKind, Role
+from referrals.services import referral_submit
+from tests.conftest import sign_in
+from tests.factories import OrganisationFactory, UserFactory
+from tests.referrals.builders import completed_draft
+from tests.referrals.conftest import competent_authorities  # noqa: F401
+from victim_care.models import CareRecordEntry, SupportType, Tariff
+from victim_care.services import support_case_open
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(first_responder, competent_authorities):  # noqa: F811
+    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+                                                           first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
+    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    other = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    Tariff.objects.create(provider=provider, support_type=SupportType.OUTREACH, daily_rate_pence=2000,
+                          valid_from=datetime.date(2020, 1, 1))
+    worker = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])
+    stranger = UserFactory(organisation=other, roles=[Role.SUPPORT_WORKER])
+    case = support_case_open(referral=referral_submit(referral=completed_draft(first_responder), by=first_responder))
+    return {"manager": manager, "provider": provider, "worker": worker, "stranger": stranger, "case": case}
+
+
+def test_the_prime_contractor_allocates_from_the_page(world):
+    client = sign_in(Client(), world["manager"])
+    home = client.get(reverse("victim_care:home")).content.decode()
+    assert world["case"].referral.reference in home and "Awaiting allocation" in home
+    today = datetime.date.today()
+    response = client.post(reverse("victim_care:allocate", args=[world["case"].pk]), {
+        "provider": world["provider"].pk, "support_type": "outreach",
+        "start_on_day": today.day, "start_on_month": today.month, "start_on_year": today.year})
+    assert response.status_code == 302
+    assert world["case"].allocations.get().provider == world["provider"]
+    bad = client.post(reverse("victim_care:allocate", args=[world["case"].pk]), {"support_type": "outreach"})
+    assert bad.status_code == 400 and "Select a support provider" in bad.content.decode()
+
+
+def test_statements_download_for_the_prime_contractor_only(world):
+    url = reverse("victim_care:statement", args=[world["provider"].pk, "2026", "01", "csv"])
+    response = sign_in(Client(), world["manager"]).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert sign_in(Client(), world["worker"]).get(url).status_code == 403
+
+
+def test_the_provider_writes_while_it_supports_the_person(world):
+    from victim_care.services import allocation_move
+
+    allocation_move(support_case=world["case"], provider=world["provider"], support_type="outreach",
+                    on=datetime.date.today(), by=world["manager"])
+    client = sign_in(Client(), world["worker"])
+    assert world["case"].referral.reference in client.get(reverse("victim_care:home")).content.decode()
+    url = reverse("victim_care:case", args=[world["case"].pk])
+    assert client.post(url, {"kind": "assessment", "text": ""}).status_code == 400
+    assert client.post(url, {"kind": "assessment", "text": "Needs safe housing."}).status_code == 302
+    assert CareRecordEntry.objects.get().author == world["worker"]
+    assert "Needs safe housing." in client.get(url).content.decode()
+
+
+def test_other_providers_and_roles_are_refused(world, first_responder):
+    url = reverse("victim_care:case", args=[world["case"].pk])
+    assert sign_in(Client(), world["stranger"]).get(url).status_code == 404
+    client = sign_in(Client(), first_responder)
+    assert client.get(reverse("victim_care:home")).status_code == 403
+    assert client.get(url).status_code == 404

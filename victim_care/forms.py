@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+
+from nrm.forms import GovukDateField
+from organisations.models import Organisation, OrganisationKind
+from referrals.forms import free_text
+from victim_care.models import EntryKind, SupportType
+
+
+class AllocationForm(forms.Form):
+    provider = forms.ModelChoiceField(
+        label="Support provider", empty_label="Select a provider",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER, is_active=True),
+        error_messages={"required": "Select a support provider", "invalid_choice": "Select a support provider"})
+    support_type = forms.ChoiceField(label="Type of support", choices=SupportType.choices, widget=forms.RadioSelect,
+                                     error_messages={"required": "Select the type of support"})
+    start_on = GovukDateField(label="Start date", help_text="For a move, the day the new provider takes over.")
+
+
+class ExitForm(forms.Form):
+    reason = forms.ChoiceField(label="Why is support ending?", widget=forms.RadioSelect, choices=[
+        ("move_on", "Move-on after the Conclusive Grounds decision"), ("withdrawal", "Withdrawal"),
+        ("disappearance", "Disappearance"), ("transfer", "Transfer to other support")],
+        error_messages={"required": "Select why support is ending"})
+    on = GovukDateField(label="Last day of support is the day before", help_text="The first day not supported.")
+
+
+class CareEntryForm(forms.Form):
+    kind = forms.ChoiceField(label="Type of entry", choices=EntryKind.choices,
+                             error_messages={"required": "Select the type of entry"})
+    text = free_text("Entry", required=True, rows=6)
+    review_due_on = GovukDateField(label="Review due", required=False,
+                                   help_text="For a care plan: when it is next reviewed.")

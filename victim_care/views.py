@@ -1,0 +1,131 @@
+"""Victim care pages: the prime contractor's list and allocation, a provider's people and their
+care records, and monthly payment statements."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.models import AccessAction
+from audit.services import record_access
+from organisations.models import Organisation, OrganisationKind, Role
+from victim_care import selectors, services, statements
+from victim_care.forms import AllocationForm, CareEntryForm, ExitForm
+from victim_care.funding import MissingTariff
+from victim_care.models import SupportCase, SupportStatus
+
+
+def _is_case_manager(request: HttpRequest) -> bool:
+    user = request.user
+    return user.has_role(Role.PC_CASE_MANAGER) and user.organisation.kind == OrganisationKind.PRIME_CONTRACTOR
+
+
+def support_home(request: HttpRequest) -> HttpResponse:
+    if _is_case_manager(request):
+        today = timezone.localdate()
+        return render(request, "victim_care/manager_home.html", {
+            "awaiting": selectors.awaiting_allocation(), "supported": selectors.supported_now(),
+            "recovery_ending": selectors.recovery_ending_within(days=7), "budget": statements.budget_position(
+                today=today), "providers": Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER),
+            "now": timezone.now(), "today": today,
+        })
+    if request.user.has_role(Role.SUPPORT_WORKER):
+        return render(request, "victim_care/provider_home.html",
+                      {"people": list(selectors.people_supported_by(request.user))})
+    raise PermissionDenied
+
+
+def _support_case_for(request: HttpRequest, pk: int) -> SupportCase:
+    support_case = SupportCase.objects.select_related("referral").filter(pk=pk).first()
+    allowed = support_case is not None and (
+        _is_case_manager(request) or selectors.people_supported_by(request.user).filter(pk=pk).exists()
+        or (request.user.has_role(Role.SUPPORT_WORKER)
+            and support_case.care_entries.filter(provider_id=request.user.organisation_id).exists()))
+    if not allowed:
+        record_access(user=request.user, action=AccessAction.DENIED, record_type=SupportCase, record_id=pk)
+        raise Http404("No such person")
+    record_access(user=request.user, action=AccessAction.VIEW, record_type=SupportCase, record_id=pk)
+    return support_case
+
+
+@require_http_methods(["GET", "POST"])
+def support_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _support_case_for(request, pk)
+    manager = _is_case_manager(request)
+    writes = services.current_provider_id(case) == request.user.organisation_id and request.user.has_role(
+        Role.SUPPORT_WORKER)
+    entry_form = CareEntryForm(request.POST or None) if writes else None
+    if request.method == "POST":
+        if entry_form is None:
+            raise PermissionDenied
+        if entry_form.is_valid():
+            try:
+                services.care_entry_add(support_case=case, by=request.user, **entry_form.cleaned_data)
+            except PermissionDenied as refused:
+                entry_form.add_error(None, str(refused))
+            else:
+                messages.success(request, "Entry added to the care record")
+                return redirect("victim_care:case", pk)
+    entries = [] if manager else selectors.care_entries_for(request.user, pk)
+    return render(request, "victim_care/case.html", {
+        "case": case, "manager": manager, "entries": entries, "entry_form": entry_form,
+        "allocations": case.allocations.select_related("provider").order_by("start_on"),
+        "allocation_form": AllocationForm() if manager and case.status != SupportStatus.EXITED else None,
+        "exit_form": ExitForm() if manager and case.status == SupportStatus.SUPPORTED else None,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _is_case_manager(request):
+        raise PermissionDenied
+    case = _support_case_for(request, pk)
+    form = AllocationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.allocation_move(support_case=case, provider=form.cleaned_data["provider"],
+                                     support_type=form.cleaned_data["support_type"],
+                                     on=form.cleaned_data["start_on"], by=request.user)
+        except (PermissionDenied, MissingTariff) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Allocated to {form.cleaned_data['provider'].name}")
+            return redirect("victim_care:case", pk)
+    return render(request, "victim_care/allocate_error.html", {"case": case, "form": form}, status=400)
+
+
+@require_POST
+def exit_support(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _is_case_manager(request):
+        raise PermissionDenied
+    case = _support_case_for(request, pk)
+    form = ExitForm(request.POST)
+    if not form.is_valid():
+        return render(request, "victim_care/allocate_error.html", {"case": case, "form": form}, status=400)
+    services.support_exit(support_case=case, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"],
+                          by=request.user)
+    messages.success(request, "Support ended")
+    return redirect("victim_care:case", pk)
+
+
+def statement(request: HttpRequest, provider_id: str, year: str, month: str, extension: str) -> HttpResponse:
+    if not _is_case_manager(request):
+        raise PermissionDenied
+    provider_id, year, month = int(provider_id), int(year), int(month)
+    if not 1 <= month <= 12 or not Organisation.objects.filter(pk=provider_id,
+                                                              kind=OrganisationKind.SUPPORT_PROVIDER).exists():
+        raise Http404("No such statement")
+    lines = statements.statement_lines(provider_id=provider_id, year=year, month=month)
+    record_access(user=request.user, action=AccessAction.EXPORT, record_type=Organisation, record_id=provider_id)
+    name = f"statement-{provider_id}-{year}-{month:02d}.{extension}"
+    if extension == "csv":
+        response = HttpResponse(statements.statement_csv(lines), content_type="text/csv")
+    else:
+        response = HttpResponse(statements.statement_xlsx(lines), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
