@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from organisations.models import Organisation, User
-from victim_care.models import ProviderProfile, SupportCase, SupportStatus, SupportType, Tariff
+from victim_care.models import Allocation, ProviderProfile, SupportCase, SupportStatus, SupportType, Tariff
 from victim_care.services import allocation_move
 
 PROVIDERS = {
@@ -29,9 +29,11 @@ def seed_victim_care() -> int:
         for support_type, pence in rates.items():
             Tariff.objects.get_or_create(provider=provider, support_type=support_type, valid_from=tariff_start,
                                          defaults={"daily_rate_pence": pence})
+    if Allocation.objects.filter(provider__name__in=PROVIDERS).exists():
+        return 0  # allocated on an earlier run
     waiting = list(SupportCase.objects.filter(status=SupportStatus.AWAITING_ALLOCATION).order_by("pk"))
     if len(waiting) < 3:
-        return 0  # already allocated on an earlier run, or no positive decisions to support
+        return 0  # not enough positive decisions to show the demo
     manager = User.objects.get(email="sa.manager@demo.nrm.test")
     medaille, hestia = Organisation.objects.get(name="Medaille Trust"), Organisation.objects.get(name="Hestia")
     today = timezone.localdate()
