@@ -1,0 +1,118 @@
+"""Victim care in a real browser, axe-core on every page: a served positive RG opens the support
+case; the Salvation Army allocates to Medaille Trust; Medaille records an assessment and a care
+plan; the person moves to Hestia; Medaille can no longer add entries but still reads its own."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from playwright.sync_api import Page
+
+from decisions.services import (
+    case_allocate,
+    case_file_open,
+    decision_draft,
+    decision_send_for_review,
+    decision_sign_off,
+)
+from organisations.models import OrganisationKind, Role
+from referrals.services import referral_submit
+from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
+from tests.factories import OrganisationFactory, UserFactory
+from tests.referrals.builders import completed_draft
+from victim_care.models import SupportCase, SupportType, Tariff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world():
+    authority = OrganisationFactory(name="UK Human Trafficking Centre", kind=OrganisationKind.COMPETENT_AUTHORITY,
+                                    first_responder_type="")
+    OrganisationFactory(name="UK Border Agency", kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    responder = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER),
+                            roles=[Role.FIRST_RESPONDER])
+    manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
+    decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
+    reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
+    salvation_army = OrganisationFactory(name="The Salvation Army", kind=OrganisationKind.PRIME_CONTRACTOR,
+                                         first_responder_type="")
+    medaille = OrganisationFactory(name="Medaille Trust", kind=OrganisationKind.SUPPORT_PROVIDER,
+                                   first_responder_type="")
+    hestia = OrganisationFactory(name="Hestia", kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    for provider in (medaille, hestia):
+        Tariff.objects.create(provider=provider, support_type=SupportType.ACCOMMODATION, daily_rate_pence=6000,
+                              valid_from=datetime.date(2020, 1, 1))
+    referral = referral_submit(referral=completed_draft(responder), by=responder)
+    case_file_open(referral)
+    case_allocate(referral=referral, to=decider, by=manager)
+    decision = decision_draft(referral=referral, stage="rg", outcome="positive", reasons="r", evidence_considered="e",
+                              by=decider)
+    decision_sign_off(decision=decision_send_for_review(decision=decision, by=decider), by=reviewer)
+    return {
+        "referral": referral,
+        "sa": UserFactory(organisation=salvation_army, roles=[Role.PC_CASE_MANAGER]),
+        "medaille": UserFactory(organisation=medaille, roles=[Role.SUPPORT_WORKER]),
+        "hestia": UserFactory(organisation=hestia, roles=[Role.SUPPORT_WORKER]),
+    }
+
+
+def allocate(page: Page, reference: str, provider: str, day: datetime.date) -> None:
+    page.goto("/support/")
+    assert_accessible(page)
+    page.get_by_role("link", name=reference).first.click()
+    assert_accessible(page)
+    page.get_by_label("Support provider").select_option(label=provider)
+    page.get_by_label("Accommodation", exact=True).check()
+    group = page.get_by_role("group", name="Start date")
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+    page.locator("form[action$='/allocate/'] button").click()
+    assert_accessible(page)
+
+
+def add_entry(page: Page, kind: str, text: str) -> None:
+    page.get_by_label("Type of entry").select_option(label=kind)
+    page.get_by_label("Entry", exact=True).fill(text)
+    page.get_by_role("button", name="Add entry").click()
+    assert_accessible(page)
+
+
+def test_support_follows_the_person_between_providers(browser, live_server, world):
+    reference = world["referral"].reference
+    assert SupportCase.objects.filter(referral=world["referral"]).exists()
+    contexts = {name: _new_context(browser, live_server.url, javascript=True) for name in ("sa", "medaille", "hestia")}
+    pages = {name: context.new_page() for name, context in contexts.items()}
+    try:
+        for name, page in pages.items():
+            sign_in_as(page, world[name].email)
+        today = datetime.date.today()
+        allocate(pages["sa"], reference, "Medaille Trust", today - datetime.timedelta(days=10))
+
+        medaille = pages["medaille"]
+        medaille.goto("/support/")
+        assert_accessible(medaille)
+        medaille.get_by_role("link", name=reference).click()
+        assert_accessible(medaille)
+        add_entry(medaille, "Needs and risk assessment", "Needs safe accommodation and counselling.")
+        add_entry(medaille, "Care plan", "Weekly counselling; GP registration.")
+        case_url = medaille.url
+
+        allocate(pages["sa"], reference, "Hestia", today)
+        medaille.goto(case_url)
+        assert_accessible(medaille)
+        assert medaille.get_by_role("button", name="Add entry").count() == 0
+        assert "Needs safe accommodation and counselling." in medaille.content()
+
+        hestia = pages["hestia"]
+        hestia.goto(case_url)
+        assert_accessible(hestia)
+        add_entry(hestia, "Contact", "First visit at the safe house.")
+        assert "Weekly counselling; GP registration." in hestia.content()
+        medaille.goto(case_url)
+        assert "First visit at the safe house." not in medaille.content()
+    finally:
+        for context in contexts.values():
+            context.close()
