@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
         "DecisionStatusEnum": "decisions.models.DecisionStatus",
+        "ReferralKindEnum": "referrals.models.ReferralKind",
+        "CareEntryKindEnum": "victim_care.models.EntryKind",
     },
 }
 

@@ -1,0 +1,50 @@
+"""The victim care API: the same rules as the pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.referrals.conftest import competent_authorities  # noqa: F401 - shared fixtures
+from tests.victim_care.test_pages import world  # noqa: F401
+from victim_care.models import CareRecordEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_allocation_entries_and_statement_through_the_api(world):  # noqa: F811
+    case_id = world["case"].pk
+    manager, worker, stranger = api(world["manager"]), api(world["worker"]), api(world["stranger"])
+    assert [row["id"] for row in manager.get("/api/v1/support-cases/").json()] == [case_id]
+    assert worker.get("/api/v1/support-cases/").json() == []
+    assert worker.post(f"/api/v1/support-cases/{case_id}/allocations/", {}, format="json").status_code == 404
+    response = manager.post(f"/api/v1/support-cases/{case_id}/allocations/",
+                            {"provider": world["provider"].pk, "support_type": "outreach", "start_on": "2026-01-05"},
+                            format="json")
+    assert response.status_code == 201
+    created = worker.post(f"/api/v1/support-cases/{case_id}/care-entries/",
+                          {"kind": "assessment", "text": "Needs housing."}, format="json")
+    assert created.status_code == 201 and CareRecordEntry.objects.count() == 1
+    assert [e["text"] for e in worker.get(f"/api/v1/support-cases/{case_id}/care-entries/").json()] == [
+        "Needs housing."]
+    assert stranger.get(f"/api/v1/support-cases/{case_id}/care-entries/").status_code == 404
+    lines = manager.get("/api/v1/statements/", {"provider": world["provider"].pk, "month": "2026-01"}).json()
+    assert sum(line["amount_pence"] for line in lines) == 27 * 2000
+    assert worker.get("/api/v1/statements/", {"provider": world["provider"].pk, "month": "2026-01"}).status_code \
+        == 403
+    assert manager.get("/api/v1/statements/", {"provider": "x", "month": "2026-13"}).status_code == 400
+    assert world["case"].allocations.get().start_on == datetime.date(2026, 1, 5)
+
+
+def test_providers_and_tariffs_for_the_prime_contractor_only(world):  # noqa: F811
+    body = api(world["manager"]).get("/api/v1/providers/").json()
+    assert any(provider["tariffs"] for provider in body)
+    assert api(world["worker"]).get("/api/v1/providers/").status_code == 403

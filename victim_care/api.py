@@ -1,0 +1,163 @@
+"""/api/v1/providers/, /api/v1/support-cases/ and /api/v1/statements/: victim care for machine
+clients, through the same services and scoped reads as the pages."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from organisations.models import Organisation, OrganisationKind, Role
+from victim_care import selectors, services, statements
+from victim_care.funding import MissingTariff
+from victim_care.models import CareRecordEntry, EntryKind, SupportCase, SupportType, Tariff
+
+
+def _is_case_manager(user) -> bool:
+    return user.has_role(Role.PC_CASE_MANAGER) and user.organisation.kind == OrganisationKind.PRIME_CONTRACTOR
+
+
+class TariffSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tariff
+        fields = ["support_type", "daily_rate_pence", "valid_from"]
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    tariffs = TariffSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "tariffs"]
+
+
+class SupportCaseSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="referral.reference", read_only=True)
+
+    class Meta:
+        model = SupportCase
+        fields = ["id", "reference", "status", "opened_at", "exited_on"]
+        read_only_fields = fields
+
+
+class AllocationRequestSerializer(serializers.Serializer):
+    provider = serializers.IntegerField(min_value=1)
+    support_type = serializers.ChoiceField(choices=SupportType.choices)
+    start_on = serializers.DateField()
+
+
+class CareEntrySerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.full_name", read_only=True)
+
+    class Meta:
+        model = CareRecordEntry
+        fields = ["id", "kind", "text", "review_due_on", "corrects", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"kind": {"choices": EntryKind.choices}}
+
+
+class ProviderViewSet(viewsets.GenericViewSet):
+    serializer_class = ProviderSerializer
+    queryset = Organisation.objects.none()
+    pagination_class = None
+
+    def list(self, request: Request) -> Response:
+        if not _is_case_manager(request.user):
+            raise PermissionDenied("Only the prime contractor's case managers see providers and tariffs.")
+        providers = Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER).prefetch_related("tariffs")
+        return Response(ProviderSerializer(providers.order_by("name"), many=True).data)
+
+
+class SupportCaseViewSet(viewsets.GenericViewSet):
+    serializer_class = SupportCaseSerializer
+    queryset = SupportCase.objects.none()
+    pagination_class = None
+    lookup_value_regex = r"\d{1,18}"
+
+    def _visible(self):
+        if _is_case_manager(self.request.user):
+            return SupportCase.objects.select_related("referral")
+        return selectors.people_supported_by(self.request.user)
+
+    def list(self, request: Request) -> Response:
+        return Response(SupportCaseSerializer(self._visible().order_by("pk")[:500], many=True).data)
+
+    def _case(self, pk) -> SupportCase:
+        case = SupportCase.objects.select_related("referral").filter(pk=pk).first()
+        if case is None:
+            raise NotFound("No such person.")
+        return case
+
+    @extend_schema(request=AllocationRequestSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def allocations(self, request: Request, pk=None) -> Response:
+        if not _is_case_manager(request.user):
+            raise NotFound("No such person.")
+        case = self._case(pk)
+        body = AllocationRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        provider = Organisation.objects.filter(pk=body.validated_data["provider"],
+                                               kind=OrganisationKind.SUPPORT_PROVIDER).first()
+        if provider is None:
+            raise ValidationError({"provider": ["No such support provider."]})
+        try:
+            services.allocation_move(support_case=case, provider=provider,
+                                     support_type=body.validated_data["support_type"],
+                                     on=body.validated_data["start_on"], by=request.user)
+        except MissingTariff as missing:
+            raise ValidationError({"provider": [str(missing)]}) from missing
+        except DjangoPermissionDenied as refused:
+            raise PermissionDenied(str(refused)) from refused
+        return Response(status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=CareEntrySerializer(many=True))
+    @extend_schema(methods=["post"], request=CareEntrySerializer, responses={201: CareEntrySerializer})
+    @action(detail=True, methods=["get", "post"], url_path="care-entries")
+    def care_entries(self, request: Request, pk=None) -> Response:
+        entries = selectors.care_entries_for(request.user, pk)  # 404 unless theirs to read
+        if request.method == "GET":
+            return Response(CareEntrySerializer(entries, many=True).data)
+        body = CareEntrySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        corrects = body.validated_data.get("corrects")
+        try:
+            entry = services.care_entry_add(support_case=self._case(pk), kind=body.validated_data["kind"],
+                                            text=body.validated_data["text"], by=request.user,
+                                            review_due_on=body.validated_data.get("review_due_on"),
+                                            corrects=corrects)
+        except DjangoPermissionDenied as refused:
+            raise PermissionDenied(str(refused)) from refused
+        return Response(CareEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class StatementLineSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    support_type = serializers.CharField()
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    days = serializers.IntegerField()
+    daily_rate_pence = serializers.IntegerField()
+    amount_pence = serializers.IntegerField()
+
+
+class StatementView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("provider", int, required=True),
+                               OpenApiParameter("month", str, required=True, description="YYYY-MM")],
+                   responses=StatementLineSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """A provider's payment statement for a month, line by line, in pence."""
+        if not _is_case_manager(request.user):
+            raise PermissionDenied("Only the prime contractor's case managers see statements.")
+        month = request.query_params.get("month", "")
+        provider = request.query_params.get("provider", "")
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month) or not provider.isdigit():
+            raise ValidationError({"month": ["Give month as YYYY-MM and provider as a number."]})
+        lines = statements.statement_lines(provider_id=int(provider), year=int(month[:4]), month=int(month[5:]))
+        return Response(StatementLineSerializer(lines, many=True).data)
