@@ -56,3 +56,27 @@ def recovery_ending_within(*, days: int) -> list[SupportCase]:
         status="supported", referral__case_file__recovery_period_ends_on__gte=today,
         referral__case_file__recovery_period_ends_on__lte=today + datetime.timedelta(days=days),
     ).select_related("referral__case_file")[:200])
+
+
+def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> list[dict]:
+    """Providers with a profile, filtered by region and service, with their free bed spaces for
+    the person's gender (accommodation allocations open now count against capacity)."""
+    from django.db.models import Count, Q
+
+    from victim_care.models import ProviderProfile
+
+    profiles = ProviderProfile.objects.select_related("organisation").annotate(
+        accommodated=Count("organisation__allocations", filter=Q(organisation__allocations__end_on__isnull=True,
+                                                                  organisation__allocations__support_type="accommodation")))
+    if region:
+        profiles = profiles.filter(regions__contains=[region])
+    if service:
+        profiles = profiles.filter(services__contains=[service])
+    rows = []
+    for profile in profiles.order_by("organisation__name"):
+        beds = {"female": profile.women_only_beds, "male": profile.men_only_beds}.get(gender, 0) + profile.family_beds
+        total = profile.women_only_beds + profile.men_only_beds + profile.family_beds
+        rows.append({"provider": profile.organisation, "regions": profile.regions, "services": profile.services,
+                     "suitable_beds": beds, "free_beds": max(total - profile.accommodated, 0),
+                     "has_space": beds > 0 and total > profile.accommodated})
+    return rows

@@ -30,7 +30,21 @@ def support_case_open(*, referral: Referral) -> SupportCase:
         raise NotInContract("Scotland and Northern Ireland support people under their own arrangements.")
     if referral.wants_support is False:
         raise NotInContract("The person did not want support.")
-    support_case, _ = SupportCase.objects.get_or_create(referral=referral)
+    answers = referral.answers
+    needs = "\n".join(filter(None, [
+        answers.get("consent", {}).get("wants_support") == "yes" and "Wants support while the case is decided.",
+        answers.get("personal-details", {}).get("needs_interpreter") == "yes"
+        and f"Interpreter: {answers['personal-details'].get('interpreter_language', '')}",
+        answers.get("personal-details", {}).get("dependants", ""),
+        answers.get("exploitation", {}).get("living_conditions", ""),
+    ]))
+    risks = "\n".join(filter(None, [
+        answers.get("risk", {}).get("future_risk", ""),
+        answers.get("exploiters", {}).get("exploiter_location_known") == "yes"
+        and f"Exploiters' location known: {answers['exploiters'].get('exploiter_location', '')}",
+        answers.get("exploitation", {}).get("still_exploited") in ("yes", "not_sure") and "May still be exploited.",
+    ]))
+    support_case, _ = SupportCase.objects.get_or_create(referral=referral, defaults={"needs": needs, "risks": risks})
     return support_case
 
 

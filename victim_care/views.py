@@ -16,7 +16,7 @@ from organisations.models import Organisation, OrganisationKind, Role
 from victim_care import selectors, services, statements
 from victim_care.forms import AllocationForm, CareEntryForm, ExitForm
 from victim_care.funding import MissingTariff
-from victim_care.models import SupportCase, SupportStatus
+from victim_care.models import Region, Service, SupportCase, SupportStatus
 
 
 def _is_case_manager(request: HttpRequest) -> bool:
@@ -71,7 +71,11 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Entry added to the care record")
                 return redirect("victim_care:case", pk)
     entries = [] if manager else selectors.care_entries_for(request.user, pk)
+    region, service = request.GET.get("region", ""), request.GET.get("service", "")
     return render(request, "victim_care/case.html", {
+        "fits": selectors.providers_that_fit(gender=case.referral.gender, region=region, service=service)
+        if manager else [],
+        "regions": Region.choices, "services": Service.choices, "region": region, "service": service,
         "case": case, "manager": manager, "entries": entries, "entry_form": entry_form,
         "allocations": case.allocations.select_related("provider").order_by("start_on"),
         "allocation_form": AllocationForm() if manager and case.status != SupportStatus.EXITED else None,

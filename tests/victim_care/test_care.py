@@ -126,3 +126,37 @@ def test_a_worker_who_joins_later_sees_the_people_their_provider_supports(served
     assert referrals_visible_to(newcomer).filter(pk=served_positive.pk).exists()
     newcomer.groups.clear()
     assert not referrals_visible_to(newcomer).filter(pk=served_positive.pk).exists()
+
+
+def test_the_support_case_carries_needs_and_risks_from_the_referral(first_responder, competent_authorities):  # noqa: F811
+    from tests.referrals.builders import adult_answers
+    from victim_care.services import support_case_open
+
+    answers = adult_answers(risk={"future_risk": "Exploiters know where her family lives."},
+                            personal_details={"needs_interpreter": "yes", "interpreter_language": "Albanian"})
+    referral = referral_submit(referral=completed_draft(first_responder, answers), by=first_responder)
+    case = support_case_open(referral=referral)
+    assert "Interpreter: Albanian" in case.needs
+    assert "Exploiters know where her family lives." in case.risks
+
+
+def test_a_provider_cannot_download_documents_of_a_person_it_does_not_support(served_positive, setting, settings,
+                                                                             tmp_path, first_responder):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from referrals.models import ReferralDocument
+    from tests.conftest import sign_in
+
+    settings.MEDIA_ROOT = tmp_path
+    document = ReferralDocument(referral=served_positive, original_name="a.pdf", content_type="application/pdf",
+                                size=10, sha256="0" * 64, uploaded_by=first_responder)
+    document.file.save("upload", SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), save=True)
+    manager, (medaille, _), (medaille_worker, hestia_worker) = setting
+    support_case = SupportCase.objects.get(referral=served_positive)
+    allocation_move(support_case=support_case, provider=medaille, support_type="accommodation", on=D(2026, 1, 5),
+                    by=manager)
+    url = reverse("referrals:document", args=[served_positive.pk, document.pk])
+    assert sign_in(Client(), medaille_worker).get(url).status_code == 200
+    assert sign_in(Client(), hestia_worker).get(url).status_code == 404

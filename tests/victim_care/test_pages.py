@@ -76,3 +76,16 @@ def test_other_providers_and_roles_are_refused(world, first_responder):
     client = sign_in(Client(), first_responder)
     assert client.get(reverse("victim_care:home")).status_code == 403
     assert client.get(url).status_code == 404
+
+
+def test_the_allocation_page_shows_providers_that_fit(world):
+    from victim_care.models import ProviderProfile
+
+    ProviderProfile.objects.create(organisation=world["provider"], regions=["london"], services=["counselling"],
+                                   men_only_beds=2, women_only_beds=0, family_beds=0)
+    client = sign_in(Client(), world["manager"])
+    url = reverse("victim_care:case", args=[world["case"].pk])
+    page = client.get(url).content.decode()
+    assert world["provider"].name in page  # the person is male: two suitable bed spaces
+    assert world["provider"].name not in client.get(url, {"region": "wales"}).content.decode().split(
+        "Providers that fit")[1].split("</table>")[0]
