@@ -374,3 +374,5 @@ NRM_SECOND_REVIEW_POLICY = env.str("NRM_SECOND_REVIEW_POLICY", default="all")
 NRM_QUALITY_SAMPLE_PERCENT = env.int("NRM_QUALITY_SAMPLE_PERCENT", default=10)
 # Victim care: the adult budget per financial year (April to March) unless a BudgetYear row says otherwise.
 NRM_ANNUAL_BUDGET_PENCE = env.int("NRM_ANNUAL_BUDGET_PENCE", default=2_000_000 * 100)
+# A provider should be in contact with each person at least this often (provider dashboard).
+NRM_CONTACT_INTERVAL_DAYS = env.int("NRM_CONTACT_INTERVAL_DAYS", default=7)

@@ -80,3 +80,41 @@ def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> l
                      "suitable_beds": beds, "free_beds": max(total - profile.accommodated, 0),
                      "has_space": beds > 0 and total > profile.accommodated})
     return rows
+
+
+def provider_dashboard(user: User) -> list[dict]:
+    """For each person the provider supports now: the next care-plan review and whether contact is overdue."""
+    import datetime
+
+    from django.conf import settings
+    from django.db.models import Max, Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    contact_due_after = timezone.now() - datetime.timedelta(days=settings.NRM_CONTACT_INTERVAL_DAYS)
+    people = people_supported_by(user).annotate(
+        last_contact=Max("care_entries__created_at", filter=Q(care_entries__kind="contact")),
+        next_review=Max("care_entries__review_due_on", filter=Q(care_entries__kind="care_plan")),
+    )
+    rows = []
+    for case in people:
+        rows.append({"case": case, "next_review": case.next_review,
+                     "review_due": case.next_review is not None and case.next_review <= today
+                     + datetime.timedelta(days=7),
+                     "last_contact": case.last_contact,
+                     "contact_overdue": case.last_contact is None or case.last_contact < contact_due_after})
+    return rows
+
+
+def capacity_by_provider() -> list[dict]:
+    from django.db.models import Count, Q
+
+    from victim_care.models import ProviderProfile
+
+    profiles = ProviderProfile.objects.select_related("organisation").annotate(
+        accommodated=Count("organisation__allocations", filter=Q(organisation__allocations__end_on__isnull=True,
+                                                                  organisation__allocations__support_type="accommodation")),
+        outreach=Count("organisation__allocations", filter=Q(organisation__allocations__end_on__isnull=True,
+                                                             organisation__allocations__support_type="outreach")))
+    return [{"provider": p.organisation, "beds": p.women_only_beds + p.men_only_beds + p.family_beds,
+             "accommodated": p.accommodated, "outreach": p.outreach} for p in profiles.order_by("organisation__name")]

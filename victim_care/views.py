@@ -31,11 +31,11 @@ def support_home(request: HttpRequest) -> HttpResponse:
             "awaiting": selectors.awaiting_allocation(), "supported": selectors.supported_now(),
             "recovery_ending": selectors.recovery_ending_within(days=7), "budget": statements.budget_position(
                 today=today), "providers": Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER),
-            "now": timezone.now(), "today": today,
+            "now": timezone.now(), "today": today, "capacity": selectors.capacity_by_provider(),
         })
     if request.user.has_role(Role.SUPPORT_WORKER):
         return render(request, "victim_care/provider_home.html",
-                      {"people": list(selectors.people_supported_by(request.user))})
+                      {"rows": selectors.provider_dashboard(request.user)})
     raise PermissionDenied
 
 

@@ -89,3 +89,21 @@ def test_the_allocation_page_shows_providers_that_fit(world):
     assert world["provider"].name in page  # the person is male: two suitable bed spaces
     assert world["provider"].name not in client.get(url, {"region": "wales"}).content.decode().split(
         "Providers that fit")[1].split("</table>")[0]
+
+
+def test_dashboards_show_capacity_spend_reviews_and_overdue_contact(world):
+    from victim_care.models import ProviderProfile
+    from victim_care.services import allocation_move, care_entry_add
+
+    ProviderProfile.objects.create(organisation=world["provider"], men_only_beds=3)
+    allocation_move(support_case=world["case"], provider=world["provider"], support_type="outreach",
+                    on=datetime.date.today(), by=world["manager"])
+    manager_page = sign_in(Client(), world["manager"]).get(reverse("victim_care:home")).content.decode()
+    assert "Capacity by provider" in manager_page and "of the year's budget" in manager_page
+    client = sign_in(Client(), world["worker"])
+    assert "Contact overdue" in client.get(reverse("victim_care:home")).content.decode()
+    care_entry_add(support_case=world["case"], kind="contact", text="Called.", by=world["worker"])
+    care_entry_add(support_case=world["case"], kind="care_plan", text="Plan.", by=world["worker"],
+                   review_due_on=datetime.date.today() + datetime.timedelta(days=3))
+    page = client.get(reverse("victim_care:home")).content.decode()
+    assert "Contact overdue" not in page and "Review due" in page
