@@ -5,7 +5,7 @@ from django import forms
 from nrm.forms import GovukDateField
 from organisations.models import Organisation, OrganisationKind
 from referrals.forms import free_text
-from victim_care.models import EntryKind, SupportType
+from victim_care.models import EntryKind, Region, Service, SupportType
 
 
 class AllocationForm(forms.Form):
@@ -32,3 +32,23 @@ class CareEntryForm(forms.Form):
     text = free_text("Entry", required=True, rows=6)
     review_due_on = GovukDateField(label="Review due", required=False,
                                    help_text="For a care plan: when it is next reviewed.")
+
+
+class ProviderProfileForm(forms.Form):
+    regions = forms.MultipleChoiceField(label="Regions served", choices=Region.choices,
+                                        widget=forms.CheckboxSelectMultiple,
+                                        error_messages={"required": "Select at least one region"})
+    services = forms.MultipleChoiceField(label="Services offered", choices=Service.choices,
+                                         widget=forms.CheckboxSelectMultiple,
+                                         error_messages={"required": "Select at least one service"})
+    women_only_beds = forms.IntegerField(label="Women-only bed spaces", min_value=0, max_value=10000)
+    men_only_beds = forms.IntegerField(label="Men-only bed spaces", min_value=0, max_value=10000)
+    family_beds = forms.IntegerField(label="Family bed spaces", min_value=0, max_value=10000)
+
+
+class TariffForm(forms.Form):
+    support_type = forms.ChoiceField(label="Type of support", choices=SupportType.choices, widget=forms.RadioSelect,
+                                     error_messages={"required": "Select the type of support"})
+    daily_rate_pence = forms.IntegerField(label="Daily rate in pence", min_value=1, max_value=10_000_000,
+                                          help_text="For example, 6500 for £65.00 a day.")
+    valid_from = GovukDateField(label="In force from")

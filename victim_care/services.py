@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from organisations.models import Organisation, OrganisationKind, Role, User
 from referrals.models import Nation, Referral
 from victim_care.funding import MissingTariff
-from victim_care.models import Allocation, CareRecordEntry, SupportCase, SupportStatus, Tariff
+from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus, Tariff
 
 CONTRACT_NATIONS = (Nation.ENGLAND, Nation.WALES)
 
@@ -152,3 +152,23 @@ def care_entry_add(*, support_case: SupportCase, kind: str, text: str, by: User,
         raise PermissionDenied("A correction belongs to the same person's record.")
     return CareRecordEntry.objects.create(support_case=support_case, provider_id=by.organisation_id, author=by,
                                           kind=kind, text=text, review_due_on=review_due_on, corrects=corrects)
+
+
+def provider_profile_save(*, provider: Organisation, by: User, **fields) -> ProviderProfile:
+    """The prime contractor keeps each provider's regions, services and bed spaces."""
+    _require_case_manager(by)
+    if provider.kind != OrganisationKind.SUPPORT_PROVIDER:
+        raise PermissionDenied("Only support providers have a profile.")
+    profile, _ = ProviderProfile.objects.update_or_create(organisation=provider, defaults=fields)
+    return profile
+
+
+def tariff_set(*, provider: Organisation, support_type: str, daily_rate_pence: int, valid_from: datetime.date,
+               by: User) -> Tariff:
+    """A new daily rate from a date; earlier days keep the rate that was in force then."""
+    _require_case_manager(by)
+    if provider.kind != OrganisationKind.SUPPORT_PROVIDER:
+        raise PermissionDenied("Only support providers have tariffs.")
+    tariff, _ = Tariff.objects.update_or_create(provider=provider, support_type=support_type, valid_from=valid_from,
+                                                defaults={"daily_rate_pence": daily_rate_pence})
+    return tariff

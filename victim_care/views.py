@@ -14,9 +14,9 @@ from audit.models import AccessAction
 from audit.services import record_access
 from organisations.models import Organisation, OrganisationKind, Role
 from victim_care import selectors, services, statements
-from victim_care.forms import AllocationForm, CareEntryForm, ExitForm
+from victim_care.forms import AllocationForm, CareEntryForm, ExitForm, ProviderProfileForm, TariffForm
 from victim_care.funding import MissingTariff
-from victim_care.models import Region, Service, SupportCase, SupportStatus
+from victim_care.models import ProviderProfile, Region, Service, SupportCase, SupportStatus
 
 
 def _is_case_manager(request: HttpRequest) -> bool:
@@ -133,3 +133,31 @@ def statement(request: HttpRequest, provider_id: str, year: str, month: str, ext
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def provider(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """The prime contractor manages a provider's profile (regions, services, beds) and its tariffs."""
+    if not _is_case_manager(request):
+        raise PermissionDenied
+    organisation = Organisation.objects.filter(pk=provider_id, kind=OrganisationKind.SUPPORT_PROVIDER).first()
+    if organisation is None:
+        raise Http404("No such provider")
+    profile = ProviderProfile.objects.filter(organisation=organisation).first()
+    initial = ({"regions": profile.regions, "services": profile.services, "women_only_beds": profile.women_only_beds,
+                "men_only_beds": profile.men_only_beds, "family_beds": profile.family_beds} if profile else {})
+    which = request.POST.get("form")
+    profile_form = ProviderProfileForm(request.POST if which == "profile" else None, initial=initial)
+    tariff_form = TariffForm(request.POST if which == "tariff" else None)
+    if which == "profile" and profile_form.is_valid():
+        services.provider_profile_save(provider=organisation, by=request.user, **profile_form.cleaned_data)
+        messages.success(request, "Provider details saved")
+        return redirect("victim_care:provider", provider_id)
+    if which == "tariff" and tariff_form.is_valid():
+        services.tariff_set(provider=organisation, by=request.user, **tariff_form.cleaned_data)
+        messages.success(request, "Rate saved")
+        return redirect("victim_care:provider", provider_id)
+    return render(request, "victim_care/provider.html", {
+        "provider": organisation, "profile_form": profile_form, "tariff_form": tariff_form,
+        "tariffs": organisation.tariffs.order_by("support_type", "valid_from"),
+    }, status=400 if request.method == "POST" else 200)

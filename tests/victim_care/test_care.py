@@ -160,3 +160,22 @@ def test_a_provider_cannot_download_documents_of_a_person_it_does_not_support(se
     url = reverse("referrals:document", args=[served_positive.pk, document.pk])
     assert sign_in(Client(), medaille_worker).get(url).status_code == 200
     assert sign_in(Client(), hestia_worker).get(url).status_code == 404
+
+
+def test_the_case_page_says_who_supports_the_person(served_positive, first_responder, competent_authorities,  # noqa: F811
+                                                    local_authority):  # noqa: F811
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+    from tests.referrals.builders import child_answers
+
+    manager = UserFactory(organisation=competent_authorities["ukhtc"], roles=[Role.CA_MANAGER])
+    client = sign_in(Client(), manager)
+    page = client.get(reverse("decisions:case", args=[served_positive.pk])).content.decode()
+    assert "Salvation Army victim care: awaiting allocation" in page
+    child = referral_submit(referral=completed_draft(first_responder, child_answers(local_authority.pk)),
+                            by=first_responder)
+    case_file_open(child)
+    page = client.get(reverse("decisions:case", args=[child.pk])).content.decode()
+    assert f"{local_authority.name} is responsible" in page.replace("&#x27;", "'")

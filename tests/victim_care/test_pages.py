@@ -107,3 +107,20 @@ def test_dashboards_show_capacity_spend_reviews_and_overdue_contact(world):
                    review_due_on=datetime.date.today() + datetime.timedelta(days=3))
     page = client.get(reverse("victim_care:home")).content.decode()
     assert "Contact overdue" not in page and "Review due" in page
+
+
+def test_the_prime_contractor_manages_providers_and_rates(world):
+    from victim_care.models import ProviderProfile, Tariff
+
+    url = reverse("victim_care:provider", args=[world["provider"].pk])
+    client = sign_in(Client(), world["manager"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"form": "profile", "regions": ["london"], "services": ["counselling"],
+                             "women_only_beds": 4, "men_only_beds": 0, "family_beds": 1}).status_code == 302
+    assert ProviderProfile.objects.get(organisation=world["provider"]).women_only_beds == 4
+    response = client.post(url, {"form": "tariff", "support_type": "outreach", "daily_rate_pence": 2600,
+                                 "valid_from_day": "1", "valid_from_month": "4", "valid_from_year": "2026"})
+    assert response.status_code == 302
+    assert Tariff.objects.get(provider=world["provider"], valid_from=datetime.date(2026, 4, 1)).daily_rate_pence == 2600
+    assert client.post(url, {"form": "tariff", "support_type": "outreach"}).status_code == 400
+    assert sign_in(Client(), world["worker"]).get(url).status_code == 403
