@@ -52,3 +52,8 @@ class TariffForm(forms.Form):
     daily_rate_pence = forms.IntegerField(label="Daily rate in pence", min_value=1, max_value=10_000_000,
                                           help_text="For example, 6500 for £65.00 a day.")
     valid_from = GovukDateField(label="In force from")
+
+
+class AssessmentForm(forms.Form):
+    needs = free_text("Needs", required=True, rows=5)
+    risks = free_text("Risks", required=True, rows=5)

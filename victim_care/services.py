@@ -172,3 +172,13 @@ def tariff_set(*, provider: Organisation, support_type: str, daily_rate_pence: i
     tariff, _ = Tariff.objects.update_or_create(provider=provider, support_type=support_type, valid_from=valid_from,
                                                 defaults={"daily_rate_pence": daily_rate_pence})
     return tariff
+
+
+def support_case_assess(*, support_case: SupportCase, needs: str, risks: str, by: User) -> SupportCase:
+    """The case manager's needs and risk assessment, before allocation and as it changes."""
+    _require_case_manager(by)
+    with transaction.atomic():
+        locked = SupportCase.objects.select_for_update().get(pk=support_case.pk)
+        locked.needs, locked.risks = needs, risks
+        locked.save(update_fields=["needs", "risks"])
+    return locked

@@ -14,7 +14,14 @@ from audit.models import AccessAction
 from audit.services import record_access
 from organisations.models import Organisation, OrganisationKind, Role
 from victim_care import selectors, services, statements
-from victim_care.forms import AllocationForm, CareEntryForm, ExitForm, ProviderProfileForm, TariffForm
+from victim_care.forms import (
+    AllocationForm,
+    AssessmentForm,
+    CareEntryForm,
+    ExitForm,
+    ProviderProfileForm,
+    TariffForm,
+)
 from victim_care.funding import MissingTariff
 from victim_care.models import ProviderProfile, Region, Service, SupportCase, SupportStatus
 
@@ -59,7 +66,14 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
     writes = services.current_provider_id(case) == request.user.organisation_id and request.user.has_role(
         Role.SUPPORT_WORKER)
     entry_form = CareEntryForm(request.POST or None) if writes else None
-    if request.method == "POST":
+    assessment_form = AssessmentForm(request.POST or None, initial={"needs": case.needs, "risks": case.risks}) \
+        if manager else None
+    if request.method == "POST" and assessment_form is not None:
+        if assessment_form.is_valid():
+            services.support_case_assess(support_case=case, by=request.user, **assessment_form.cleaned_data)
+            messages.success(request, "Needs and risk assessment saved")
+            return redirect("victim_care:case", pk)
+    elif request.method == "POST":
         if entry_form is None:
             raise PermissionDenied
         if entry_form.is_valid():
@@ -77,6 +91,7 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
         if manager else [],
         "regions": Region.choices, "services": Service.choices, "region": region, "service": service,
         "case": case, "manager": manager, "entries": entries, "entry_form": entry_form,
+        "assessment_form": assessment_form,
         "allocations": case.allocations.select_related("provider").order_by("start_on"),
         "allocation_form": AllocationForm() if manager and case.status != SupportStatus.EXITED else None,
         "exit_form": ExitForm() if manager and case.status == SupportStatus.SUPPORTED else None,

@@ -124,3 +124,13 @@ def test_the_prime_contractor_manages_providers_and_rates(world):
     assert Tariff.objects.get(provider=world["provider"], valid_from=datetime.date(2026, 4, 1)).daily_rate_pence == 2600
     assert client.post(url, {"form": "tariff", "support_type": "outreach"}).status_code == 400
     assert sign_in(Client(), world["worker"]).get(url).status_code == 403
+
+
+def test_the_case_manager_records_needs_and_risks(world):
+    url = reverse("victim_care:case", args=[world["case"].pk])
+    client = sign_in(Client(), world["manager"])
+    assert client.post(url, {"needs": "", "risks": ""}).status_code == 400
+    assert client.post(url, {"needs": "Safe house, women-only.", "risks": "Exploiters nearby."}).status_code == 302
+    world["case"].refresh_from_db()
+    assert world["case"].needs == "Safe house, women-only."
+    assert sign_in(Client(), world["worker"]).post(url, {"needs": "x", "risks": "y"}).status_code in (403, 404)
