@@ -14,14 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from organisations.models import Organisation, OrganisationKind, Role
+from organisations.models import Organisation, OrganisationKind
 from victim_care import selectors, services, statements
 from victim_care.funding import MissingTariff
 from victim_care.models import CareRecordEntry, EntryKind, SupportCase, SupportType, Tariff
-
-
-def _is_case_manager(user) -> bool:
-    return user.has_role(Role.PC_CASE_MANAGER) and user.organisation.kind == OrganisationKind.PRIME_CONTRACTOR
+from victim_care.permissions import is_case_manager
 
 
 class TariffSerializer(serializers.ModelSerializer):
@@ -69,7 +66,7 @@ class ProviderViewSet(viewsets.GenericViewSet):
     pagination_class = None
 
     def list(self, request: Request) -> Response:
-        if not _is_case_manager(request.user):
+        if not is_case_manager(request.user):
             raise PermissionDenied("Only the prime contractor's case managers see providers and tariffs.")
         providers = Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER).prefetch_related("tariffs")
         return Response(ProviderSerializer(providers.order_by("name"), many=True).data)
@@ -82,7 +79,7 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d{1,18}"
 
     def _visible(self):
-        if _is_case_manager(self.request.user):
+        if is_case_manager(self.request.user):
             return SupportCase.objects.select_related("referral")
         return selectors.people_supported_by(self.request.user)
 
@@ -98,7 +95,7 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
     @extend_schema(request=AllocationRequestSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def allocations(self, request: Request, pk=None) -> Response:
-        if not _is_case_manager(request.user):
+        if not is_case_manager(request.user):
             raise NotFound("No such person.")
         case = self._case(pk)
         body = AllocationRequestSerializer(data=request.data)
@@ -153,7 +150,7 @@ class StatementView(APIView):
                    responses=StatementLineSerializer(many=True))
     def get(self, request: Request) -> Response:
         """A provider's payment statement for a month, line by line, in pence."""
-        if not _is_case_manager(request.user):
+        if not is_case_manager(request.user):
             raise PermissionDenied("Only the prime contractor's case managers see statements.")
         month = request.query_params.get("month", "")
         provider = request.query_params.get("provider", "")

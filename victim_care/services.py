@@ -14,6 +14,7 @@ from organisations.models import Organisation, OrganisationKind, Role, User
 from referrals.models import Nation, Referral
 from victim_care.funding import MissingTariff
 from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus, Tariff
+from victim_care.permissions import is_case_manager
 
 CONTRACT_NATIONS = (Nation.ENGLAND, Nation.WALES)
 
@@ -89,7 +90,7 @@ def on_user_groups_changed(sender, instance, action: str, **kwargs) -> None:
 
 
 def _require_case_manager(user: User) -> None:
-    if not (user.has_role(Role.PC_CASE_MANAGER) and user.organisation.kind == OrganisationKind.PRIME_CONTRACTOR):
+    if not is_case_manager(user):
         raise PermissionDenied("Only the prime contractor's case managers allocate support.")
 
 

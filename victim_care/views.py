@@ -24,11 +24,11 @@ from victim_care.forms import (
 )
 from victim_care.funding import MissingTariff
 from victim_care.models import ProviderProfile, Region, Service, SupportCase, SupportStatus
+from victim_care.permissions import is_case_manager
 
 
 def _is_case_manager(request: HttpRequest) -> bool:
-    user = request.user
-    return user.has_role(Role.PC_CASE_MANAGER) and user.organisation.kind == OrganisationKind.PRIME_CONTRACTOR
+    return is_case_manager(request.user)
 
 
 def support_home(request: HttpRequest) -> HttpResponse:
