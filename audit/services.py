@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import models
+from django.http import Http404
 
 from audit.context import current_context
 from audit.models import AccessAction, AccessEvent
@@ -35,6 +36,13 @@ def record_access(
         request_id=context.request_id,
         ip_address=context.ip_address,
     )
+
+
+def refused(*, user, record_type: type[models.Model], record_id: object) -> Http404:
+    """Log an attempt to reach a record the user may not see, and return the 404 to raise:
+    to them the record does not exist, whether it is missing or someone else's."""
+    record_access(user=user, action=AccessAction.DENIED, record_type=record_type, record_id=record_id)
+    return Http404("No such record")
 
 
 def record_list_access(*, user, records: Iterable[models.Model], model: type[models.Model]) -> None:

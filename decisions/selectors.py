@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from audit.models import AccessAction
-from audit.services import record_access, record_list_access
+from audit.services import record_access, record_list_access, refused
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
 from nrm import calendar
 from organisations.models import Role, User
@@ -112,8 +111,7 @@ def case_for(user: User, referral_id: Any) -> Referral:
         .filter(pk=referral_id).first()
     )
     if referral is None or not hasattr(referral, "case_file"):
-        record_access(user=user, action=AccessAction.DENIED, record_type=Referral, record_id=referral_id)
-        raise Http404("No such case")
+        raise refused(user=user, record_type=Referral, record_id=referral_id)
     record_access(user=user, action=AccessAction.VIEW, record=referral)
     return referral
 

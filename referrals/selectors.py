@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from audit.models import AccessAction
-from audit.services import record_access, record_list_access
+from audit.services import record_access, record_list_access, refused
 from organisations.models import Role, User
 from referrals.models import (
     InformationRequest,
@@ -48,11 +47,6 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(scope)
 
 
-def _not_found(user: User, model: type, record_id: Any) -> Http404:
-    record_access(user=user, action=AccessAction.DENIED, record_type=model, record_id=record_id)
-    return Http404("No such record")
-
-
 def referral_for(user: User, referral_id: Any, *, log: bool = True) -> Referral:
     """One referral the user may see, with what its pages show, or 404 (logged)."""
     referral = (
@@ -66,7 +60,7 @@ def referral_for(user: User, referral_id: Any, *, log: bool = True) -> Referral:
         .first()
     )
     if referral is None:
-        raise _not_found(user, Referral, referral_id)
+        raise refused(user=user, record_type=Referral, record_id=referral_id)
     if log:
         record_access(user=user, action=AccessAction.VIEW, record=referral)
     return referral
@@ -97,7 +91,7 @@ def document_for(user: User, referral_id: Any, document_id: Any) -> ReferralDocu
         .select_related("referral").first()
     )
     if document is None:
-        raise _not_found(user, ReferralDocument, document_id)
+        raise refused(user=user, record_type=ReferralDocument, record_id=document_id)
     record_access(user=user, action=AccessAction.DOWNLOAD, record=document)
     return document
 
@@ -109,7 +103,7 @@ def information_request_for(user: User, referral_id: Any, request_id: Any) -> In
         .select_related("referral").first()
     )
     if request is None:
-        raise _not_found(user, InformationRequest, request_id)
+        raise refused(user=user, record_type=InformationRequest, record_id=request_id)
     record_access(user=user, action=AccessAction.VIEW, record=request.referral)
     return request
 

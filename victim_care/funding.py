@@ -48,15 +48,21 @@ def rate_segments(tariffs: list[Tariff], start: datetime.date, end: datetime.dat
     return segments
 
 
+def tariffs_by_provider_and_type(provider_ids) -> dict[tuple[int, str], list[Tariff]]:
+    """Every rate of these providers, oldest first, keyed by (provider, support type): one query."""
+    tariffs: dict[tuple[int, str], list[Tariff]] = defaultdict(list)
+    for tariff in Tariff.objects.filter(provider_id__in=set(provider_ids)).order_by("valid_from"):
+        tariffs[(tariff.provider_id, tariff.support_type)].append(tariff)
+    return tariffs
+
+
 def spend(*, start: datetime.date, end: datetime.date, provider_id: int | None = None) -> list[SpendLine]:
     """Spend for supported days in [start, end); open allocations count up to `end`."""
     allocations = Allocation.objects.filter(start_on__lt=end).filter(Q(end_on__isnull=True) | Q(end_on__gt=start))
     if provider_id is not None:
         allocations = allocations.filter(provider_id=provider_id)
     allocations = list(allocations.only("provider_id", "support_type", "start_on", "end_on"))
-    tariffs: dict[tuple[int, str], list[Tariff]] = defaultdict(list)
-    for tariff in Tariff.objects.filter(provider_id__in={a.provider_id for a in allocations}).order_by("valid_from"):
-        tariffs[(tariff.provider_id, tariff.support_type)].append(tariff)
+    tariffs = tariffs_by_provider_and_type(a.provider_id for a in allocations)
     days: dict[tuple[int, str], int] = defaultdict(int)
     pence: dict[tuple[int, str], int] = defaultdict(int)
     for allocation in allocations:

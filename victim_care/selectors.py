@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from audit.models import AccessAction
-from audit.services import record_access
+from audit.services import record_access, refused
 from organisations.models import Role, User
 from victim_care.models import CareRecordEntry, SupportCase
 
@@ -30,8 +30,7 @@ def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
     if not people_supported_by(user).filter(pk=support_case_id).exists():
         entries = entries.filter(provider_id=user.organisation_id)
         if not entries.exists():
-            record_access(user=user, action=AccessAction.DENIED, record_type=SupportCase, record_id=support_case_id)
-            raise Http404("No such record")
+            raise refused(user=user, record_type=SupportCase, record_id=support_case_id)
     record_access(user=user, action=AccessAction.VIEW, record_type=SupportCase, record_id=support_case_id)
     return list(entries)
 

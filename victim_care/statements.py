@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from django.db.models import Q
 from openpyxl import Workbook
 
-from victim_care.funding import budget_pence, financial_year_start, rate_segments, spend, total_pence
-from victim_care.models import Allocation, Tariff
+from victim_care.funding import (
+    budget_pence,
+    financial_year_start,
+    rate_segments,
+    spend,
+    tariffs_by_provider_and_type,
+    total_pence,
+)
+from victim_care.models import Allocation
 
 
 @dataclass(frozen=True)
@@ -39,14 +46,12 @@ def statement_lines(*, provider_id: int, year: int, month: int) -> list[Statemen
     allocations = (Allocation.objects.filter(provider_id=provider_id, start_on__lt=end)
                    .filter(Q(end_on__isnull=True) | Q(end_on__gt=start))
                    .select_related("support_case__referral").order_by("start_on", "pk"))
-    tariffs: dict[str, list[Tariff]] = {}
-    for tariff in Tariff.objects.filter(provider_id=provider_id).order_by("valid_from"):
-        tariffs.setdefault(tariff.support_type, []).append(tariff)
+    tariffs = tariffs_by_provider_and_type([provider_id])
     lines = []
     for allocation in allocations:
         piece_start, piece_end = max(start, allocation.start_on), min(end, allocation.end_on or end)
-        for first, after_last, rate in rate_segments(tariffs.get(allocation.support_type, []), piece_start,
-                                                      piece_end):
+        for first, after_last, rate in rate_segments(tariffs[(provider_id, allocation.support_type)], piece_start,
+                                                     piece_end):
             days = (after_last - first).days
             lines.append(StatementLine(allocation.support_case.referral.reference, allocation.support_type, first,
                                        after_last - datetime.timedelta(days=1), days, rate, days * rate))
@@ -109,14 +114,14 @@ def budget_position(*, today: datetime.date) -> BudgetPosition:
     tomorrow = today + datetime.timedelta(days=1)
     spent = total_pence(spend(start=year_start, end=tomorrow))
     committed = 0
-    open_allocations = (Allocation.objects.filter(end_on__isnull=True)
-                        .select_related("support_case__referral__case_file"))
+    open_allocations = list(Allocation.objects.filter(end_on__isnull=True)
+                            .select_related("support_case__referral__case_file"))
+    tariffs = tariffs_by_provider_and_type(allocation.provider_id for allocation in open_allocations)
     for allocation in open_allocations:
         case_file = getattr(allocation.support_case.referral, "case_file", None)
         expected_end = case_file.recovery_period_ends_on if case_file else None
         until = min(year_end, (expected_end + datetime.timedelta(days=1)) if expected_end else year_end)
         if until > tomorrow:
-            tariffs = list(Tariff.objects.filter(provider_id=allocation.provider_id,
-                                                 support_type=allocation.support_type).order_by("valid_from"))
-            committed += sum((b - a).days * rate for a, b, rate in rate_segments(tariffs, tomorrow, until))
+            rates = tariffs[(allocation.provider_id, allocation.support_type)]
+            committed += sum((b - a).days * rate for a, b, rate in rate_segments(rates, tomorrow, until))
     return BudgetPosition(year_start, budget_pence(year_start), spent, committed)

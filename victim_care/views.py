@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
-from audit.services import record_access
+from audit.services import record_access, refused
 from organisations.models import Organisation, OrganisationKind, Role
 from victim_care import selectors, services, statements
 from victim_care.forms import (
@@ -53,8 +53,7 @@ def _support_case_for(request: HttpRequest, pk: int) -> SupportCase:
         or (request.user.has_role(Role.SUPPORT_WORKER)
             and support_case.care_entries.filter(provider_id=request.user.organisation_id).exists()))
     if not allowed:
-        record_access(user=request.user, action=AccessAction.DENIED, record_type=SupportCase, record_id=pk)
-        raise Http404("No such person")
+        raise refused(user=request.user, record_type=SupportCase, record_id=pk)
     record_access(user=request.user, action=AccessAction.VIEW, record_type=SupportCase, record_id=pk)
     return support_case
 
