@@ -72,3 +72,13 @@ def move_on_date(cg_served: datetime.datetime, *, positive: bool) -> datetime.da
     if positive:
         return cg_served + datetime.timedelta(days=settings.NRM_MOVE_ON_AFTER_POSITIVE_CG_DAYS)
     return cg_served + datetime.timedelta(hours=settings.NRM_MOVE_ON_AFTER_NEGATIVE_CG_HOURS)
+
+
+def working_days_before(day: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days before `day`."""
+    current, remaining = day, days
+    while remaining > 0:
+        current -= datetime.timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current

@@ -24,9 +24,9 @@ class Panel:
 _providers: list[Callable[[object], list[Panel]]] = []
 
 
-def register(provider: Callable[[object], list[Panel]]) -> None:
+def register(provider: Callable[[object], list[Panel]], *, first: bool = False) -> None:
     if provider not in _providers:
-        _providers.append(provider)
+        _providers.insert(0, provider) if first else _providers.append(provider)
 
 
 def panels_for(user) -> list[Panel]:

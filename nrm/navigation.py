@@ -23,7 +23,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Cases", "decisions:queue", frozenset({Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER,
                                                    Role.QUALITY_AUDITOR})),
     NavItem("Quality audits", "decisions:audits", frozenset({Role.QUALITY_AUDITOR})),
+    NavItem("Reminders", "reminders:manage", frozenset({Role.CA_MANAGER})),
     NavItem("Victim care", "victim_care:home", frozenset({Role.PC_CASE_MANAGER, Role.SUPPORT_WORKER})),
+    NavItem("Notifications", "reminders:notifications", None),
     NavItem("API documentation", "api-docs", None),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

@@ -21,9 +21,14 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab="17 3 * * *",
     ),
     PeriodicJob(
-        name="Warn about and delete untouched draft referrals",
+        name="Delete untouched draft referrals",
         task="referrals.tasks.expire_drafts",
         every_seconds=3600,
+    ),
+    PeriodicJob(
+        name="Plan and send deadline reminders",
+        task="reminders.tasks.dispatch_reminders",
+        every_seconds=300,
     ),
     PeriodicJob(
         name="Draw the quarter's decision quality audit sample",

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "referrals",
     "decisions",
     "victim_care",
+    "reminders",
     "monitoring",
 ]
 
@@ -277,6 +278,11 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=IS_PRODUCTION)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nrm-no-reply@nrm.example.gov.uk")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+# GOV.UK Notify instead of SMTP: EMAIL_BACKEND=nrm.notify.NotifyEmailBackend plus these two.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 
 # --- Internationalisation and time: store aware datetimes, show UK local time. ---
 LANGUAGE_CODE = "en-gb"
@@ -376,3 +382,17 @@ NRM_QUALITY_SAMPLE_PERCENT = env.int("NRM_QUALITY_SAMPLE_PERCENT", default=10)
 NRM_ANNUAL_BUDGET_PENCE = env.int("NRM_ANNUAL_BUDGET_PENCE", default=2_000_000 * 100)
 # A provider should be in contact with each person at least this often (provider dashboard).
 NRM_CONTACT_INTERVAL_DAYS = env.int("NRM_CONTACT_INTERVAL_DAYS", default=7)
+
+# --- Reminders (reminders/rules.py says who hears what, when). ---
+NRM_REMINDER_SEND_HOUR = env.int("NRM_REMINDER_SEND_HOUR", default=8)  # UK time, for reminders about a day
+NRM_REMINDER_PLAN_AHEAD_HOURS = env.int("NRM_REMINDER_PLAN_AHEAD_HOURS", default=24)
+NRM_REMINDER_CATCH_UP_DAYS = env.int("NRM_REMINDER_CATCH_UP_DAYS", default=7)  # repeats missed in an outage
+NRM_REMINDER_MAX_ATTEMPTS = env.int("NRM_REMINDER_MAX_ATTEMPTS", default=3)
+NRM_REMINDER_RETRY_MINUTES = env.int("NRM_REMINDER_RETRY_MINUTES", default=15)
+NRM_REMINDER_BATCH_SIZE = env.int("NRM_REMINDER_BATCH_SIZE", default=500)
+NRM_RG_DUE_LEAD_WORKING_DAYS = env.int("NRM_RG_DUE_LEAD_WORKING_DAYS", default=1)  # working day 4 of 5
+NRM_REVIEW_WAITING_WORKING_DAYS = env.int("NRM_REVIEW_WAITING_WORKING_DAYS", default=2)
+NRM_RECOVERY_ENDING_LEAD_DAYS = env.int("NRM_RECOVERY_ENDING_LEAD_DAYS", default=7)
+NRM_RECONSIDERATION_CLOSING_LEAD_DAYS = env.int("NRM_RECONSIDERATION_CLOSING_LEAD_DAYS", default=5)
+NRM_CARE_PLAN_REVIEW_LEAD_DAYS = env.int("NRM_CARE_PLAN_REVIEW_LEAD_DAYS", default=0)
+NRM_AWAITING_ALLOCATION_HOURS = env.int("NRM_AWAITING_ALLOCATION_HOURS", default=24)

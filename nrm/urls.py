@@ -20,6 +20,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("cases/", include("decisions.urls")),
     path("support/", include("victim_care.urls")),
+    path("", include("reminders.urls")),
     path("api/v1/", include("nrm.api_urls")),
 ]
 

@@ -85,7 +85,6 @@ class ExploitationLocation(models.TextChoices):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     pghistory.ManualEvent("submitted"),
-    pghistory.ManualEvent("draft_expiry_warned"),
     # The history records what happened to the case, not a second copy of the person's story.
     exclude=["answers", "name_for_matching"],
 )
@@ -128,7 +127,6 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    draft_warning_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -169,6 +167,15 @@ class Referral(models.Model):
         from datetime import timedelta
 
         return self.updated_at + timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
+
+    @property
+    def draft_expiring_soon(self) -> bool:
+        """Past the warning age: the author has been reminded that it will be deleted."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return self.updated_at <= timezone.now() - timedelta(days=settings.NRM_DRAFT_WARNING_DAYS)
 
     @property
     def age_group(self) -> str:

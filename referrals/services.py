@@ -6,7 +6,6 @@ import hashlib
 import logging
 import os
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,7 +33,7 @@ from referrals.models import (
 )
 from referrals.routing import route
 from referrals.sections import SECTIONS_BY_SLUG, is_duty_to_notify, section_is_complete, sections_for
-from referrals.signals import referral_submitted
+from referrals.signals import drafts_deleted, referral_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +90,6 @@ def referral_section_save(
         _require_editable(by, locked)
         locked.answers[section_slug] = form.to_answers()
         _derive_columns(locked)
-        locked.draft_warning_sent_at = None  # touched again: the expiry clock restarts
         locked.save()
     referral.refresh_from_db()
     return form
@@ -285,21 +283,14 @@ def information_request_answer(*, request: InformationRequest, answer: str, by: 
     return locked
 
 
-@dataclass
-class DraftExpiryResult:
-    warned: int
-    deleted: int
+def drafts_expire(*, now: datetime | None = None) -> int:
+    """Delete drafts untouched for NRM_DRAFT_EXPIRY_DAYS and return how many went.
 
-
-def drafts_expire(*, now: datetime | None = None) -> DraftExpiryResult:
-    """Warn the author of each draft untouched for 21 days (once), delete those untouched for 28.
-
-    Rows are claimed with SKIP LOCKED so two workers never warn twice; every deletion is
-    written to the change history by trigger, with this job as its context."""
-    from referrals.tasks import send_draft_expiry_warning
-
+    Rows are claimed with SKIP LOCKED so two workers never delete the same draft; each deletion is
+    written to the change history by trigger, with this job as its context, and `drafts_deleted`
+    lets the reminders app tell each author in the same transaction. (The warning at
+    NRM_DRAFT_WARNING_DAYS is a reminder rule: reminders/rules.py.)"""
     now = now or timezone.now()
-    warn_before = now - timedelta(days=settings.NRM_DRAFT_WARNING_DAYS)
     delete_before = now - timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
     with transaction.atomic():
         expired = list(
@@ -310,18 +301,9 @@ def drafts_expire(*, now: datetime | None = None) -> DraftExpiryResult:
             for document in draft.documents.all():
                 file = document.file
                 transaction.on_commit(lambda file=file: file.delete(save=False))
+        authors = [(draft.pk, draft.created_by_id) for draft in expired]
+        for draft in expired:
             draft.delete()
-    warned = 0
-    with transaction.atomic():
-        to_warn = list(
-            Referral.objects.select_for_update(skip_locked=True)
-            .filter(status=ReferralStatus.DRAFT, updated_at__lt=warn_before, draft_warning_sent_at__isnull=True)
-        )
-        for draft in to_warn:
-            # update() keeps updated_at (the expiry clock) where it was.
-            Referral.objects.filter(pk=draft.pk).update(draft_warning_sent_at=now)
-            pghistory.create_event(draft, label="draft_expiry_warned")
-            draft_id = draft.pk
-            transaction.on_commit(lambda draft_id=draft_id: send_draft_expiry_warning.delay(str(draft_id)))
-            warned += 1
-    return DraftExpiryResult(warned=warned, deleted=len(expired))
+        if authors:
+            drafts_deleted.send(sender=Referral, drafts=authors, deleted_at=now)
+    return len(expired)

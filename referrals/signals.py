@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 # Sent after the submitting transaction commits, with referral_id.
 referral_submitted = Signal()
+
+# Sent inside the deleting transaction, with drafts=[(referral_id, author_id), ...] and deleted_at.
+drafts_deleted = Signal()

@@ -33,26 +33,8 @@ def send_submission_notice(referral_id: str) -> int:
     )
 
 
-@shared_task(name="referrals.tasks.send_draft_expiry_warning")
-def send_draft_expiry_warning(referral_id: str) -> int:
-    referral = Referral.objects.select_related("created_by").filter(pk=referral_id).first()
-    if referral is None or not referral.is_draft:
-        return 0
-    link = settings.SITE_URL + reverse("referrals:task-list", args=[referral.pk])
-    return send_mail(
-        subject=f"Your draft NRM referral will be deleted in "
-                f"{settings.NRM_DRAFT_EXPIRY_DAYS - settings.NRM_DRAFT_WARNING_DAYS} days",
-        message=f"A draft referral you started has not been changed for {settings.NRM_DRAFT_WARNING_DAYS} days. "
-                f"It will be deleted after {settings.NRM_DRAFT_EXPIRY_DAYS} days unless you continue it.\n\n"
-                f"Continue it here: {link}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[referral.created_by.email],
-    )
-
-
 @shared_task(name="referrals.tasks.expire_drafts")
 def expire_drafts() -> dict[str, int]:
     from referrals.services import drafts_expire
 
-    result = drafts_expire()
-    return {"warned": result.warned, "deleted": result.deleted}
+    return {"deleted": drafts_expire()}

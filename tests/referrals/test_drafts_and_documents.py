@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -22,7 +21,7 @@ from referrals.services import (
     referral_document_add,
     referral_start,
 )
-from referrals.tasks import send_draft_expiry_warning
+from referrals.signals import drafts_deleted
 from tests.referrals.builders import completed_draft, save_sections
 
 pytestmark = pytest.mark.django_db
@@ -110,28 +109,28 @@ def test_another_organisation_cannot_add_documents(first_responder, other_first_
     assert not ReferralDocument.objects.exists()
 
 
-def test_draft_untouched_21_days_is_warned_once_and_deleted_at_28(first_responder, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_draft_untouched_28_days_is_deleted_recorded_and_its_author_told(first_responder):
     start = timezone.now()
     with time_machine.travel(start):
         draft = save_sections(referral_start(by=first_responder), {"first-responder": {"nation": "england"}},
                               first_responder)
         fresh = referral_start(by=first_responder)
-    with time_machine.travel(start + timedelta(days=20, hours=23)):
-        assert drafts_expire().warned == 0
-    with time_machine.travel(start + timedelta(days=21, hours=1)):
-        assert drafts_expire().warned == 2
-        assert drafts_expire().warned == 0  # a rerun never warns twice
-        send_draft_expiry_warning(str(draft.pk))
-    assert mail.outbox[-1].to == [first_responder.email]
-    assert f"/referrals/{draft.pk}/tasks/" in mail.outbox[-1].body
-    with time_machine.travel(start + timedelta(days=27, hours=23)):
-        assert drafts_expire().deleted == 0
-    with time_machine.travel(start + timedelta(days=28, hours=1)):
-        assert drafts_expire().deleted == 2
+    told = []
+
+    def listener(sender, drafts, deleted_at, **kwargs):
+        told.extend(drafts)
+
+    drafts_deleted.connect(listener)
+    try:
+        with time_machine.travel(start + timedelta(days=27, hours=23)):
+            assert drafts_expire() == 0
+        with time_machine.travel(start + timedelta(days=28, hours=1)):
+            assert drafts_expire() == 2
+    finally:
+        drafts_deleted.disconnect(listener)
     assert not Referral.objects.filter(pk__in=[draft.pk, fresh.pk]).exists()
+    assert sorted(told) == sorted([(draft.pk, first_responder.pk), (fresh.pk, first_responder.pk)])
     deletion = Referral.pgh_event_model.objects.get(pgh_obj_id=draft.pk, pgh_label="delete")
-    assert Referral.pgh_event_model.objects.filter(pgh_obj_id=draft.pk, pgh_label="draft_expiry_warned").exists()
     assert deletion.status == "draft"
 
 
@@ -143,9 +142,8 @@ def test_saving_a_section_restarts_the_expiry_clock(first_responder):
         drafts_expire()
         save_sections(draft, {"first-responder": {"nation": "england"}}, first_responder)
     with time_machine.travel(start + timedelta(days=29)):
-        assert drafts_expire().deleted == 0
-    draft.refresh_from_db()
-    assert draft.draft_warning_sent_at is None
+        assert drafts_expire() == 0
+    assert Referral.objects.filter(pk=draft.pk).exists()
 
 
 def test_submitted_referrals_never_expire(first_responder, competent_authorities):
@@ -153,5 +151,5 @@ def test_submitted_referrals_never_expire(first_responder, competent_authorities
 
     referral = referral_submit(referral=completed_draft(first_responder), by=first_responder)
     with time_machine.travel(timezone.now() + timedelta(days=400)):
-        assert drafts_expire().deleted == 0
+        assert drafts_expire() == 0
     assert Referral.objects.filter(pk=referral.pk).exists()

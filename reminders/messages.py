@@ -1,0 +1,46 @@
+"""The words of each reminder. They name the NRM reference and a date, never the person: an
+email or notification can be read over a shoulder or forwarded."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from reminders.models import Reminder, ReminderRule
+
+R = ReminderRule
+
+_TEXT: dict[str, str] = {
+    R.RG_DUE: "The Reasonable Grounds decision on {reference} is due on {due}.",
+    R.RG_OVERDUE: "The Reasonable Grounds decision on {reference} is overdue.",
+    R.REVIEW_WAITING: "A decision on {reference} has been waiting for a second review for more than "
+                      "{review_days} working days.",
+    R.RECOVERY_ENDING: "The recovery period for {reference} ends on {due}.",
+    R.RECOVERY_LAST_DAY: "Today, {due}, is the last day of the recovery period for {reference}.",
+    R.CG_OVERDUE: "The recovery period for {reference} ended on {due}; the Conclusive Grounds decision is overdue.",
+    R.RECONSIDERATION_CLOSING: "A reconsideration of the negative decision on {reference} must be asked for "
+                               "by {due}.",
+    R.CARE_PLAN_REVIEW_DUE: "The care plan for {reference} is due for review on {due}.",
+    R.CONTACT_OVERDUE: "No contact with {reference} has been recorded for {contact_days} days.",
+    R.AWAITING_ALLOCATION: "{reference} has been waiting for a support provider for more than "
+                           "{allocation_hours} hours.",
+    R.DRAFT_EXPIRING: "A draft referral you started has not been changed for {warning_days} days. "
+                      "It will be deleted on {due} unless you continue it.",
+    R.DRAFT_DELETED: "A draft referral you started was deleted on {due} because it had not been changed "
+                     "for {expiry_days} days.",
+}
+
+
+def reminder_text(reminder: Reminder) -> str:
+    return _TEXT[reminder.rule].format(
+        reference=reminder.reference or "a referral", due=f"{reminder.due_on:%-d %B %Y}",
+        review_days=settings.NRM_REVIEW_WAITING_WORKING_DAYS, contact_days=settings.NRM_CONTACT_INTERVAL_DAYS,
+        allocation_hours=settings.NRM_AWAITING_ALLOCATION_HOURS, warning_days=settings.NRM_DRAFT_WARNING_DAYS,
+        expiry_days=settings.NRM_DRAFT_EXPIRY_DAYS,
+    )
+
+
+def reminder_email(reminder: Reminder) -> tuple[str, str]:
+    """Subject and body of the email: the reminder's words and a link to sign in."""
+    subject = f"NRM: {reminder.get_rule_display()}" + (f" ({reminder.reference})" if reminder.reference else "")
+    body = f"{reminder_text(reminder)}\n\nSign in to see it: {settings.SITE_URL}{reminder.link}\n"
+    return subject, body

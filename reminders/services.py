@@ -1,0 +1,216 @@
+"""Planning, sending and cancelling reminders, and the recipient marking them read.
+
+Exactly once: each reminder is a row with a unique key, claimed for sending one at a time with
+SELECT ... FOR UPDATE SKIP LOCKED inside its own transaction, and marked sent in that same
+transaction. Two workers never hold the same row; a worker killed mid-send rolls its one row back
+to pending for the next run. The one window left is between the mail server accepting a message and
+the commit, a few milliseconds (docs/architecture.md, Reminders)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from nrm import calendar
+from organisations.models import Role, User
+from reminders import rules
+from reminders.messages import reminder_email
+from reminders.models import Reminder, ReminderRule, ReminderStatus
+
+logger = logging.getLogger(__name__)
+
+_INSERT_COLUMNS = ("rule", "referral_id", "reference", "link", "competent_authority_id", "due_on", "recipient_id",
+                   "send_at", "status", "attempts", "last_error", "created_at")
+# A key planned again after it was cancelled (a case reallocated back) is due again; anything else
+# already planned is left exactly as it is.
+# Column names are the constants above and every value is a parameter.
+_UPSERT = (
+    f"INSERT INTO reminders_reminder ({', '.join(_INSERT_COLUMNS)}) VALUES {{values}} "  # noqa: S608
+    "ON CONFLICT (rule, referral_id, due_on, recipient_id) DO UPDATE SET status = 'pending', cancelled_at = NULL, "
+    "send_at = EXCLUDED.send_at WHERE reminders_reminder.status = 'cancelled'"
+)
+
+
+def _upsert(planned: list[rules.Planned], now: datetime.datetime) -> None:
+    if not planned:
+        return
+    row = "(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"
+    params: list[object] = []
+    for item in planned:
+        params += [item.rule, item.referral_id, item.reference, item.link, item.competent_authority_id, item.due_on,
+                   item.recipient_id, item.send_at, ReminderStatus.PENDING, 0, "", now]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT.format(values=", ".join([row] * len(planned))), params)
+
+
+def reminders_plan(*, now: datetime.datetime | None = None) -> int:
+    """Write a row for every reminder the rules call for up to NRM_REMINDER_PLAN_AHEAD_HOURS ahead."""
+    now = now or timezone.now()
+    count, batch = 0, []
+    for planned in rules.plan(rules.Window.starting(now), rules.Audience()):
+        batch.append(planned)
+        if len(batch) == 1000:
+            _upsert(batch, now)
+            count, batch = count + len(batch), []
+    _upsert(batch, now)
+    return count + len(batch)
+
+
+def _still_planned(rows: Iterable[dict], now: datetime.datetime, audience: rules.Audience) -> set[rules.Key]:
+    """The keys among these rows that the records' current state still calls for."""
+    rows = list(rows)
+    planned_rules = {row["rule"] for row in rows if rules.RULES[row["rule"]].plan is not None}
+    keys = {(row["rule"], str(row["referral_id"]), row["due_on"], row["recipient_id"])
+            for row in rows if row["rule"] not in planned_rules}
+    if planned_rules:
+        referral_ids = {row["referral_id"] for row in rows if row["rule"] in planned_rules}
+        keys |= {planned.key for planned in rules.plan(rules.Window.starting(now), audience, rules=planned_rules,
+                                                         referral_ids=referral_ids)}
+    return keys
+
+
+@dataclass
+class DispatchResult:
+    planned: int = 0
+    sent: int = 0
+    cancelled: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _send(reminder: Reminder) -> None:
+    subject, body = reminder_email(reminder)
+    send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL,
+              recipient_list=[reminder.recipient.email])
+
+
+def _deliver(reminder_id: int, *, applies: bool, now: datetime.datetime) -> str:
+    """Claim one due row and send it, or cancel it if it no longer applies; one transaction."""
+    with transaction.atomic():
+        reminder = (Reminder.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient")
+                    .filter(pk=reminder_id, status=ReminderStatus.PENDING, send_at__lte=now).first())
+        if reminder is None:
+            return "skipped"  # another worker holds it, or it was sent or cancelled meanwhile
+        if not applies:
+            reminder.status, reminder.cancelled_at = ReminderStatus.CANCELLED, now
+            reminder.save(update_fields=["status", "cancelled_at"])
+            return "cancelled"
+        reminder.attempts += 1
+        try:
+            _send(reminder)
+        except Exception as error:  # noqa: BLE001 (a pluggable backend may raise anything; keep the row)
+            reminder.last_error = type(error).__name__[:200]
+            if reminder.attempts >= settings.NRM_REMINDER_MAX_ATTEMPTS:
+                reminder.status = ReminderStatus.FAILED
+            else:
+                reminder.send_at = now + datetime.timedelta(minutes=settings.NRM_REMINDER_RETRY_MINUTES
+                                                            * reminder.attempts)
+            reminder.save(update_fields=["attempts", "last_error", "status", "send_at"])
+            logger.warning("Reminder %s not sent (attempt %s): %s", reminder.pk, reminder.attempts,
+                           reminder.last_error)
+            return "failed" if reminder.status == ReminderStatus.FAILED else "retrying"
+        reminder.status, reminder.sent_at, reminder.last_error = ReminderStatus.SENT, now, ""
+        reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return "sent"
+
+
+def reminders_dispatch(*, now: datetime.datetime | None = None, batch_size: int | None = None) -> DispatchResult:
+    """Plan, then send every due reminder that still applies. Safe to run on any number of workers
+    at once and to rerun after a crash: rows are claimed one at a time with SKIP LOCKED."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.NRM_REMINDER_BATCH_SIZE
+    result = DispatchResult(planned=reminders_plan(now=now))
+    audience = rules.Audience()
+    after: tuple[datetime.datetime, int] | None = None
+    while True:
+        due = Reminder.objects.filter(status=ReminderStatus.PENDING, send_at__lte=now)
+        if after is not None:
+            due = due.filter(Q(send_at__gt=after[0]) | Q(send_at=after[0], id__gt=after[1]))
+        chunk = list(due.order_by("send_at", "id").values("id", "rule", "referral_id", "due_on", "recipient_id",
+                                                          "send_at")[:batch_size])
+        if not chunk:
+            return result
+        after = (chunk[-1]["send_at"], chunk[-1]["id"])
+        applicable = _still_planned(chunk, now, audience)
+        for row in chunk:
+            key = (row["rule"], str(row["referral_id"]), row["due_on"], row["recipient_id"])
+            outcome = _deliver(row["id"], applies=key in applicable, now=now)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+
+
+def reminders_recompute(*, referral_id: uuid.UUID, now: datetime.datetime | None = None) -> int:
+    """Cancel the pending reminders about one record that its new state no longer calls for.
+    Runs inside the transaction that changed the record, so the two commit together."""
+    pending = list(Reminder.objects.filter(referral_id=referral_id, status=ReminderStatus.PENDING)
+                   .values("id", "rule", "referral_id", "due_on", "recipient_id"))
+    if not pending:
+        return 0
+    now = now or timezone.now()
+    applicable = _still_planned(pending, now, rules.Audience())
+    stale = [row["id"] for row in pending
+             if (row["rule"], str(row["referral_id"]), row["due_on"], row["recipient_id"]) not in applicable]
+    return Reminder.objects.filter(pk__in=stale, status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.CANCELLED, cancelled_at=now)
+
+
+def _referral_id_of(instance: object) -> uuid.UUID | None:
+    for attribute in ("referral_id", "case_id"):
+        if getattr(instance, attribute, None) is not None:
+            return getattr(instance, attribute)
+    if getattr(instance, "support_case_id", None) is not None:
+        return instance.support_case.referral_id
+    return getattr(instance, "pk", None) if instance.__class__.__name__ == "Referral" else None
+
+
+def on_record_saved(sender, instance, **kwargs) -> None:
+    """post_save of a case, decision, support record or referral: drop reminders it made stale."""
+    referral_id = _referral_id_of(instance)
+    if referral_id is not None:
+        reminders_recompute(referral_id=referral_id)
+
+
+def on_drafts_deleted(sender, drafts: list[tuple[uuid.UUID, int]], deleted_at: datetime.datetime, **kwargs) -> None:
+    """referrals.signals.drafts_deleted: tell each author, in the deleting transaction."""
+    link = reverse("referrals:list")
+    _upsert([rules.Planned(rule=ReminderRule.DRAFT_DELETED, referral_id=referral_id, reference="", link=link,
+                           competent_authority_id=None, due_on=calendar.local_date(deleted_at), recipient_id=author,
+                           send_at=deleted_at) for referral_id, author in drafts], deleted_at)
+
+
+def reminder_retry(*, reminder: Reminder, by: User) -> Reminder:
+    """A competent-authority manager sends a failed reminder again."""
+    with transaction.atomic():
+        locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
+        if not (by.has_role(Role.CA_MANAGER) and by.organisation_id
+                and locked.competent_authority_id == by.organisation_id):
+            raise PermissionDenied("Only the competent authority's managers can retry its reminders.")
+        if locked.status != ReminderStatus.FAILED:
+            raise PermissionDenied("Only a reminder that failed can be retried.")
+        now = timezone.now()
+        locked.status, locked.attempts, locked.send_at = ReminderStatus.PENDING, 0, now
+        locked.retried_by, locked.retried_at = by, now
+        locked.save(update_fields=["status", "attempts", "send_at", "retried_by", "retried_at"])
+    return locked
+
+
+def notifications_mark_read(*, user: User, reminder_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications read (all of them when no ids are given)."""
+    mine = Reminder.objects.filter(recipient=user, status=ReminderStatus.SENT, read_at__isnull=True)
+    if reminder_ids is not None:
+        mine = mine.filter(pk__in=list(reminder_ids))
+    return mine.update(read_at=timezone.now())

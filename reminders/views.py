@@ -1,0 +1,76 @@
+"""Notification pages for everyone, and the reminder desk for competent-authority managers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from audit.services import refused
+from reminders import selectors, services
+from reminders.messages import reminder_text
+from reminders.models import Reminder, ReminderStatus
+from reminders.rules import RULES
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.notifications_for(request.user))
+    rows = [(reminder, reminder_text(reminder)) for reminder in page]
+    return render(request, "reminders/notifications.html", {
+        "page": page, "rows": rows, "unread": selectors.unread_count(request.user)})
+
+
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of your own notifications read and go to the page it is about."""
+    reminder = selectors.notifications_for(request.user).filter(pk=pk).first()
+    if reminder is None:
+        raise refused(user=request.user, record_type=Reminder, record_id=pk)
+    services.notifications_mark_read(user=request.user, reminder_ids=[reminder.pk])
+    return redirect(reminder.link)
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_read(user=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("reminders:notifications")
+
+
+def manage(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_manage_reminders(request.user):
+        raise PermissionDenied("Only competent authority managers can see the authority's reminders.")
+    status = request.GET.get("status", ReminderStatus.PENDING)
+    if status not in ReminderStatus.values:
+        status = ReminderStatus.PENDING
+    page = _page(request, selectors.reminders_for_manager(request.user, status))
+    rows = [(reminder, reminder_text(reminder)) for reminder in page]
+    counts = selectors.status_counts(request.user)
+    tabs = [{"status": choice.value, "label": choice.label, "count": counts.get(choice.value, 0),
+             "current": choice.value == status} for choice in ReminderStatus]
+    return render(request, "reminders/manage.html", {
+        "page": page, "rows": rows, "tabs": tabs, "status": status, "rules": RULES.values(),
+        "max_attempts": settings.NRM_REMINDER_MAX_ATTEMPTS})
+
+
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    if not selectors.may_manage_reminders(request.user):
+        raise PermissionDenied("Only competent authority managers can retry reminders.")
+    reminder = selectors.reminders_for_manager(request.user, ReminderStatus.FAILED).filter(pk=pk).first()
+    if reminder is None:
+        raise refused(user=request.user, record_type=Reminder, record_id=pk)
+    services.reminder_retry(reminder=reminder, by=request.user)
+    messages.success(request, f"The reminder about {reminder.reference or 'a referral'} will be sent again "
+                              "within five minutes.")
+    return redirect(f"{reverse('reminders:manage')}?status={ReminderStatus.FAILED}")
