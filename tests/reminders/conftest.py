@@ -138,7 +138,7 @@ class WorkerProcesses:
         }
 
     def start(self, name: str) -> subprocess.Popen:
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "nrm", "worker", "--pool=solo", "--loglevel=WARNING",
              "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{name}@%h", "-Q", self.queue],
             cwd=REPO, env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -35,7 +35,8 @@ class BrokenMailServer:
 def _due(world, *, authority=None, recipient=None, rule=ReminderRule.RG_OVERDUE, **fields) -> Reminder:
     """A reminder row due now about a case that still calls for it (a draft-deleted notice: always does)."""
     return Reminder.objects.create(
-        rule=rule, referral_id=fields.pop("referral_id", uuid.uuid4()), reference=fields.pop("reference", "NRM-2026-000042"),
+        rule=rule, referral_id=fields.pop("referral_id", uuid.uuid4()),
+        reference=fields.pop("reference", "NRM-2026-000042"),
         link="/referrals/", competent_authority=authority or world.ukhtc, due_on=datetime.date(2026, 4, 14),
         recipient=recipient or world.manager, send_at=timezone.now() - datetime.timedelta(minutes=1), **fields)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import datetime
 
-import pytest
 import time_machine
 from django.core import mail
 
