@@ -18,7 +18,7 @@ run: install
 	@echo "password nrm-demo-password; 'make totp' prints the current security code."
 	$(PY) manage.py run_service
 
-APPS := audit decisions monitoring nrm organisations referrals victim_care
+APPS := audit decisions monitoring nrm organisations referrals reminders victim_care
 
 ## test: ruff and bandit (no medium or high finding), then every test (unit, API, Celery, browser)
 test: install
