@@ -26,7 +26,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
 
 
-OPEN_STATES = frozenset(set(S) - {S.DRAFT, S.CLOSED, S.WITHDRAWN, S.RECORDED})
+OPEN_STATES = frozenset(set(S) - {S.DRAFT, S.CLOSED, S.WITHDRAWN, S.RECORDED, S.HISTORIC})
 
 # action: (states it may start from, state it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {

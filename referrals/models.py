@@ -42,6 +42,7 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
     RECORDED = "recorded", "Recorded (Duty to Notify)"
+    HISTORIC = "historic", "Historic record (imported)"
 
 
 class Nation(models.TextChoices):
