@@ -116,18 +116,20 @@ class DecisionViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReviewSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk=None) -> Response:
+        decision = self._decision(pk)  # 404 before anything about the body
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = _call(services.decision_sign_off, decision=self._decision(pk), by=request.user,
+        decision = _call(services.decision_sign_off, decision=decision, by=request.user,
                          comments=body.validated_data["comments"])
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=ReturnSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk=None) -> Response:
+        decision = self._decision(pk)  # 404 before anything about the body
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = _call(services.decision_return, decision=self._decision(pk), by=request.user,
+        decision = _call(services.decision_return, decision=decision, by=request.user,
                          comments=body.validated_data["comments"])
         return Response(DecisionSerializer(decision).data)
 

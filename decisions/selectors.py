@@ -74,7 +74,8 @@ def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str 
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     else:
-        queryset = queryset.exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN, ReferralStatus.HISTORIC])
+        queryset = queryset.exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN,
+                                                ReferralStatus.HISTORIC])
     if filters.get("decision_maker") == "unallocated":
         queryset = queryset.filter(case_file__allocated_to__isnull=True)
     elif filters.get("decision_maker", "").isdigit():

@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Quality audits", "decisions:audits", frozenset({Role.QUALITY_AUDITOR})),
     NavItem("Reminders", "reminders:manage", frozenset({Role.CA_MANAGER})),
     NavItem("Victim care", "victim_care:home", frozenset({Role.PC_CASE_MANAGER, Role.SUPPORT_WORKER})),
+    NavItem("Reports", "monitoring:report", frozenset({Role.MONITOR, Role.CA_MANAGER})),
     NavItem("Notifications", "reminders:notifications", None),
     NavItem("API documentation", "api-docs", None),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),

@@ -31,6 +31,11 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every_seconds=300,
     ),
     PeriodicJob(
+        name="Store last quarter's monitoring report and tell the monitors",
+        task="monitoring.tasks.store_previous_quarter_report",
+        crontab="0 3 1 1,4,7,10 *",
+    ),
+    PeriodicJob(
         name="Draw the quarter's decision quality audit sample",
         task="decisions.tasks.draw_quality_sample",
         crontab="30 6 1 1,4,7,10 *",

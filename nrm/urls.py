@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("decisions.urls")),
     path("support/", include("victim_care.urls")),
     path("", include("reminders.urls")),
+    path("reports/", include("monitoring.urls")),
     path("api/v1/", include("nrm.api_urls")),
 ]
 

@@ -33,6 +33,12 @@ def _clear_cache() -> None:
         client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(settings, tmp_path) -> None:
+    """Uploaded documents and stored reports go to a folder of each test's own, not var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def first_responder(db):
     organisation = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)

@@ -99,9 +99,9 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _support_case_for(request, pk)  # 404 first: whoever cannot see the person learns nothing
     if not _is_case_manager(request):
         raise PermissionDenied
-    case = _support_case_for(request, pk)
     form = AllocationForm(request.POST)
     if form.is_valid():
         try:
@@ -118,9 +118,9 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def exit_support(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _support_case_for(request, pk)  # 404 first: whoever cannot see the person learns nothing
     if not _is_case_manager(request):
         raise PermissionDenied
-    case = _support_case_for(request, pk)
     form = ExitForm(request.POST)
     if not form.is_valid():
         return render(request, "victim_care/allocate_error.html", {"case": case, "form": form}, status=400)

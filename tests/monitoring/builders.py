@@ -12,6 +12,7 @@ HEADER = ["reference", "referral_date", "referral_type", "first_responder_organi
           "exploitation_types", "exploitation_location", "rg_outcome", "rg_date", "cg_outcome", "cg_date"]
 
 # DOMAIN.md section 5: the 2011 strategy's table, 1 April 2009 to 31 December 2010.
+RESPONDER_TYPES = ["Government agency", "NGO and third sector", "Police"]
 PUBLISHED_2011 = {"Sexual": (99, 438), "Labour": (98, 267), "Domestic": (44, 175), "Not specified or unknown": (81, 52)}
 
 
@@ -36,7 +37,7 @@ def published_2011_rows() -> list[dict[str, str]]:
                 day = start + datetime.timedelta(days=(number * 37) % (days + 1))
                 rows.append({"reference": f"HIST-{number:05d}", "referral_date": day.isoformat(),
                              "first_responder_organisation": ["UKHTC", "Poppy Project", "Kent Police"][number % 3],
-                             "first_responder_type": ["Government agency", "NGO and third sector", "Police"][number % 3],
+                             "first_responder_type": RESPONDER_TYPES[number % 3],
                              "age_at_exploitation": age, "gender": "Female" if number % 2 else "Male",
                              "nationality": "Nigerian" if number % 4 else "UK",
                              "exploitation_types": exploitation, "exploitation_location": "UK"})

@@ -43,7 +43,8 @@ def test_a_good_file_is_imported_with_its_decisions(tmp_path):
     assert referral.created_by.is_active is False and not referral.created_by.has_usable_password()
     decisions = Decision.objects.filter(case__referral=referral).order_by("served_at")
     assert [(d.stage, d.outcome, d.status, f"{d.served_at:%Y-%m-%d}") for d in decisions] == [
-        ("rg", "positive", DecisionStatus.SERVED, "2015-03-06"), ("cg", "negative", DecisionStatus.SERVED, "2015-06-01")]
+        ("rg", "positive", DecisionStatus.SERVED, "2015-03-06"),
+        ("cg", "negative", DecisionStatus.SERVED, "2015-06-01")]
     dtn = Referral.objects.get(reference="DTN-2015-000007")
     assert dtn.kind == ReferralKind.DUTY_TO_NOTIFY and dtn.competent_authority is None
     assert Organisation.objects.get(name="Kent Police").kind == OrganisationKind.FIRST_RESPONDER

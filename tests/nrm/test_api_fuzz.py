@@ -16,6 +16,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import positive_data_acceptance
 
 from organisations.models import ApiToken, OrganisationKind, Role
 from tests.factories import OrganisationFactory, UserFactory
@@ -61,4 +62,9 @@ def _token_for(role: Role) -> str:
                      suppress_health_check=list(HealthCheck))
 def test_api_answers_within_its_schema(case, role):
     token = _token_for(role)
-    case.call_and_validate(headers={"Authorization": f"Token {token}"})
+    excluded = []
+    if case.path == "/api/v1/reports/monitoring/":
+        # Its period has rules OpenAPI cannot state (a quarter or two dates, the end not before the start,
+        # from April 2009): such requests are schema-valid yet refused with 400, which is right.
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=excluded)

@@ -6,6 +6,7 @@ import datetime
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection
@@ -83,26 +85,37 @@ def world(competent_authorities) -> World:  # noqa: F811
     )
 
 
-@pytest.fixture(scope="session")
-def test_queue() -> str:
-    """A queue of this run's own, so another test run on the same Redis cannot take its messages."""
-    return f"nrm-test-reminders-{uuid.uuid4().hex[:12]}"
-
-
 @pytest.fixture
-def celery_worker(transactional_db, test_queue) -> Iterator[None]:
-    """A real worker (a thread of this process) on the real Redis broker, with results in Redis."""
-    app.conf.task_default_queue = test_queue
-    app.conf.result_backend = app.conf.broker_url
+def celery_worker(transactional_db) -> Iterator[None]:
+    """A real worker (a thread of this process) on the real Redis broker, on this test run's own queue
+    (nrm/settings_test.py)."""
     assert not app.conf.task_always_eager
+    assert app.conf.task_default_queue.startswith("nrm-test-")
     with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10, pool="solo"):
         yield
 
 
 def dispatch_at(moment: datetime.datetime) -> dict[str, int]:
-    """Travel to `moment` and have the worker run the five-minute dispatch, as beat would."""
-    with time_machine.travel(moment, tick=False):
-        return dispatch_reminders.apply_async(ignore_result=False).get(timeout=60)
+    """Travel to `moment` and have the worker run the five-minute dispatch, as beat would. The worker
+    is a thread of this process, so its task_postrun signal says when the task is done (the service
+    keeps no result backend)."""
+    task_id, finished, outcome = str(uuid.uuid4()), threading.Event(), {}
+
+    def on_finished(sender=None, task_id=None, retval=None, state=None, **kwargs) -> None:
+        if task_id == expected:
+            outcome.update(state=state, retval=retval)
+            finished.set()
+
+    expected = task_id
+    task_postrun.connect(on_finished, weak=False)
+    try:
+        with time_machine.travel(moment, tick=False):
+            dispatch_reminders.apply_async(task_id=task_id)
+            assert finished.wait(timeout=60), "the worker did not run the dispatch"
+    finally:
+        task_postrun.disconnect(on_finished)
+    assert outcome["state"] == "SUCCESS", outcome
+    return outcome["retval"]
 
 
 def reminder_mail(rule_label: str | None = None) -> list[tuple[str, str]]:

@@ -1,0 +1,173 @@
+"""Charts for the report page, drawn on the server as SVG: no script, nothing fetched, and the same
+figures given as a table beside each chart for anyone who cannot see it. Colours are GOV.UK's;
+SVG presentation attributes (not style attributes) keep the page within its Content Security Policy."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate, TruncQuarter
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from decisions.models import Decision, DecisionStatus, Stage
+from monitoring.periods import Period
+from monitoring.report import AGE_COLUMNS, AGE_ORDER, Report, _referrals
+from referrals.models import ReferralKind
+
+COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c", "#d4351c"]
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 300, 56, 40, 16
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    summary: str
+    svg: SafeString
+    columns: list[str]
+    rows: list[list[object]]
+
+
+def _nice_top(value: float) -> float:
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _format(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def column_chart(categories: list[str], series: list[tuple[str, list[float]]], *, stacked: bool,
+                 unit: str = "", top: float | None = None) -> SafeString:
+    """Columns per category, stacked or side by side, with a value axis and a legend."""
+    plot_width, plot_height = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP - 24
+    totals = [sum(values[i] for _, values in series) for i in range(len(categories))] if stacked else \
+        [max((values[i] for _, values in series), default=0) for i in range(len(categories))]
+    top = top or _nice_top(max(totals, default=0))
+    band = plot_width / max(len(categories), 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+             'aria-hidden="true" focusable="false" font-family="Arial, sans-serif" font-size="12">']
+    for tick in range(5):
+        value = top * tick / 4
+        y = TOP + plot_height - plot_height * tick / 4
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" '
+                     'stroke-width="1"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#0b0c0c">'
+                     f'{escape(_format(value))}{escape(unit)}</text>')
+    for index, category in enumerate(categories):
+        x0 = LEFT + band * index + band * 0.15
+        usable = band * 0.7
+        base = 0.0
+        for number, (_, values) in enumerate(series):
+            value = values[index]
+            height = plot_height * value / top if top else 0
+            if stacked:
+                y = TOP + plot_height - plot_height * (base + value) / top
+                parts.append(f'<rect x="{x0:.1f}" y="{y:.1f}" width="{usable:.1f}" height="{height:.1f}" '
+                             f'fill="{COLOURS[number % len(COLOURS)]}"/>')
+                base += value
+            else:
+                width = usable / len(series)
+                y = TOP + plot_height - height
+                parts.append(f'<rect x="{x0 + width * number:.1f}" y="{y:.1f}" width="{width:.1f}" '
+                             f'height="{height:.1f}" fill="{COLOURS[number % len(COLOURS)]}"/>')
+        parts.append(f'<text x="{x0 + usable / 2:.1f}" y="{TOP + plot_height + 16}" text-anchor="middle" '
+                     f'fill="#0b0c0c">{escape(category)}</text>')
+    legend_x = LEFT
+    for number, (name, _) in enumerate(series):
+        parts.append(f'<rect x="{legend_x}" y="{HEIGHT - 14}" width="12" height="12" '
+                     f'fill="{COLOURS[number % len(COLOURS)]}"/>')
+        parts.append(f'<text x="{legend_x + 16}" y="{HEIGHT - 4}" fill="#0b0c0c">{escape(name)}</text>')
+        legend_x += 24 + 7 * len(name)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+
+
+def bar_chart(labels: list[str], values: list[float], *, unit: str = "") -> SafeString:
+    """Horizontal bars, one per label: long labels (exploitation type combinations) stay readable."""
+    row_height, label_width = 26, 230
+    height = TOP + row_height * max(len(labels), 1) + 8
+    top = _nice_top(max(values, default=0))
+    plot_width = WIDTH - label_width - 70
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+             'aria-hidden="true" focusable="false" font-family="Arial, sans-serif" font-size="12">']
+    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = TOP + row_height * index
+        width = plot_width * value / top if top else 0
+        parts.append(f'<text x="{label_width - 6}" y="{y + 16}" text-anchor="end" fill="#0b0c0c">'
+                     f'{escape(label[:40])}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{width:.1f}" height="{row_height - 8}" '
+                     f'fill="{COLOURS[0]}"/>')
+        parts.append(f'<text x="{label_width + width + 6:.1f}" y="{y + 16}" fill="#0b0c0c">'
+                     f'{escape(_format(value))}{escape(unit)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+
+
+def referrals_by_quarter(period: Period) -> Chart:
+    quarters = period.quarters_back(8)
+    window = Period(quarters[0].start, quarters[-1].end)
+    counts = {(row["quarter"].date() if isinstance(row["quarter"], datetime.datetime) else row["quarter"], row["age"]):
+              row["n"] for row in _referrals(window).annotate(quarter=TruncQuarter("submitted_at"))
+              .values("quarter", age=F("age_at_exploitation")).annotate(n=Count("pk")).order_by()}
+    series = [(AGE_COLUMNS[i], [counts.get((q.start, age), 0) for q in quarters]) for i, age in enumerate(AGE_ORDER)]
+    labels = [q.label for q in quarters]
+    rows = [[label, *[values[i] for _, values in series], sum(values[i] for _, values in series)]
+            for i, label in enumerate(labels)]
+    return Chart("chart-referrals-by-quarter", "Referrals per quarter by age group",
+                 f"Referrals in the 8 quarters to {labels[-1]}, stacked by age at exploitation.",
+                 column_chart(labels, series, stacked=True), ["Quarter", *AGE_COLUMNS], rows)
+
+
+def exploitation_types(report: Report) -> Chart:
+    table = report.table("referrals_by_exploitation_type_and_age")
+    rows = [[r[0], r[-1]] for r in table.rows if r[0] != "Total"]
+    return Chart("chart-exploitation-types", "Referrals by exploitation type",
+                 f"Referrals in {report.period.label} by exploitation type.",
+                 bar_chart([r[0] for r in rows], [r[1] for r in rows]), ["Exploitation type", "Referrals"], rows)
+
+
+def rg_timeliness(period: Period) -> Chart:
+    quarters = period.quarters_back(8)
+    start, end = Period(quarters[0].start, quarters[-1].end).bounds()
+    decisions = (Decision.objects.filter(stage=Stage.RG, status=DecisionStatus.SERVED, is_reconsideration=False,
+                                         served_at__gte=start, served_at__lt=end,
+                                         case__referral__kind=ReferralKind.NRM)
+                 .annotate(quarter=TruncQuarter("served_at"), served_on=TruncDate("served_at"))
+                 .values("quarter").annotate(decided=Count("pk"),
+                                             within=Count("pk", filter=Q(served_on__lte=F("case__rg_due_on"))))
+                 .order_by())
+    by_quarter = {(row["quarter"].date() if isinstance(row["quarter"], datetime.datetime) else row["quarter"]): row
+                  for row in decisions}
+    rows = []
+    for quarter in quarters:
+        row = by_quarter.get(quarter.start)
+        percent = round(100 * row["within"] / row["decided"], 1) if row and row["decided"] else 0
+        rows.append([quarter.label, row["decided"] if row else 0, row["within"] if row else 0, percent])
+    return Chart("chart-rg-timeliness", "Reasonable Grounds decisions within 5 working days",
+                 "Share of Reasonable Grounds decisions served within the target, per quarter.",
+                 column_chart([r[0] for r in rows], [("Within target (%)", [r[3] for r in rows])], stacked=False,
+                              unit="%", top=100),
+                 ["Quarter", "Decisions served", "Within target", "Within target (%)"], rows)
+
+
+def spend_against_budget(report: Report) -> Chart:
+    rows = [r for r in report.table("victim_care_budget").rows if not r[0].startswith("Spent in this period")]
+    labels = ["Budget", "Spent", "Committed", "Forecast"]
+    return Chart("chart-spend", "Victim care spend against budget",
+                 "The financial year's budget beside spend to date, commitments and the forecast, in pounds.",
+                 bar_chart(labels, [r[1] for r in rows], unit=""), ["Measure", "Amount (£)"],
+                 [[label, r[1]] for label, r in zip(labels, rows, strict=True)])
+
+
+def charts_for(report: Report) -> list[Chart]:
+    return [referrals_by_quarter(report.period), exploitation_types(report), rg_timeliness(report.period),
+            spend_against_budget(report)]

@@ -1,0 +1,56 @@
+"""Storing the scheduled report run and telling the monitors."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from monitoring import exports
+from monitoring.models import ReportFile, ReportRun
+from monitoring.periods import Period
+from monitoring.report import build_report
+from organisations.models import Role, User
+
+logger = logging.getLogger(__name__)
+
+
+def report_run_store(*, period: Period) -> tuple[ReportRun, bool]:
+    """Build and store the period's report with a file in every format; a second call for the same
+    period returns the stored run untouched. Returns (run, created)."""
+    existing = ReportRun.objects.filter(period_start=period.start, period_end=period.end, scheduled=True).first()
+    if existing is not None:
+        return existing, False
+    report = build_report(period)
+    try:
+        with transaction.atomic():
+            run = ReportRun.objects.create(period_start=period.start, period_end=period.end, scheduled=True,
+                                           generated_at=report.generated_at, data=report.as_dict())
+            for export_format in exports.FORMATS:
+                content = exports.render(report, export_format)
+                ReportFile.objects.create(run=run, export_format=export_format, size=len(content),
+                                          sha256=hashlib.sha256(content).hexdigest(),
+                                          file=ContentFile(content, name=exports.filename(report, export_format)))
+            transaction.on_commit(lambda: _notify_monitors(run.pk))
+    except IntegrityError:  # another worker stored the same period a moment ago
+        return ReportRun.objects.get(period_start=period.start, period_end=period.end, scheduled=True), False
+    logger.info("Stored monitoring report run %s for %s", run.pk, period.label)
+    return run, True
+
+
+def _notify_monitors(run_id: int) -> None:
+    run = ReportRun.objects.get(pk=run_id)
+    period = Period(run.period_start, run.period_end)
+    recipients = list(User.objects.filter(is_active=True, groups__name=Role.MONITOR.label)
+                      .values_list("email", flat=True).distinct())
+    if recipients:
+        link = settings.SITE_URL + reverse("monitoring:report") + f"?quarter={period.label}"
+        send_mail(subject=f"NRM monitoring report {period.label} is ready",
+                  message=f"The monitoring report for {period.label} has been built and stored.\n\n"
+                          f"Sign in to read and download it: {link}\n",
+                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=recipients)

@@ -1,0 +1,14 @@
+"""The quarterly job: on the first day of each quarter at 03:00 UK time, store last quarter's report."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from monitoring.periods import Period
+from monitoring.services import report_run_store
+
+
+@shared_task(name="monitoring.tasks.store_previous_quarter_report")
+def store_previous_quarter_report() -> dict[str, object]:
+    run, created = report_run_store(period=Period.previous_quarter())
+    return {"run": run.pk, "created": created}
