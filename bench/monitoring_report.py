@@ -110,7 +110,7 @@ def main() -> None:
     from django.db import connection
 
     from monitoring.periods import Period
-    from monitoring.report import build_report
+    from monitoring.report import build_report, referrals_by_exploitation_type
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -136,11 +136,14 @@ def main() -> None:
     for label, period in (("quarter", quarter), ("five_years", five_years)):
         report_seconds, report_peak, report = _timed(lambda period=period: build_report(period), args.repeat)
         sql_seconds, _, _ = _timed(lambda period=period: hand_written(period), args.repeat)
+        table_seconds, _, _ = _timed(lambda period=period: referrals_by_exploitation_type(period), args.repeat)
         main_table = report.table("referrals_by_exploitation_type_and_age")
         figures[label] = {
             "period": period.label, "referrals_in_period": main_table.rows[-1][-1],
-            "report_seconds": round(report_seconds, 3), "hand_written_sql_seconds": round(sql_seconds, 3),
-            "ratio": round(report_seconds / sql_seconds, 2) if sql_seconds else None,
+            "report_seconds": round(report_seconds, 3), "main_table_seconds": round(table_seconds, 3),
+            "hand_written_sql_seconds": round(sql_seconds, 3),
+            "main_table_ratio": round(table_seconds / sql_seconds, 2) if sql_seconds else None,
+            "whole_report_ratio": round(report_seconds / sql_seconds, 2) if sql_seconds else None,
             "report_peak_python_mib": round(report_peak, 1),
         }
     figures["process_max_rss_growth_mib"] = round((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -149,14 +152,17 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "monitoring_report.json").write_text(json.dumps(figures, indent=2) + "\n")
     lines = [f"# Monitoring report\n\n{figures['machine']}; {args.referrals:,} referrals.\n",
-             "| Period | Referrals in it | Whole report (s) | Main table, hand-written SQL (s) | Ratio | "
-             "Peak Python memory (MiB) |", "|---|---|---|---|---|---|"]
+             "| Period | Referrals in it | Whole report, 15 tables (s) | Main table by the report code (s) | "
+             "Main table by hand-written SQL (s) | Main table ratio | Whole report ratio | Peak Python memory (MiB) |",
+             "|---|---|---|---|---|---|---|---|"]
     for label in ("quarter", "five_years"):
         f = figures[label]
         lines.append(f"| {f['period']} | {f['referrals_in_period']:,} | {f['report_seconds']} | "
-                     f"{f['hand_written_sql_seconds']} | {f['ratio']} | {f['report_peak_python_mib']} |")
+                     f"{f['main_table_seconds']} | {f['hand_written_sql_seconds']} | {f['main_table_ratio']} | "
+                     f"{f['whole_report_ratio']} | {f['report_peak_python_mib']} |")
     lines.append(f"\nProcess peak RSS grew by {figures['process_max_rss_growth_mib']} MiB while building the "
-                 "reports. The whole report is 15 tables (about 25 queries); the hand-written query computes one.\n")
+                 "reports. The whole report is 15 tables (about 25 queries); the hand-written query computes one, so "
+                 "the like-for-like figure is the main table ratio.\n")
     (out / "monitoring_report.md").write_text("\n".join(lines) + "\n")
     print(json.dumps(figures, indent=2))
 
