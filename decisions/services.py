@@ -33,6 +33,7 @@ from decisions.models import (
 from decisions.signals import decision_served
 from decisions.workflow import Action, TransitionNotAllowed, next_status
 from nrm import calendar
+from nrm.outbox import publish_on_commit
 from organisations.models import Organisation, OrganisationKind, Role, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 
@@ -197,15 +198,8 @@ def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
                                                                  "case": case})
     decision.save(update_fields=["status", "served_at", "reviewer", "reviewed_at", "review_comments", "letter"])
     decision_served.send(sender=Decision, decision=decision)
-    decision_id = decision.pk
-    transaction.on_commit(lambda: _notify_served(decision_id))
+    publish_on_commit("decisions.tasks.send_decision_notice", decision.pk)
     return decision
-
-
-def _notify_served(decision_id: int) -> None:
-    from decisions.tasks import send_decision_notice
-
-    send_decision_notice.delay(decision_id)
 
 
 def decision_sign_off(*, decision: Decision, by: User, comments: str = "") -> Decision:

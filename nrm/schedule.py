@@ -16,6 +16,11 @@ class PeriodicJob:
 
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(
+        name="Publish tasks waiting in the outbox (Redis was down when they were asked for)",
+        task="nrm.tasks.flush_outbox",
+        every_seconds=60,
+    ),
+    PeriodicJob(
         name="Remove expired API tokens and sessions",
         task="organisations.tasks.remove_expired_credentials",
         crontab="17 3 * * *",

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from nrm.outbox import publish_on_commit
 from organisations.models import User
 from referrals import permissions
 from referrals.documents import ACCEPTED_EXTENSIONS, detect_type
@@ -203,16 +204,11 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
             flag_possible_duplicates(locked)
         referral_id = locked.pk
         transaction.on_commit(lambda: referral_submitted.send(sender=Referral, referral_id=referral_id))
-        transaction.on_commit(lambda: _enqueue_submission_notice(referral_id))
+        # Through the outbox: the notice is not lost if Redis is down as the referral commits.
+        publish_on_commit("referrals.tasks.send_submission_notice", str(referral_id))
     logger.info("Referral %s submitted", referral_id)
     referral.refresh_from_db()
     return referral
-
-
-def _enqueue_submission_notice(referral_id: Any) -> None:
-    from referrals.tasks import send_submission_notice
-
-    send_submission_notice.delay(str(referral_id))
 
 
 def _safe_name(name: str) -> str:

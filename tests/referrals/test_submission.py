@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from nrm.models import OutboxTask
 from referrals.models import PossibleDuplicate, Referral, ReferralKind, ReferralStatus
 from referrals.routing import route
 from referrals.services import ReferralIncomplete, ReferralNotEditable, referral_start, referral_submit
@@ -180,10 +181,13 @@ def test_submission_notice_carries_a_reference_and_link_only(first_responder, co
         assert personal not in message.subject + message.body
 
 
-def test_submission_queues_the_notice_after_commit(first_responder, competent_authorities,
-                                                   django_capture_on_commit_callbacks, monkeypatch):
-    sent = []
-    monkeypatch.setattr("referrals.tasks.send_submission_notice.delay", lambda referral_id: sent.append(referral_id))
-    with django_capture_on_commit_callbacks(execute=True):
+def test_submission_queues_the_notice_through_the_outbox_after_commit(first_responder, competent_authorities,
+                                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         referral = referral_submit(referral=completed_draft(first_responder), by=first_responder)
-    assert sent == [str(referral.pk)]
+    notice = OutboxTask.objects.get(task="referrals.tasks.send_submission_notice")
+    assert notice.args == [str(referral.pk)] and notice.published_at is None, "written in the same transaction"
+    for callback in callbacks:
+        callback()
+    notice.refresh_from_db()
+    assert notice.published_at is not None

@@ -1,0 +1,56 @@
+"""Publishing Celery tasks through the outbox.
+
+`publish_on_commit` writes the task as a row in the caller's transaction and tries to publish it as
+soon as that transaction commits. If the broker cannot be reached the row waits, and the
+`nrm.tasks.flush_outbox` job (every minute, from beat) publishes it when Redis is back. Each row is
+published under a row lock (SKIP LOCKED), so the commit hook and the job never both send it."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import current_app
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from nrm.models import OutboxTask
+
+logger = logging.getLogger(__name__)
+
+
+def publish_on_commit(task: str, *args: str | int) -> OutboxTask:
+    row = OutboxTask.objects.create(task=task, args=list(args))
+    row_id = row.pk
+    transaction.on_commit(lambda: publish(row_id))
+    return row
+
+
+def publish(row_id: int) -> bool:
+    """Send one waiting task to the broker; False if it was not sent now (taken, done, or broker down)."""
+    with transaction.atomic():
+        row = OutboxTask.objects.select_for_update(skip_locked=True).filter(
+            pk=row_id, published_at__isnull=True).first()
+        if row is None:
+            return False
+        try:
+            # A connection of its own (not the pool's): after an outage the first publish reconnects.
+            with current_app.connection_for_write() as connection:
+                current_app.send_task(row.task, args=row.args, connection=connection)
+        except (OperationalError, OSError) as error:
+            row.attempts += 1
+            row.last_error = type(error).__name__
+            row.save(update_fields=["attempts", "last_error"])
+            logger.warning("Task %s (outbox %s) not published: %s; it will be retried", row.task, row.pk,
+                           row.last_error)
+            return False
+        row.published_at = timezone.now()
+        row.save(update_fields=["published_at"])
+        return True
+
+
+def flush(limit: int = 1000) -> int:
+    """Publish the waiting tasks, oldest first; returns how many were sent."""
+    waiting = list(OutboxTask.objects.filter(published_at__isnull=True).order_by("created_at", "pk")
+                   .values_list("pk", flat=True)[:limit])
+    return sum(publish(row_id) for row_id in waiting)

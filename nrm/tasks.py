@@ -1,0 +1,12 @@
+"""Jobs that belong to no one app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from nrm.outbox import flush
+
+
+@shared_task(name="nrm.tasks.flush_outbox")
+def flush_outbox() -> int:
+    return flush()
