@@ -26,6 +26,11 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab="17 3 * * *",
     ),
     PeriodicJob(
+        name="Remove personal details from cases past the retention period",
+        task="nrm.tasks.anonymise_expired_cases",
+        crontab="40 2 * * *",
+    ),
+    PeriodicJob(
         name="Delete untouched draft referrals",
         task="referrals.tasks.expire_drafts",
         every_seconds=3600,

@@ -382,6 +382,8 @@ NRM_QUALITY_SAMPLE_PERCENT = env.int("NRM_QUALITY_SAMPLE_PERCENT", default=10)
 NRM_ANNUAL_BUDGET_PENCE = env.int("NRM_ANNUAL_BUDGET_PENCE", default=2_000_000 * 100)
 # A provider should be in contact with each person at least this often (provider dashboard).
 NRM_CONTACT_INTERVAL_DAYS = env.int("NRM_CONTACT_INTERVAL_DAYS", default=7)
+# Retention: closed and withdrawn cases lose their personal details this many years after closure.
+NRM_RETENTION_YEARS = env.int("NRM_RETENTION_YEARS", default=7)
 # Monitoring report: counts from 1 to this are suppressed below national level.
 NRM_REPORT_SUPPRESS_MAX = env.int("NRM_REPORT_SUPPRESS_MAX", default=4)
 

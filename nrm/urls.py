@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from nrm import views
+from nrm import subject_access, views
 from organisations import views as organisation_views
 
 admin.site.site_header = "National Referral Mechanism administration"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("support/", include("victim_care.urls")),
     path("", include("reminders.urls")),
     path("reports/", include("monitoring.urls")),
+    path("subject-access/<uuid:pk>/", subject_access.subject_access_page, name="subject-access"),
+    path("subject-access/<uuid:pk>.json", subject_access.subject_access_json, name="subject-access-json"),
     path("api/v1/", include("nrm.api_urls")),
 ]
 

@@ -86,6 +86,7 @@ class ExploitationLocation(models.TextChoices):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     pghistory.ManualEvent("submitted"),
+    pghistory.ManualEvent("anonymised"),
     # The history records what happened to the case, not a second copy of the person's story.
     exclude=["answers", "name_for_matching"],
 )
@@ -128,6 +129,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True,
+                                         help_text="When the retention policy removed the personal details.")
 
     class Meta:
         ordering = ["-updated_at"]
