@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from decisions.models import Decision, DecisionStatus, Stage
 from monitoring.periods import Period
 from monitoring.report import AGE_COLUMNS, AGE_ORDER, Report, _referrals
+from nrm.db_router import reads_from_replica
 from referrals.models import ReferralKind
 
 COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c", "#d4351c"]
@@ -169,5 +170,6 @@ def spend_against_budget(report: Report) -> Chart:
 
 
 def charts_for(report: Report) -> list[Chart]:
-    return [referrals_by_quarter(report.period), exploitation_types(report), rg_timeliness(report.period),
-            spend_against_budget(report)]
+    with reads_from_replica():
+        return [referrals_by_quarter(report.period), exploitation_types(report), rg_timeliness(report.period),
+                spend_against_budget(report)]

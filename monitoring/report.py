@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from decisions.models import Decision, DecisionStatus, Outcome, QualityAudit, Re
 from monitoring.periods import Period
 from monitoring.suppression import Grid, apply_suppression
 from nrm import calendar
+from nrm.db_router import reads_from_replica, replica_alias
 from organisations.models import FirstResponderType
 from referrals.models import AgeGroup, ExploitationLocation, ExploitationType, Gender, Nation, Referral, ReferralKind
 from referrals.reference_data import NATIONALITY_LABELS
@@ -239,7 +240,7 @@ _RG_TO_CG_SQL = """
 
 
 def _earliest_receipt(start: datetime.datetime, end: datetime.datetime) -> datetime.date | None:
-    with connection.cursor() as cursor:
+    with connections[replica_alias()].cursor() as cursor:
         cursor.execute("""SELECT min((c.received_at AT TIME ZONE %s)::date) FROM decisions_decision d
                           JOIN decisions_casefile c ON c.referral_id = d.case_id
                           WHERE d.stage = 'rg' AND d.status = 'served' AND d.served_at >= %s AND d.served_at < %s""",
@@ -253,7 +254,7 @@ def rg_timeliness(period: Period) -> dict[str, object]:
     earliest = _earliest_receipt(start, end) or period.start
     params = {"tz": settings.TIME_ZONE, "start": start, "end": end,
               "closed": _non_working_days(earliest, period.end + datetime.timedelta(days=1))}
-    with connection.cursor() as cursor:
+    with connections[replica_alias()].cursor() as cursor:
         cursor.execute(_TIMELINESS_SQL, params)
         decided, within, median_working_days, _ = cursor.fetchone()
         cursor.execute(_RG_TO_CG_SQL, params)
@@ -371,7 +372,7 @@ def _pounds(pence: int) -> float:
 def provider_activity(period: Period) -> list[tuple[str, int, int, int, int, int]]:
     """(provider, people supported, entries, exits, support days, spend in pence) for supported days in
     the period up to today: one query, the rate in force on each day from the tariffs' validity."""
-    with connection.cursor() as cursor:
+    with connections[replica_alias()].cursor() as cursor:
         cursor.execute(_PROVIDER_SQL, {"start": period.start, "after": period.end + datetime.timedelta(days=1),
                                        "tomorrow": timezone.localdate() + datetime.timedelta(days=1)})
         return [tuple(row) for row in cursor.fetchall()]
@@ -429,6 +430,12 @@ def _suppressed(table: Table, *, label_columns: int, count_columns: list[int] | 
 
 
 def build_report(period: Period) -> Report:
+    """Every table for the period; its reads go to the read replica when one is configured."""
+    with reads_from_replica():
+        return _build(period)
+
+
+def _build(period: Period) -> Report:
     activity = provider_activity(period)
     return Report(period=period, generated_at=timezone.now(), tables=[
         referrals_by_exploitation_type(period),

@@ -132,6 +132,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default="test_nrm")
+# A read replica for the monitoring report's queries (nrm/db_router.py); everything else uses default.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = {**env.db_url("REPLICA_DATABASE_URL"), "ENGINE": "django.db.backends.postgresql",
+                            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"], "CONN_HEALTH_CHECKS": True,
+                            "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["nrm.db_router.ReportReplicaRouter"]
 
 if env.str("REDIS_URL", default=""):
     REDIS_URL = env.str("REDIS_URL")
@@ -295,7 +301,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static_build"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents and stored reports; another Django storage backend (object storage) for many machines.
+    "default": {"BACKEND": env.str("DOCUMENT_STORAGE_BACKEND",
+                                   default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and NRM_ENVIRONMENT != "test"
