@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 
 from tests.monitoring.conftest import row
+from tests.urls_for_processes import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPO = Path(__file__).resolve().parents[2]
@@ -29,9 +30,8 @@ def _report(env_changes: dict[str, str]) -> subprocess.CompletedProcess:
 def test_the_report_reads_from_the_replica(load):
     load([row(f"R{n}", "2023-11-01") for n in range(3)])
     db = connection.settings_dict
-    server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    missing_primary = {"DATABASE_URL": f"{server}/nrm_primary_that_does_not_exist"}
-    with_replica = _report({**missing_primary, "REPLICA_DATABASE_URL": f"{server}/{db['NAME']}"})
+    missing_primary = {"DATABASE_URL": database_url(db, "nrm_primary_that_does_not_exist")}
+    with_replica = _report({**missing_primary, "REPLICA_DATABASE_URL": database_url(db)})
     assert with_replica.returncode == 0, with_replica.stderr[-2000:]
     tables = {table["id"]: table for table in json.loads(with_replica.stdout)["tables"]}
     assert tables["referrals_by_gender_and_age"]["rows"][-1][-1] == 3

@@ -27,6 +27,7 @@ from organisations.models import Organisation, OrganisationKind, Role, User
 from reminders.tasks import dispatch_reminders
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.conftest import competent_authorities, local_authority  # noqa: F401 - shared fixtures
+from tests.urls_for_processes import database_url
 from victim_care.models import SupportType, Tariff
 
 UK = ZoneInfo("Europe/London")
@@ -142,7 +143,7 @@ class WorkerProcesses:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "nrm.settings_test",
             "NRM_ENVIRONMENT": "test",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "DATABASE_URL": database_url(db),
             "REDIS_URL": django_settings.REDIS_URL,
             "CELERY_QUEUE": self.queue,
             "EMAIL_BACKEND": "tests.reminders.mailbox.SlowFileBackend",
