@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import time
-import urllib.request
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -41,22 +41,24 @@ class NotifyEmailBackend(BaseEmailBackend):
         super().__init__(fail_silently=fail_silently, **kwargs)
         if len(settings.NOTIFY_API_KEY) < 74 or not settings.NOTIFY_EMAIL_TEMPLATE_ID:
             raise ImproperlyConfigured("Set NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE_ID to send through Notify.")
-        if urlparse(settings.NOTIFY_BASE_URL).scheme not in {"https", "http"}:
+        self.address = urlsplit(settings.NOTIFY_BASE_URL)
+        if self.address.scheme not in {"https", "http"} or not self.address.hostname:
             raise ImproperlyConfigured("NOTIFY_BASE_URL must be an http(s) address.")
 
     def _post(self, recipient: str, subject: str, body: str) -> None:
         payload = json.dumps({"email_address": recipient, "template_id": settings.NOTIFY_EMAIL_TEMPLATE_ID,
-                              "personalisation": {"subject": subject, "body": body}}).encode()
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
-            f"{settings.NOTIFY_BASE_URL.rstrip('/')}/v2/notifications/email", data=payload, method="POST",
-            headers={"Content-Type": "application/json",
-                     "Authorization": f"Bearer {notify_token(settings.NOTIFY_API_KEY)}"})
+                              "personalisation": {"subject": subject, "body": body}})
+        connection_class = http.client.HTTPSConnection if self.address.scheme == "https" else http.client.HTTPConnection
+        connection = connection_class(self.address.hostname, self.address.port, timeout=10)
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - checked scheme
-                if response.status != 201:
-                    raise NotifyError(f"Notify answered {response.status}")
-        except urllib.error.HTTPError as error:
-            raise NotifyError(f"Notify answered {error.code}") from None
+            connection.request("POST", f"{self.address.path.rstrip('/')}/v2/notifications/email", body=payload,
+                               headers={"Content-Type": "application/json",
+                                        "Authorization": f"Bearer {notify_token(settings.NOTIFY_API_KEY)}"})
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+        if status != 201:
+            raise NotifyError(f"Notify answered {status}")
 
     def send_messages(self, email_messages) -> int:
         sent = 0
@@ -64,7 +66,7 @@ class NotifyEmailBackend(BaseEmailBackend):
             for recipient in message.recipients():
                 try:
                     self._post(recipient, message.subject, message.body)
-                except (NotifyError, OSError):
+                except (NotifyError, OSError, http.client.HTTPException):
                     if not self.fail_silently:
                         raise
                     continue

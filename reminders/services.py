@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from nrm import calendar
 from organisations.models import Role, User
@@ -30,13 +31,11 @@ from reminders.models import Reminder, ReminderRule, ReminderStatus
 
 logger = logging.getLogger(__name__)
 
-_INSERT_COLUMNS = ("rule", "referral_id", "reference", "link", "competent_authority_id", "due_on", "recipient_id",
-                   "send_at", "status", "attempts", "last_error", "created_at")
 # A key planned again after it was cancelled (a case reallocated back) is due again; anything else
-# already planned is left exactly as it is.
-# Column names are the constants above and every value is a parameter.
+# already planned is left exactly as it is. Every value is a parameter (execute_values).
 _UPSERT = (
-    f"INSERT INTO reminders_reminder ({', '.join(_INSERT_COLUMNS)}) VALUES {{values}} "  # noqa: S608
+    "INSERT INTO reminders_reminder (rule, referral_id, reference, link, competent_authority_id, due_on, "
+    "recipient_id, send_at, status, attempts, last_error, created_at) VALUES %s "
     "ON CONFLICT (rule, referral_id, due_on, recipient_id) DO UPDATE SET status = 'pending', cancelled_at = NULL, "
     "send_at = EXCLUDED.send_at WHERE reminders_reminder.status = 'cancelled'"
 )
@@ -45,13 +44,11 @@ _UPSERT = (
 def _upsert(planned: list[rules.Planned], now: datetime.datetime) -> None:
     if not planned:
         return
-    row = "(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"
-    params: list[object] = []
-    for item in planned:
-        params += [item.rule, item.referral_id, item.reference, item.link, item.competent_authority_id, item.due_on,
-                   item.recipient_id, item.send_at, ReminderStatus.PENDING, 0, "", now]
+    rows = [(item.rule, item.referral_id, item.reference, item.link, item.competent_authority_id, item.due_on,
+             item.recipient_id, item.send_at, ReminderStatus.PENDING, 0, "", now) for item in planned]
+    connection.ensure_connection()
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT.format(values=", ".join([row] * len(planned))), params)
+        execute_values(cursor.cursor, _UPSERT, rows, page_size=1000)
 
 
 def reminders_plan(*, now: datetime.datetime | None = None) -> int:

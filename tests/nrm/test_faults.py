@@ -29,7 +29,7 @@ def _fail(**kwargs) -> None:
 
 
 @pytest.mark.parametrize("fault", [_kill_own_connection, _fail], ids=["connection dropped", "service fails"])
-def test_a_fault_mid_submission_shows_the_error_page_and_keeps_nothing(first_responder, competent_authorities,
+def test_a_fault_mid_submission_shows_the_error_page_and_keeps_nothing(first_responder, competent_authorities,  # noqa: F811
                                                                        fault):
     draft = completed_draft(first_responder)
     client = sign_in(Client(raise_request_exception=False), first_responder)
