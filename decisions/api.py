@@ -5,7 +5,6 @@ does not allow it, or someone else got there first)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +12,7 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from audit.services import refused
 from decisions import permissions, selectors, services
 from decisions.models import Decision, QualityAudit, Stage
 from decisions.serializers import (
@@ -104,6 +104,7 @@ class DecisionViewSet(viewsets.GenericViewSet):
         decision = (Decision.objects.filter(pk=pk, case__referral__in=selectors.cases_visible_to(self.request.user))
                     .select_related("case__referral").first())
         if decision is None:
+            refused(user=self.request.user, record_type=Decision, record_id=pk)  # logged as an attempt
             raise NotFound("No such decision.")
         return decision
 
@@ -148,7 +149,7 @@ class QualityAuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def finding(self, request: Request, pk=None) -> Response:
         audit = next((a for a in selectors.audits_for(request.user) if str(a.pk) == str(pk)), None)
         if audit is None:
-            raise Http404
+            raise refused(user=request.user, record_type=QualityAudit, record_id=pk)
         body = FindingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         audit = _call(services.quality_audit_record, audit=audit, by=request.user, **body.validated_data)

@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.services import refused
 from decisions import forms, permissions, selectors, services
-from decisions.models import Decision, DecisionStatus, Stage
+from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
 from decisions.workflow import TransitionNotAllowed
 from organisations.models import Organisation, OrganisationKind, Role
 from referrals import selectors as referral_selectors
@@ -281,7 +282,7 @@ def audits(request: HttpRequest) -> HttpResponse:
 def audit_finding(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = next((a for a in selectors.audits_for(request.user) if a.pk == audit_id), None)
     if audit is None:
-        raise Http404("No such audit")
+        raise refused(user=request.user, record_type=QualityAudit, record_id=audit_id)
     form = forms.AuditFindingForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.quality_audit_record(
             audit=audit, by=request.user, **form.cleaned_data)):

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import refused
 from organisations.models import Organisation, OrganisationKind
 from victim_care import selectors, services, statements
 from victim_care.funding import MissingTariff
@@ -96,6 +97,7 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def allocations(self, request: Request, pk=None) -> Response:
         if not is_case_manager(request.user):
+            refused(user=request.user, record_type=SupportCase, record_id=pk)  # logged as an attempt
             raise NotFound("No such person.")
         case = self._case(pk)
         body = AllocationRequestSerializer(data=request.data)
@@ -110,8 +112,8 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
                                      on=body.validated_data["start_on"], by=request.user)
         except MissingTariff as missing:
             raise ValidationError({"provider": [str(missing)]}) from missing
-        except DjangoPermissionDenied as refused:
-            raise PermissionDenied(str(refused)) from refused
+        except DjangoPermissionDenied as denied:
+            raise PermissionDenied(str(denied)) from denied
         return Response(status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=CareEntrySerializer(many=True))
@@ -129,8 +131,8 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
                                             text=body.validated_data["text"], by=request.user,
                                             review_due_on=body.validated_data.get("review_due_on"),
                                             corrects=corrects)
-        except DjangoPermissionDenied as refused:
-            raise PermissionDenied(str(refused)) from refused
+        except DjangoPermissionDenied as denied:
+            raise PermissionDenied(str(denied)) from denied
         return Response(CareEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 

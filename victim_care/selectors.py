@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from audit.models import AccessAction
 from audit.services import record_access, refused
@@ -25,7 +24,7 @@ def people_supported_by(user: User) -> QuerySet[SupportCase]:
 def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
     """The whole record for the provider supporting the person now; an earlier provider's own entries."""
     if not (user.is_authenticated and user.has_role(Role.SUPPORT_WORKER)):
-        raise Http404("No such record")
+        raise refused(user=user, record_type=SupportCase, record_id=support_case_id)
     entries = CareRecordEntry.objects.filter(support_case_id=support_case_id).select_related("author", "corrects")
     if not people_supported_by(user).filter(pk=support_case_id).exists():
         entries = entries.filter(provider_id=user.organisation_id)
