@@ -41,8 +41,8 @@ class Conflict(APIException):
 def _call(service, **kwargs):
     try:
         return service(**kwargs)
-    except (DjangoPermissionDenied, permissions.ReviewerNotIndependent) as refused:
-        raise PermissionDenied(str(refused)) from refused
+    except (DjangoPermissionDenied, permissions.ReviewerNotIndependent) as denied:
+        raise PermissionDenied(str(denied)) from denied
     except (TransitionNotAllowed, services.DecisionConflict, services.RecoveryPeriodNotOver,
             services.ReconsiderationWindowClosed) as conflict:
         raise Conflict(str(conflict)) from conflict

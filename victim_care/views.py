@@ -78,8 +78,8 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
         if entry_form.is_valid():
             try:
                 services.care_entry_add(support_case=case, by=request.user, **entry_form.cleaned_data)
-            except PermissionDenied as refused:
-                entry_form.add_error(None, str(refused))
+            except PermissionDenied as denied:
+                entry_form.add_error(None, str(denied))
             else:
                 messages.success(request, "Entry added to the care record")
                 return redirect("victim_care:case", pk)
@@ -108,8 +108,8 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
             services.allocation_move(support_case=case, provider=form.cleaned_data["provider"],
                                      support_type=form.cleaned_data["support_type"],
                                      on=form.cleaned_data["start_on"], by=request.user)
-        except (PermissionDenied, MissingTariff) as refused:
-            form.add_error(None, str(refused))
+        except (PermissionDenied, MissingTariff) as denied:
+            form.add_error(None, str(denied))
         else:
             messages.success(request, f"Allocated to {form.cleaned_data['provider'].name}")
             return redirect("victim_care:case", pk)
