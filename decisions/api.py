@@ -52,11 +52,13 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = CaseSerializer
     queryset = Referral.objects.none()  # for DRF's metadata and the schema; reads go through selectors
     lookup_value_regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    pagination_class = None
 
     def list(self, request: Request) -> Response:
+        """The queue, a page at a time (`limit`, `offset`), most urgent first."""
         filters = {key: request.query_params.get(key, "") for key in selectors.QUEUE_FILTERS}
-        return Response(CaseSerializer(selectors.case_queue(request.user, filters=filters), many=True).data)
+        page = self.paginate_queryset(selectors.case_queue_queryset(request.user, filters=filters))
+        return self.get_paginated_response(CaseSerializer(selectors.shown_in_queue(request.user, page),
+                                                          many=True).data)
 
     @extend_schema(responses=CaseDetailSerializer)
     def retrieve(self, request: Request, pk=None) -> Response:

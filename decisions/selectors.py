@@ -6,14 +6,23 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import QueryDict
 
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
 from nrm import calendar
+from nrm.paging import ListPage, page_of
 from organisations.models import Role, User
-from referrals.models import InformationRequest, Referral, ReferralDocument, ReferralKind, ReferralStatus
+from referrals.models import (
+    InformationRequest,
+    PossibleDuplicate,
+    Referral,
+    ReferralDocument,
+    ReferralKind,
+    ReferralStatus,
+)
 from referrals.permissions import is_referring_organisation
 
 CA_ROLES = (Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
@@ -57,19 +66,21 @@ def next_deadline(referral: Referral, case: CaseFile | None) -> Deadline | None:
 
 QUEUE_FILTERS = {"status", "deadline", "decision_maker"}
 QUEUE_ORDER = {"received": "case_file__received_at", "-received": "-case_file__received_at",
-               "due": "case_file__rg_due_on", "-due": "-case_file__rg_due_on"}
+               "due": "case_file__rg_due_on", "-due": "-case_file__rg_due_on"}  # each has an index on CaseFile
 
 
-def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str = "due") -> list[Referral]:
-    """The work queue: a fixed number of queries whatever its length, logged as listed."""
+def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, order: str = "due") -> QuerySet[Referral]:
+    """The work queue, filtered and ordered, not yet read: callers read one page of it and pass what
+    they show to `shown_in_queue`. The flags are EXISTS subqueries, worked out for the rows of the page
+    only, where a COUNT over joins would group every open case of the authority first."""
     filters = filters or {}
     queryset = (
         cases_visible_to(user)
         .filter(case_file__isnull=False)
         .select_related("case_file", "case_file__allocated_to")
-        .annotate(duplicate_flags=Count("possible_duplicates", distinct=True),
-                  open_information_requests=Count("information_requests",
-                                                  filter=Q(information_requests__answered_at=None), distinct=True))
+        .annotate(duplicate_flags=Exists(PossibleDuplicate.objects.filter(referral_id=OuterRef("pk"))),
+                  open_information_requests=Exists(InformationRequest.objects.filter(
+                      referral_id=OuterRef("pk"), answered_at=None)))
     )
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
@@ -86,12 +97,25 @@ def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str 
     elif filters.get("deadline") == "due_soon":
         queryset = queryset.filter(status__in=RG_PENDING, case_file__rg_due_on__gte=today,
                                    case_file__rg_due_on__lte=calendar.add_working_days(today, 2))
-    cases = list(queryset.order_by(QUEUE_ORDER.get(order, "case_file__rg_due_on"), "pk")[:500])
+    return queryset.order_by(QUEUE_ORDER.get(order, "case_file__rg_due_on"), "case_file__pk")
+
+
+def shown_in_queue(user: User, cases: list[Referral]) -> list[Referral]:
+    """The cases one page of the queue shows, with their next deadline, logged as listed."""
+    today = calendar.today()
     for referral in cases:
         referral.deadline = next_deadline(referral, referral.case_file)
         referral.days_since_referral = (today - calendar.local_date(referral.case_file.received_at)).days
     record_list_access(user=user, records=cases, model=Referral)
     return cases
+
+
+def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str = "due", page: int = 1,
+               query: QueryDict | None = None) -> ListPage:
+    """One page of the work queue: the same number of queries however long the queue is."""
+    listed = page_of(case_queue_queryset(user, filters=filters, order=order), number=page, query=query)
+    shown_in_queue(user, listed.items)
+    return listed
 
 
 def case_for(user: User, referral_id: Any) -> Referral:

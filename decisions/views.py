@@ -17,6 +17,7 @@ from audit.services import refused
 from decisions import forms, permissions, selectors, services
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
 from decisions.workflow import TransitionNotAllowed
+from nrm.paging import page_number
 from organisations.models import Organisation, OrganisationKind, Role
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus
@@ -51,7 +52,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in selectors.QUEUE_FILTERS}
     order = request.GET.get("order", "due")
     return render(request, "decisions/queue.html", {
-        "cases": selectors.case_queue(request.user, filters=filters, order=order),
+        "cases": selectors.case_queue(request.user, filters=filters, order=order,
+                                      page=page_number(request.GET.get("page")), query=request.GET),
         "filters": filters, "order": order,
         "statuses": [(s.value, s.label) for s in ReferralStatus if s not in (ReferralStatus.DRAFT,
                                                                             ReferralStatus.RECORDED)],

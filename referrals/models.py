@@ -136,6 +136,8 @@ class Referral(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["first_responder_organisation", "-updated_at"]),
+            models.Index(fields=["first_responder_organisation", "-submitted_at"],
+                         name="referral_responder_list_idx"),  # the first responder's list, newest first
             models.Index(fields=["competent_authority", "status", "-submitted_at"]),
             models.Index(fields=["local_authority", "-submitted_at"]),
             models.Index(fields=["date_of_birth"]),

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
 
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
+from nrm.paging import ListPage, page_of
 from organisations.models import Role, User
 from referrals.models import (
     InformationRequest,
@@ -66,22 +69,26 @@ def referral_for(user: User, referral_id: Any, *, log: bool = True) -> Referral:
     return referral
 
 
-def referral_list_for(user: User, *, drafts: bool) -> list[Referral]:
-    """The referring organisation's drafts or submitted referrals, newest first, logged as listed.
-    A fixed number of queries whatever the count."""
+def referral_list_for(user: User, *, drafts: bool, page: int = 1, query: QueryDict | None = None,
+                      page_parameter: str = "page") -> ListPage:
+    """One page of the referring organisation's drafts or submitted referrals, newest first, logged as
+    listed: the same queries whatever the count. Open information requests are counted by a subquery
+    for the rows of the page only."""
+    open_requests = (InformationRequest.objects.filter(referral_id=OuterRef("pk"), answered_at=None)
+                     .order_by().values("referral_id").annotate(n=Count("pk")).values("n"))
     queryset = (
         referrals_visible_to(user)
         .filter(first_responder_organisation_id=user.organisation_id)
         .select_related("created_by", "competent_authority")
-        .annotate(open_requests=Count("information_requests", filter=Q(information_requests__answered_at=None)))
+        .annotate(open_requests=Coalesce(Subquery(open_requests), 0))
     )
     if drafts:
-        queryset = queryset.filter(status=ReferralStatus.DRAFT).order_by("-updated_at")
+        queryset = queryset.filter(status=ReferralStatus.DRAFT).order_by("-updated_at", "pk")
     else:
-        queryset = queryset.exclude(status=ReferralStatus.DRAFT).order_by("-submitted_at")
-    referrals = list(queryset[:500])
-    record_list_access(user=user, records=referrals, model=Referral)
-    return referrals
+        queryset = queryset.exclude(status=ReferralStatus.DRAFT).order_by("-submitted_at", "pk")
+    listed = page_of(queryset, number=page, query=query, parameter=page_parameter)
+    record_list_access(user=user, records=listed.items, model=Referral)
+    return listed
 
 
 def document_for(user: User, referral_id: Any, document_id: Any) -> ReferralDocument:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nrm.paging import page_number
 from organisations.models import Role
 from referrals import permissions, selectors, services
 from referrals.documents import ACCEPTED_EXTENSIONS
@@ -31,8 +32,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if permissions.may_make_referrals(user):
         return render(request, "referrals/list.html", {
-            "drafts": selectors.referral_list_for(user, drafts=True),
-            "submitted": selectors.referral_list_for(user, drafts=False),
+            "drafts": selectors.referral_list_for(user, drafts=True, page=page_number(request.GET.get("drafts_page")),
+                                                  query=request.GET, page_parameter="drafts_page"),
+            "submitted": selectors.referral_list_for(user, drafts=False, page=page_number(request.GET.get("page")),
+                                                     query=request.GET),
         })
     if user.has_role(Role.LA_SAFEGUARDING_LEAD):
         return render(request, "referrals/shared_list.html", {

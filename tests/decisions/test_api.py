@@ -25,12 +25,12 @@ def sent(case, decider) -> Decision:
 
 
 def test_queue_and_case_through_the_api(case, manager, competent_authorities):
-    body = api(manager).get("/api/v1/cases/").json()
+    body = api(manager).get("/api/v1/cases/").json()["results"]
     assert [row["reference"] for row in body] == [case.reference]
     assert "answers" not in body[0]
     assert api(manager).get(f"/api/v1/cases/{case.pk}/").status_code == 200
     outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.CA_MANAGER])
-    assert api(outsider).get("/api/v1/cases/").json() == []
+    assert api(outsider).get("/api/v1/cases/").json() == {"next": None, "previous": None, "results": []}
     assert api(outsider).get(f"/api/v1/cases/{case.pk}/").status_code == 404
 
 
@@ -82,3 +82,26 @@ def test_first_responder_asks_for_reconsideration_through_the_api(case, decider,
     assert response.status_code == 201
     assert api(first_responder).post(f"/api/v1/cases/{case.pk}/reconsideration/",
                                      {"reasons": "Again"}, format="json").status_code == 409
+
+
+def test_the_queue_comes_a_page_at_a_time_without_counting_every_case(case, manager, first_responder, decider):
+    """Three cases, two to a page: `next` and `previous` links, and no `count`, which would read every
+    case of the authority for each page; each page is logged as listed."""
+    from audit.models import AccessAction, AccessEvent
+    from decisions.services import case_file_open
+    from referrals.services import referral_submit
+    from tests.referrals.builders import completed_draft
+
+    for _ in range(2):
+        case_file_open(referral_submit(referral=completed_draft(first_responder), by=first_responder))
+    client = api(manager)
+    first = client.get("/api/v1/cases/", {"limit": 2}).json()
+    assert set(first) == {"next", "previous", "results"} and len(first["results"]) == 2
+    assert first["previous"] is None and "offset=2" in first["next"]
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None and second["previous"] is not None
+    shown = {row["reference"] for row in first["results"] + second["results"]}
+    assert case.reference in shown and len(shown) == 3
+    assert AccessEvent.objects.filter(user=manager, action=AccessAction.LIST).count() == 3
+    assert client.get("/api/v1/cases/", {"offset": "two"}).status_code == 400
+    assert client.get("/api/v1/cases/", {"offset": 10_000_000}).status_code == 400

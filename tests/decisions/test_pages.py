@@ -22,6 +22,34 @@ def test_the_queue_shows_routed_cases_with_deadlines(case, manager, django_asser
     with django_assert_max_num_queries(14):
         page = client.get(reverse("decisions:queue")).content.decode()
     assert case.reference in page and "Reasonable Grounds decision due" in page
+    assert "Showing 1 to 1 of 1 cases" in page
+
+
+def test_the_queue_is_paged_and_costs_the_same_queries_however_long(case, manager, first_responder,
+                                                                    monkeypatch, django_assert_num_queries,
+                                                                    django_assert_max_num_queries):
+    """Two to a page: the first page links to the next with the filters kept, and a page reads the
+    same number of queries with one case in the queue as with four (the rows, and a count that stops
+    at a limit), where a COUNT per flag would grow with the queue."""
+    from decisions.services import case_file_open
+    from nrm import paging
+    from referrals.services import referral_submit
+    from tests.referrals.builders import completed_draft
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    client = sign_in(Client(), manager)
+    client.get(reverse("decisions:queue"))  # the session's first save is not the page's cost
+    with django_assert_max_num_queries(10) as one_case:
+        client.get(reverse("decisions:queue"), {"status": ""})
+    for _ in range(3):
+        case_file_open(referral_submit(referral=completed_draft(first_responder), by=first_responder))
+    with django_assert_num_queries(len(one_case.captured_queries) + 1):  # and the bounded count
+        first = client.get(reverse("decisions:queue"), {"status": ""}).content.decode()
+    assert "Showing 1 to 2 of 4 cases" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    assert "?status=&amp;page=2" in first
+    second = client.get(reverse("decisions:queue"), {"status": "", "page": 2}).content.decode()
+    assert "Showing 3 to 4 of 4 cases" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    assert client.get(reverse("decisions:queue"), {"page": "x"}).content.decode().count("Showing 1 to 2") == 1
 
 
 def test_queue_filters_by_decision_maker_and_overdue(case, manager, decider):

@@ -126,4 +126,4 @@ def test_historic_records_stay_out_of_the_casework_queue(tmp_path, settings):
     _import(tmp_path, [{**GOOD, "cg_outcome": "", "cg_date": ""}])
     authority = Organisation.objects.get(name="UK Human Trafficking Centre")
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
-    assert case_queue(manager) == []
+    assert case_queue(manager).items == []

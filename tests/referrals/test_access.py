@@ -69,7 +69,7 @@ def test_another_organisation_gets_404_through_the_api(draft_with_document, othe
     assert client.put(f"/api/v1/referrals/{referral.pk}/sections/first-responder/", {"nation": "wales"},
                       format="json").status_code == 404
     assert client.post(f"/api/v1/referrals/{referral.pk}/submit/").status_code == 404
-    assert client.get("/api/v1/referrals/").json()["count"] == 0
+    assert client.get("/api/v1/referrals/").json()["results"] == []
 
 
 def test_the_referring_organisation_downloads_its_documents(draft_with_document, first_responder):

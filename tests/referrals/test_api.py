@@ -87,10 +87,10 @@ def test_list_shows_no_personal_details_and_runs_fixed_queries(api, first_respon
         referral_submit(referral=completed_draft(first_responder), by=first_responder)
     with django_assert_max_num_queries(8) as few:
         body = api.get("/api/v1/referrals/").json()
-    assert body["count"] == 3
+    assert len(body["results"]) == 3 and "count" not in body  # no COUNT(*) over the organisation's referrals
     assert "answers" not in body["results"][0]
     assert "Testperson" not in str(body)
     for _ in range(7):
         referral_submit(referral=completed_draft(first_responder), by=first_responder)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert api.get("/api/v1/referrals/").json()["count"] == 10
+        assert len(api.get("/api/v1/referrals/").json()["results"]) == 10

@@ -1,0 +1,99 @@
+"""Pages of a long list whose cost does not grow with the list.
+
+A competent authority holds hundreds of thousands of open cases at national scale, so a list page
+reads one page of rows (plus one to know whether there is a next page) and counts the whole list
+only up to COUNT_LIMIT: "more than 1,000 cases" costs the same at 10,000 referrals as at 1,000,000,
+where an exact COUNT(*) would read every row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+PAGE_SIZE = 50
+COUNT_LIMIT = 1000
+LAST_PAGE = 10_000  # a page number past this is refused as page 1, so no one asks for an OFFSET of millions
+
+
+def page_number(value: Any) -> int:
+    """The page asked for in `?page=`, or 1 when it is missing, not a positive whole number, or absurd."""
+    text = str(value or "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= LAST_PAGE:
+        return 1
+    return int(text)
+
+
+@dataclass
+class ListPage:
+    """One page of rows, whether there are pages either side, and the list's size up to COUNT_LIMIT."""
+
+    items: list
+    number: int
+    per_page: int
+    has_next: bool
+    total: int | None  # exact up to COUNT_LIMIT; None when there are more
+    query: QueryDict = field(default_factory=QueryDict)
+    parameter: str = "page"  # two lists on one page page separately
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.items)
+
+    @property
+    def total_label(self) -> str:
+        """"1,234" or "more than 1,000": what the caption says the list holds."""
+        if self.total is None:
+            return f"more than {COUNT_LIMIT:,}"
+        return f"{self.total:,}"
+
+    def _url(self, number: int) -> str:
+        query = self.query.copy()
+        query[self.parameter] = str(number)
+        return "?" + query.urlencode()
+
+    @property
+    def previous_url(self) -> str:
+        return self._url(self.number - 1)
+
+    @property
+    def next_url(self) -> str:
+        return self._url(self.number + 1)
+
+
+def page_of(queryset: QuerySet, *, number: int = 1, per_page: int | None = None,
+            query: QueryDict | None = None, parameter: str = "page") -> ListPage:
+    """Read page `number` of an ordered queryset: one query for the rows and, unless the whole list
+    fits on the first page, one bounded count."""
+    per_page = per_page or PAGE_SIZE
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset:offset + per_page + 1])
+    has_next = len(rows) > per_page
+    items = rows[:per_page]
+    if number == 1 and not has_next:
+        total: int | None = len(items)
+    else:
+        limit = COUNT_LIMIT
+        bounded = queryset.order_by().values("pk")[:limit + 1].count()
+        total = bounded if bounded <= limit else None
+    return ListPage(items=items, number=number, per_page=per_page, has_next=has_next, total=total,
+                    query=query if query is not None else QueryDict(), parameter=parameter)
