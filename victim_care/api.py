@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import refused
+from audit.services import record_list_access, refused
 from organisations.models import Organisation, OrganisationKind
 from victim_care import selectors, services, statements
 from victim_care.funding import MissingTariff
@@ -76,16 +76,16 @@ class ProviderViewSet(viewsets.GenericViewSet):
 class SupportCaseViewSet(viewsets.GenericViewSet):
     serializer_class = SupportCaseSerializer
     queryset = SupportCase.objects.none()
-    pagination_class = None
     lookup_value_regex = r"\d{1,18}"
 
     def _visible(self):
-        if is_case_manager(self.request.user):
-            return SupportCase.objects.select_related("referral")
-        return selectors.people_supported_by(self.request.user)
+        return selectors.support_cases_visible_to(self.request.user)
 
     def list(self, request: Request) -> Response:
-        return Response(SupportCaseSerializer(self._visible().order_by("pk")[:500], many=True).data)
+        """The people you may see, a page at a time (`limit`, `offset`), newest first; logged as listed."""
+        page = self.paginate_queryset(self._visible().order_by("-opened_at", "-pk"))
+        record_list_access(user=request.user, records=page, model=SupportCase)
+        return self.get_paginated_response(SupportCaseSerializer(page, many=True).data)
 
     def _case(self, pk) -> SupportCase:
         case = SupportCase.objects.select_related("referral").filter(pk=pk).first()

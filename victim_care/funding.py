@@ -8,9 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connections
 
-from victim_care.models import Allocation, BudgetYear, Tariff
+from nrm.db_router import replica_alias
+from victim_care.models import BudgetYear, Tariff
 
 
 class MissingTariff(Exception):
@@ -56,24 +57,75 @@ def tariffs_by_provider_and_type(provider_ids) -> dict[tuple[int, str], list[Tar
     return tariffs
 
 
+# Each tariff with the day its successor takes over ('infinity' for the rate in force now).
+_TARIFF_PERIODS = """
+    SELECT provider_id, support_type, daily_rate_pence AS rate, valid_from,
+           LEAD(valid_from, 1, 'infinity'::date) OVER (PARTITION BY provider_id, support_type
+                                                        ORDER BY valid_from) AS valid_to
+    FROM victim_care_tariff
+"""
+
+# Supported days (half-open [lo, hi) per allocation piece) priced by the tariffs in force on each day,
+# per provider and support type, beside the days themselves: where the two day counts differ, some
+# supported day has no rate.
+_PRICED = """
+    WITH tariff AS ({tariffs}), piece AS ({pieces}),
+    supported AS (
+        SELECT provider_id, support_type, SUM(hi - lo) AS days FROM piece WHERE hi > lo GROUP BY 1, 2
+    ),
+    priced AS (
+        SELECT p.provider_id, p.support_type,
+               SUM(LEAST(p.hi, t.valid_to) - GREATEST(p.lo, t.valid_from)) AS days,
+               SUM((LEAST(p.hi, t.valid_to) - GREATEST(p.lo, t.valid_from))::bigint * t.rate) AS pence
+        FROM piece p JOIN tariff t ON t.provider_id = p.provider_id AND t.support_type = p.support_type
+                                   AND t.valid_from < p.hi AND t.valid_to > p.lo
+        WHERE p.hi > p.lo
+        GROUP BY 1, 2
+    )
+    SELECT s.provider_id, s.support_type, s.days, COALESCE(p.days, 0), COALESCE(p.pence, 0)
+    FROM supported s LEFT JOIN priced p USING (provider_id, support_type)
+    ORDER BY 1, 2
+"""
+
+
+def _priced(pieces: str, params: dict) -> list[SpendLine]:
+    """Price allocation pieces in the database: GROUP BY over the rows, so the time grows with the
+    allocations in the period, and Python handles one line per provider and support type."""
+    with connections[replica_alias()].cursor() as cursor:  # the replica while the monitoring report runs
+        cursor.execute(_PRICED.format(tariffs=_TARIFF_PERIODS, pieces=pieces), params)
+        rows = cursor.fetchall()
+    lines = []
+    for provider_id, support_type, days, priced_days, pence in rows:
+        if priced_days != days:
+            raise MissingTariff(f"No {support_type} rate in force for every supported day of provider {provider_id}.")
+        lines.append(SpendLine(provider_id, support_type, int(days), int(pence)))
+    return lines
+
+
 def spend(*, start: datetime.date, end: datetime.date, provider_id: int | None = None) -> list[SpendLine]:
     """Spend for supported days in [start, end); open allocations count up to `end`."""
-    allocations = Allocation.objects.filter(start_on__lt=end).filter(Q(end_on__isnull=True) | Q(end_on__gt=start))
-    if provider_id is not None:
-        allocations = allocations.filter(provider_id=provider_id)
-    allocations = list(allocations.only("provider_id", "support_type", "start_on", "end_on"))
-    tariffs = tariffs_by_provider_and_type(a.provider_id for a in allocations)
-    days: dict[tuple[int, str], int] = defaultdict(int)
-    pence: dict[tuple[int, str], int] = defaultdict(int)
-    for allocation in allocations:
-        key = (allocation.provider_id, allocation.support_type)
-        piece_start, piece_end = max(start, allocation.start_on), min(end, allocation.end_on or end)
-        for segment_start, segment_end, rate in rate_segments(tariffs[key], piece_start, piece_end):
-            length = (segment_end - segment_start).days
-            days[key] += length
-            pence[key] += length * rate
-    return [SpendLine(provider, support_type, days[(provider, support_type)], pence[(provider, support_type)])
-            for provider, support_type in sorted(pence)]
+    pieces = """
+        SELECT provider_id, support_type, GREATEST(%(start)s, start_on) AS lo,
+               LEAST(%(end)s, COALESCE(end_on, %(end)s)) AS hi
+        FROM victim_care_allocation
+        WHERE start_on < %(end)s AND (end_on IS NULL OR end_on > %(start)s)
+              AND (%(provider)s::bigint IS NULL OR provider_id = %(provider)s::bigint)
+    """
+    return _priced(pieces, {"start": start, "end": end, "provider": provider_id})
+
+
+def committed(*, tomorrow: datetime.date, year_end: datetime.date) -> list[SpendLine]:
+    """What open allocations will cost from `tomorrow` until the end of each person's expected recovery
+    period (the day after it ends) or `year_end`, whichever is first."""
+    pieces = """
+        SELECT a.provider_id, a.support_type, %(tomorrow)s::date AS lo,
+               LEAST(%(year_end)s::date, COALESCE(c.recovery_period_ends_on + 1, %(year_end)s::date)) AS hi
+        FROM victim_care_allocation a
+        JOIN victim_care_supportcase s ON s.id = a.support_case_id
+        LEFT JOIN decisions_casefile c ON c.referral_id = s.referral_id
+        WHERE a.end_on IS NULL
+    """
+    return _priced(pieces, {"tomorrow": tomorrow, "year_end": year_end})
 
 
 def total_pence(lines: list[SpendLine]) -> int:

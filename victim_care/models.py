@@ -96,6 +96,13 @@ class SupportCase(models.Model):
     exit_reason = models.CharField(max_length=200, blank=True)
     exited_on = models.DateField(null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            # The prime contractor's lists (awaiting, supported now) and the API's newest first.
+            models.Index(fields=["status", "opened_at"], name="supportcase_status_opened_idx"),
+            models.Index(fields=["-opened_at"], name="supportcase_newest_idx"),
+        ]
+
     def __str__(self) -> str:
         return f"Support case {self.pk}"
 
@@ -128,6 +135,11 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["start_on"]
+        indexes = [
+            # Who a provider supports now, and its beds in use: only open allocations, a small share.
+            models.Index(fields=["provider", "start_on"], condition=Q(end_on__isnull=True),
+                         name="allocation_open_idx"),
+        ]
         constraints = [
             models.CheckConstraint(name="allocation_ends_after_it_starts",
                                    condition=Q(end_on__isnull=True) | Q(end_on__gt=F("start_on"))),

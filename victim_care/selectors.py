@@ -3,22 +3,41 @@ supported before only the care record entries it wrote itself."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import QueryDict
 
 from audit.models import AccessAction
 from audit.services import record_access, refused
-from organisations.models import Role, User
+from nrm.paging import ListPage, page_of
+from organisations.models import Organisation, OrganisationKind, Role, User
 from victim_care.models import CareRecordEntry, SupportCase
+from victim_care.permissions import is_case_manager
+from victim_care.statements import BudgetPosition, budget_position
+
+logger = logging.getLogger(__name__)
 
 
 def people_supported_by(user: User) -> QuerySet[SupportCase]:
+    """The people the user's provider supports now. A person has at most one open allocation (the
+    no-overlap constraint), so the join needs no DISTINCT, which would sort every row before a page."""
     if not (user.is_authenticated and user.has_role(Role.SUPPORT_WORKER) and user.organisation_id):
         return SupportCase.objects.none()
     return (SupportCase.objects.filter(allocations__provider_id=user.organisation_id,
                                        allocations__end_on__isnull=True)
-            .select_related("referral").distinct())
+            .select_related("referral"))
+
+
+def support_cases_visible_to(user: User) -> QuerySet[SupportCase]:
+    """Everyone for the prime contractor's case managers; a provider's people supported now for its workers."""
+    if is_case_manager(user):
+        return SupportCase.objects.select_related("referral")
+    return people_supported_by(user)
 
 
 def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
@@ -36,24 +55,24 @@ def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
 
 def awaiting_allocation() -> list[SupportCase]:
     return list(SupportCase.objects.filter(status="awaiting_allocation").select_related("referral")
-                .order_by("opened_at")[:200])
+                .order_by("opened_at", "pk")[:200])
 
 
-def supported_now() -> list[SupportCase]:
-    return list(SupportCase.objects.filter(status="supported").select_related("referral")
-                .prefetch_related("allocations__provider").order_by("opened_at")[:500])
+def supported_now(*, page: int = 1, query: QueryDict | None = None) -> ListPage:
+    """One page of everyone supported now, longest supported first, with their providers."""
+    queryset = (SupportCase.objects.filter(status="supported").select_related("referral")
+                .order_by("opened_at", "pk"))
+    return page_of(queryset, number=page, query=query)
 
 
 def recovery_ending_within(*, days: int) -> list[SupportCase]:
-    import datetime
-
     from django.utils import timezone
 
     today = timezone.localdate()
     return list(SupportCase.objects.filter(
         status="supported", referral__case_file__recovery_period_ends_on__gte=today,
         referral__case_file__recovery_period_ends_on__lte=today + datetime.timedelta(days=days),
-    ).select_related("referral__case_file")[:200])
+    ).select_related("referral__case_file").order_by("referral__case_file__recovery_period_ends_on", "pk")[:200])
 
 
 def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> list[dict]:
@@ -80,28 +99,30 @@ def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> l
     return rows
 
 
-def provider_dashboard(user: User) -> list[dict]:
-    """For each person the provider supports now: the next care-plan review and whether contact is overdue."""
-    import datetime
-
+def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = None) -> ListPage:
+    """One page of the people the provider supports now, newest allocation first (read from the index of
+    open allocations), each with the next care-plan
+    review and whether contact is overdue. The two dates are subqueries worked out for the page's
+    rows only: a MAX over a join would group every care record entry of every person first."""
     from django.conf import settings
-    from django.db.models import Max, Q
     from django.utils import timezone
 
     today = timezone.localdate()
     contact_due_after = timezone.now() - datetime.timedelta(days=settings.NRM_CONTACT_INTERVAL_DAYS)
+    entries = CareRecordEntry.objects.filter(support_case_id=OuterRef("pk"))
     people = people_supported_by(user).annotate(
-        last_contact=Max("care_entries__created_at", filter=Q(care_entries__kind="contact")),
-        next_review=Max("care_entries__review_due_on", filter=Q(care_entries__kind="care_plan")),
-    )
-    rows = []
-    for case in people:
-        rows.append({"case": case, "next_review": case.next_review,
+        last_contact=Subquery(entries.filter(kind="contact").order_by("-created_at").values("created_at")[:1]),
+        next_review=Subquery(entries.filter(kind="care_plan", review_due_on__isnull=False)
+                             .order_by("-review_due_on").values("review_due_on")[:1]),
+    ).order_by("-allocations__start_on", "-allocations__pk")
+    listed = page_of(people, number=page, query=query)
+    listed.items = [{"case": case, "next_review": case.next_review,
                      "review_due": case.next_review is not None and case.next_review <= today
                      + datetime.timedelta(days=7),
                      "last_contact": case.last_contact,
-                     "contact_overdue": case.last_contact is None or case.last_contact < contact_due_after})
-    return rows
+                     "contact_overdue": case.last_contact is None or case.last_contact < contact_due_after}
+                    for case in listed.items]
+    return listed
 
 
 def capacity_by_provider() -> list[dict]:
@@ -116,3 +137,57 @@ def capacity_by_provider() -> list[dict]:
                                                              organisation__allocations__support_type="outreach")))
     return [{"provider": p.organisation, "beds": p.women_only_beds + p.men_only_beds + p.family_beds,
              "accommodated": p.accommodated, "outreach": p.outreach} for p in profiles.order_by("organisation__name")]
+
+
+@dataclass(frozen=True)
+class ManagerFigures:
+    budget: BudgetPosition
+    capacity: list[dict]
+    providers: list[Organisation]
+
+
+# What the budget position, the capacity table and the list of providers are worked out from, in one
+# cheap query: the newest pghistory event of allocations, case files (recovery period ends) and
+# organisations, which the database's triggers write on every change, bulk updates included, and a
+# digest of the small tariff, budget and profile tables. The figures are cached under it, so they are
+# never stale and are computed once per change.
+_FIGURES_FINGERPRINT = """
+    SELECT concat_ws(':',
+        (SELECT oid FROM pg_database WHERE datname = current_database()),  -- a restored or new database
+        (SELECT max(pgh_id) FROM victim_care_allocationevent),
+        (SELECT max(pgh_id) FROM decisions_casefileevent),
+        (SELECT max(pgh_id) FROM organisations_organisationevent),
+        (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) FROM victim_care_tariff t),
+        (SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY b.id), '')) FROM victim_care_budgetyear b),
+        (SELECT md5(coalesce(string_agg(p::text, ',' ORDER BY p.organisation_id), ''))
+           FROM victim_care_providerprofile p))
+"""
+
+
+def manager_figures(*, today: datetime.date) -> ManagerFigures:
+    """The prime contractor's budget position, capacity by provider and the providers themselves. The
+    first two add up every open allocation, which at national scale takes longer than the rest of the
+    dashboard together, so all three are cached until a row they come from changes (or the day does).
+    Without the cache (Redis unreachable) they are computed each time."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_FIGURES_FINGERPRINT)
+        fingerprint = cursor.fetchone()[0]
+    key = f"victim-care-figures:{today.isoformat()}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the dashboard down
+        logger.warning("victim care figures: cache unreachable, computing them without it")
+        cached = None
+    if cached is not None:
+        return cached
+    figures = ManagerFigures(budget=budget_position(today=today), capacity=capacity_by_provider(),
+                             providers=list(Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER)
+                                            .order_by("name")))
+    try:
+        cache.set(key, figures, timeout=24 * 60 * 60)
+    except Exception:  # noqa: BLE001
+        logger.warning("victim care figures: cache unreachable, not kept")
+    return figures

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from victim_care.funding import (
     budget_pence,
+    committed,
     financial_year_start,
     rate_segments,
     spend,
@@ -113,15 +114,5 @@ def budget_position(*, today: datetime.date) -> BudgetPosition:
     year_end = datetime.date(year_start.year + 1, 4, 1)
     tomorrow = today + datetime.timedelta(days=1)
     spent = total_pence(spend(start=year_start, end=tomorrow))
-    committed = 0
-    open_allocations = list(Allocation.objects.filter(end_on__isnull=True)
-                            .select_related("support_case__referral__case_file"))
-    tariffs = tariffs_by_provider_and_type(allocation.provider_id for allocation in open_allocations)
-    for allocation in open_allocations:
-        case_file = getattr(allocation.support_case.referral, "case_file", None)
-        expected_end = case_file.recovery_period_ends_on if case_file else None
-        until = min(year_end, (expected_end + datetime.timedelta(days=1)) if expected_end else year_end)
-        if until > tomorrow:
-            rates = tariffs[(allocation.provider_id, allocation.support_type)]
-            committed += sum((b - a).days * rate for a, b, rate in rate_segments(rates, tomorrow, until))
-    return BudgetPosition(year_start, budget_pence(year_start), spent, committed)
+    still_to_pay = total_pence(committed(tomorrow=tomorrow, year_end=year_end))
+    return BudgetPosition(year_start, budget_pence(year_start), spent, still_to_pay)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
 from audit.services import record_access, refused
+from nrm.paging import page_number
 from organisations.models import Organisation, OrganisationKind, Role
 from victim_care import selectors, services, statements
 from victim_care.forms import (
@@ -34,15 +35,18 @@ def _is_case_manager(request: HttpRequest) -> bool:
 def support_home(request: HttpRequest) -> HttpResponse:
     if _is_case_manager(request):
         today = timezone.localdate()
+        figures = selectors.manager_figures(today=today)
         return render(request, "victim_care/manager_home.html", {
-            "awaiting": selectors.awaiting_allocation(), "supported": selectors.supported_now(),
-            "recovery_ending": selectors.recovery_ending_within(days=7), "budget": statements.budget_position(
-                today=today), "providers": Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER),
-            "now": timezone.now(), "today": today, "capacity": selectors.capacity_by_provider(),
+            "awaiting": selectors.awaiting_allocation(),
+            "supported": selectors.supported_now(page=page_number(request.GET.get("page")), query=request.GET),
+            "recovery_ending": selectors.recovery_ending_within(days=7), "budget": figures.budget,
+            "providers": figures.providers,
+            "now": timezone.now(), "today": today, "capacity": figures.capacity,
         })
     if request.user.has_role(Role.SUPPORT_WORKER):
-        return render(request, "victim_care/provider_home.html",
-                      {"rows": selectors.provider_dashboard(request.user)})
+        return render(request, "victim_care/provider_home.html", {
+            "rows": selectors.provider_dashboard(request.user, page=page_number(request.GET.get("page")),
+                                                 query=request.GET)})
     raise PermissionDenied
 
 

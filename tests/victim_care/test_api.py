@@ -23,8 +23,8 @@ def api(user) -> APIClient:
 def test_allocation_entries_and_statement_through_the_api(world):  # noqa: F811
     case_id = world["case"].pk
     manager, worker, stranger = api(world["manager"]), api(world["worker"]), api(world["stranger"])
-    assert [row["id"] for row in manager.get("/api/v1/support-cases/").json()] == [case_id]
-    assert worker.get("/api/v1/support-cases/").json() == []
+    assert [row["id"] for row in manager.get("/api/v1/support-cases/").json()["results"]] == [case_id]
+    assert worker.get("/api/v1/support-cases/").json()["results"] == []
     assert worker.post(f"/api/v1/support-cases/{case_id}/allocations/", {}, format="json").status_code == 404
     response = manager.post(f"/api/v1/support-cases/{case_id}/allocations/",
                             {"provider": world["provider"].pk, "support_type": "outreach", "start_on": "2026-01-05"},

@@ -4,6 +4,7 @@ its people and writes only while it supports them; everyone else is refused."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -134,3 +135,71 @@ def test_the_case_manager_records_needs_and_risks(world):
     world["case"].refresh_from_db()
     assert world["case"].needs == "Safe house, women-only."
     assert sign_in(Client(), world["worker"]).post(url, {"needs": "x", "risks": "y"}).status_code in (403, 404)
+
+
+def _committed_pounds(client: Client) -> str:
+    page = client.get(reverse("victim_care:home")).content.decode()
+    return re.search(r'id="committed">£([\d,]+)<', page).group(1)
+
+
+def test_the_budget_on_the_dashboard_follows_every_change_it_is_worked_out_from(world):
+    """The budget position is cached (it adds up every open allocation); an allocation, a new rate and
+    the end of support, written by a bulk UPDATE, each show on the next page load all the same."""
+    from victim_care.services import allocation_move, support_exit, tariff_set
+
+    client = sign_in(Client(), world["manager"])
+    today = datetime.date.today()
+    assert _committed_pounds(client) == "0"
+    allocation_move(support_case=world["case"], provider=world["provider"], support_type="outreach",
+                    on=today - datetime.timedelta(days=1), by=world["manager"])
+    at_twenty_pounds = _committed_pounds(client)
+    assert at_twenty_pounds != "0"
+    tariff_set(provider=world["provider"], support_type=SupportType.OUTREACH, daily_rate_pence=4000,
+               valid_from=today + datetime.timedelta(days=1), by=world["manager"])
+    at_forty_pounds = _committed_pounds(client)
+    assert int(at_forty_pounds.replace(",", "")) == pytest.approx(2 * int(at_twenty_pounds.replace(",", "")), abs=1)
+    support_exit(support_case=world["case"], on=today, reason="Moved on", by=world["manager"])
+    assert _committed_pounds(client) == "0"
+
+
+def test_the_dashboard_adds_up_the_allocations_once_per_change(world):
+    """At most 10 queries (transaction control aside) once the figures are cached."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = sign_in(Client(), world["manager"])
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("victim_care:home"))
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("victim_care:home"))
+
+    def priced(captured) -> int:
+        return sum("LEAD(valid_from" in query["sql"] for query in captured.captured_queries)
+
+    assert priced(first) == 2 and priced(second) == 0  # spend and commitment, then from the cache
+    statements = [query["sql"] for query in second.captured_queries
+                  if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) <= 10
+
+
+def test_a_provider_sees_its_people_a_page_at_a_time_newest_first(world, first_responder, monkeypatch,
+                                                                   django_assert_max_num_queries):
+    from nrm import paging
+    from victim_care.services import allocation_move
+
+    today = datetime.date.today()
+    older = support_case_open(referral=referral_submit(referral=completed_draft(first_responder), by=first_responder))
+    for case, start in ((older, today - datetime.timedelta(days=9)), (world["case"], today)):
+        allocation_move(support_case=case, provider=world["provider"], support_type="outreach", on=start,
+                        by=world["manager"])
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    client = sign_in(Client(), world["worker"])
+    client.get(reverse("victim_care:home"))
+    with django_assert_max_num_queries(10):
+        first = client.get(reverse("victim_care:home")).content.decode()
+    assert world["case"].referral.reference in first and older.referral.reference not in first
+    assert "Showing 1 to 1 of 2 people" in first and 'rel="next"' in first
+    second = client.get(reverse("victim_care:home"), {"page": 2}).content.decode()
+    assert older.referral.reference in second and world["case"].referral.reference not in second
+    assert sign_in(Client(), world["stranger"]).get(reverse("victim_care:home")).content.decode().count(
+        "Nobody is allocated to your organisation") == 1
