@@ -62,7 +62,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=CaseDetailSerializer)
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(CaseDetailSerializer(selectors.case_for(request.user, pk)).data)
+        return Response(CaseDetailSerializer(selectors.case_for(request.user, pk, parts=("decisions",))).data)
 
     @extend_schema(request=AllocateSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -11,7 +11,17 @@ from django.http import QueryDict
 
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
-from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
+from decisions.models import (
+    CaseFile,
+    CaseNote,
+    Decision,
+    DecisionStatus,
+    InvolvementDeclaration,
+    Outcome,
+    QualityAudit,
+    Stage,
+    Transfer,
+)
 from nrm import calendar
 from nrm.paging import ListPage, page_of
 from organisations.models import Role, User
@@ -118,21 +128,42 @@ def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str 
     return listed
 
 
-def case_for(user: User, referral_id: Any) -> Referral:
-    """One case for its competent authority's staff, with everything its pages show, or 404 (logged)."""
+def _decisions() -> Prefetch:
+    return Prefetch("case_file__decisions", queryset=Decision.objects.select_related("author", "reviewer"))
+
+
+# What each case page shows, so that each reads only its own related rows: one query per relation,
+# with what each row names joined in, so that the count does not grow with the rows.
+CASE_PARTS: dict[str, tuple] = {
+    "overview": (_decisions,
+                 lambda: Prefetch("case_file__involvement_declarations",
+                                  queryset=InvolvementDeclaration.objects.select_related("user")),
+                 lambda: Prefetch("possible_duplicates", queryset=PossibleDuplicate.objects.select_related("matches"))),
+    "referral": (lambda: Prefetch("documents", queryset=ReferralDocument.objects.all()),),
+    "timeline": (_decisions,
+                 lambda: Prefetch("case_file__notes", queryset=CaseNote.objects.select_related("author")),
+                 lambda: Prefetch("case_file__transfers",
+                                  queryset=Transfer.objects.select_related("from_authority", "to_authority")),
+                 "case_file__reconsiderations",
+                 lambda: Prefetch("information_requests",
+                                  queryset=InformationRequest.objects.select_related("requested_by"))),
+    "decisions": (_decisions,),
+}
+
+
+def case_for(user: User, referral_id: Any, *, parts: tuple[str, ...] = tuple(CASE_PARTS)) -> Referral:
+    """One case for its competent authority's staff, with the related rows `parts` name (all of them
+    unless told), or 404 (logged)."""
+    lookups: dict[str, Any] = {}
+    for part in parts:
+        for lookup in CASE_PARTS[part]:
+            made = lookup() if callable(lookup) else lookup
+            lookups[made.prefetch_to if isinstance(made, Prefetch) else made] = made
     referral = (
         cases_visible_to(user)
         .select_related("case_file", "case_file__allocated_to", "first_responder_organisation",
-                        "competent_authority", "local_authority")
-        .prefetch_related(
-            Prefetch("case_file__decisions", queryset=Decision.objects.select_related("author", "reviewer")),
-            "case_file__notes__author", "case_file__involvement_declarations__user",
-            "case_file__transfers__from_authority", "case_file__transfers__to_authority",
-            "case_file__reconsiderations",
-            Prefetch("documents", queryset=ReferralDocument.objects.all()),
-            Prefetch("information_requests", queryset=InformationRequest.objects.select_related("requested_by")),
-            "possible_duplicates__matches",
-        )
+                        "competent_authority", "local_authority", "support_case")
+        .prefetch_related(*lookups.values())
         .filter(pk=referral_id).first()
     )
     if referral is None or not hasattr(referral, "case_file"):

@@ -81,7 +81,7 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
 
 
 def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = selectors.case_for(request.user, pk, parts=("overview",))
     context = _case_context(request, referral)
     context["allocate_form"] = forms.AllocateForm(decision_makers=selectors.decision_makers(request.user))
     context["note_form"] = forms.NoteForm()
@@ -90,7 +90,7 @@ def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def case_referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = selectors.case_for(request.user, pk, parts=("referral",))
     return render(request, "decisions/case_referral.html", {
         "referral": referral, "tab": "referral",
         "summaries": [summarise_section(referral, s) for s in sections_for(referral) if s.slug in referral.answers],
@@ -98,7 +98,7 @@ def case_referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def case_timeline(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = selectors.case_for(request.user, pk, parts=("timeline",))
     return render(request, "decisions/case_timeline.html", {
         "referral": referral, "tab": "timeline", "entries": selectors.timeline(referral),
     })

@@ -212,3 +212,44 @@ def test_first_responders_see_outcomes_of_their_own_referrals_only(case, decider
     assert "Ask for the decision to be reconsidered" in own
     other = sign_in(Client(), other_first_responder_user).get(reverse("referrals:detail", args=[case.pk]))
     assert other.status_code == 404
+
+
+def _statements(captured) -> int:
+    """Queries a request ran, without the test's savepoints (BEGIN and COMMIT outside a test)."""
+    return sum(not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+               for query in captured.captured_queries)
+
+
+def test_each_case_page_reads_only_what_it_shows_in_a_fixed_number_of_queries(case, manager):
+    """The same queries with one note as with six, and each tab prefetches only its own relations (one
+    query each): at most 10 for the overview, the referral and the API; the timeline, which shows
+    every kind of event, 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from decisions.services import note_add
+
+    client = sign_in(Client(), manager)
+    api = APIClient()
+    api.force_authenticate(manager)
+    urls = [reverse(name, args=[case.pk]) for name in ("decisions:case", "decisions:case-referral",
+                                                        "decisions:case-timeline")]
+    for url in urls:
+        client.get(url)
+
+    def costs() -> list[int]:
+        counts = []
+        for get, url in [*((client.get, url) for url in urls), (api.get, f"/api/v1/cases/{case.pk}/")]:
+            with CaptureQueriesContext(connection) as captured:
+                assert get(url).status_code == 200
+            counts.append(_statements(captured))
+        return counts
+
+    note_add(referral=case, text="First note.", by=manager)
+    few = costs()
+    overview, referral, timeline, api_answer = few
+    assert max(overview, referral, api_answer) <= 10 and timeline <= 12, few
+    for number in range(5):
+        note_add(referral=case, text=f"Note {number}.", by=manager)
+    assert costs() == few
