@@ -69,11 +69,8 @@ def referral_for(user: User, referral_id: Any, *, log: bool = True) -> Referral:
     return referral
 
 
-def referral_list_for(user: User, *, drafts: bool, page: int = 1, query: QueryDict | None = None,
-                      page_parameter: str = "page") -> ListPage:
-    """One page of the referring organisation's drafts or submitted referrals, newest first, logged as
-    listed: the same queries whatever the count. Open information requests are counted by a subquery
-    for the rows of the page only."""
+def _referral_page(user: User, *, drafts: bool, page: int, query: QueryDict | None,
+                   page_parameter: str) -> ListPage:
     open_requests = (InformationRequest.objects.filter(referral_id=OuterRef("pk"), answered_at=None)
                      .order_by().values("referral_id").annotate(n=Count("pk")).values("n"))
     queryset = (
@@ -86,9 +83,18 @@ def referral_list_for(user: User, *, drafts: bool, page: int = 1, query: QueryDi
         queryset = queryset.filter(status=ReferralStatus.DRAFT).order_by("-updated_at", "pk")
     else:
         queryset = queryset.exclude(status=ReferralStatus.DRAFT).order_by("-submitted_at", "pk")
-    listed = page_of(queryset, number=page, query=query, parameter=page_parameter)
-    record_list_access(user=user, records=listed.items, model=Referral)
-    return listed
+    return page_of(queryset, number=page, query=query, parameter=page_parameter)
+
+
+def referral_lists_for(user: User, *, drafts_page: int = 1, page: int = 1,
+                       query: QueryDict | None = None) -> tuple[ListPage, ListPage]:
+    """A page of the referring organisation's drafts (`?drafts_page=`) and one of its submitted
+    referrals (`?page=`), newest first, logged as listed in one INSERT: the same queries whatever the
+    counts. Open information requests are counted by a subquery for the rows of the page only."""
+    drafts = _referral_page(user, drafts=True, page=drafts_page, query=query, page_parameter="drafts_page")
+    submitted = _referral_page(user, drafts=False, page=page, query=query, page_parameter="page")
+    record_list_access(user=user, records=[*drafts.items, *submitted.items], model=Referral)
+    return drafts, submitted
 
 
 def document_for(user: User, referral_id: Any, document_id: Any) -> ReferralDocument:

@@ -31,12 +31,10 @@ def _require_first_responder(request: HttpRequest) -> None:
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if permissions.may_make_referrals(user):
-        return render(request, "referrals/list.html", {
-            "drafts": selectors.referral_list_for(user, drafts=True, page=page_number(request.GET.get("drafts_page")),
-                                                  query=request.GET, page_parameter="drafts_page"),
-            "submitted": selectors.referral_list_for(user, drafts=False, page=page_number(request.GET.get("page")),
-                                                     query=request.GET),
-        })
+        drafts, submitted = selectors.referral_lists_for(
+            user, drafts_page=page_number(request.GET.get("drafts_page")), page=page_number(request.GET.get("page")),
+            query=request.GET)
+        return render(request, "referrals/list.html", {"drafts": drafts, "submitted": submitted})
     if user.has_role(Role.LA_SAFEGUARDING_LEAD):
         return render(request, "referrals/shared_list.html", {
             "referrals": selectors.child_referral_list_for(user),

@@ -83,7 +83,7 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         """The people you may see, a page at a time (`limit`, `offset`), newest first; logged as listed."""
-        page = self.paginate_queryset(self._visible().order_by("-opened_at", "-pk"))
+        page = self.paginate_queryset(self._visible())
         record_list_access(user=request.user, records=page, model=SupportCase)
         return self.get_paginated_response(SupportCaseSerializer(page, many=True).data)
 

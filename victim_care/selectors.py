@@ -34,10 +34,11 @@ def people_supported_by(user: User) -> QuerySet[SupportCase]:
 
 
 def support_cases_visible_to(user: User) -> QuerySet[SupportCase]:
-    """Everyone for the prime contractor's case managers; a provider's people supported now for its workers."""
+    """Everyone for the prime contractor's case managers, newest first; for a provider's workers the
+    people it supports now, newest allocation first (both orders read from an index)."""
     if is_case_manager(user):
-        return SupportCase.objects.select_related("referral")
-    return people_supported_by(user)
+        return SupportCase.objects.select_related("referral").order_by("-opened_at", "-pk")
+    return people_supported_by(user).order_by("-allocations__start_on", "-allocations__pk")
 
 
 def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
@@ -100,21 +101,21 @@ def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> l
 
 
 def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = None) -> ListPage:
-    """One page of the people the provider supports now, newest allocation first (read from the index of
-    open allocations), each with the next care-plan
-    review and whether contact is overdue. The two dates are subqueries worked out for the page's
-    rows only: a MAX over a join would group every care record entry of every person first."""
+    """One page of the people the provider supports now, newest allocation first (read from the index
+    of open allocations), each with the next care-plan review and whether contact is overdue. The two
+    dates are subqueries worked out for the page's rows only: a MAX over a join would group every care
+    record entry of every person first."""
     from django.conf import settings
     from django.utils import timezone
 
     today = timezone.localdate()
     contact_due_after = timezone.now() - datetime.timedelta(days=settings.NRM_CONTACT_INTERVAL_DAYS)
     entries = CareRecordEntry.objects.filter(support_case_id=OuterRef("pk"))
-    people = people_supported_by(user).annotate(
+    people = support_cases_visible_to(user).annotate(
         last_contact=Subquery(entries.filter(kind="contact").order_by("-created_at").values("created_at")[:1]),
         next_review=Subquery(entries.filter(kind="care_plan", review_due_on__isnull=False)
                              .order_by("-review_due_on").values("review_due_on")[:1]),
-    ).order_by("-allocations__start_on", "-allocations__pk")
+    )
     listed = page_of(people, number=page, query=query)
     listed.items = [{"case": case, "next_review": case.next_review,
                      "review_due": case.next_review is not None and case.next_review <= today
