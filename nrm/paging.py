@@ -81,16 +81,18 @@ class ListPage:
 
 
 def page_of(queryset: QuerySet, *, number: int = 1, per_page: int | None = None,
-            query: QueryDict | None = None, parameter: str = "page") -> ListPage:
+            query: QueryDict | None = None, parameter: str = "page", total: int | None = None) -> ListPage:
     """Read page `number` of an ordered queryset: one query for the rows and one count that stops at
-    COUNT_LIMIT, so a page runs the same two queries whatever the list's length."""
+    COUNT_LIMIT, so a page runs the same two queries whatever the list's length. A caller that
+    already knows the list's length (from a cache) passes it as `total` and saves the count."""
     per_page = per_page or PAGE_SIZE
     offset = (number - 1) * per_page
     rows = list(queryset[offset:offset + per_page + 1])
     has_next = len(rows) > per_page
     items = rows[:per_page]
-    limit = COUNT_LIMIT
-    bounded = queryset.order_by().values("pk")[:limit + 1].count()
-    total = bounded if bounded <= limit else None
+    if total is None:
+        limit = COUNT_LIMIT
+        bounded = queryset.order_by().values("pk")[:limit + 1].count()
+        total = bounded if bounded <= limit else None
     return ListPage(items=items, number=number, per_page=per_page, has_next=has_next, total=total,
                     query=query if query is not None else QueryDict(), parameter=parameter)

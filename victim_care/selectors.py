@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import QueryDict
 
 from audit.models import AccessAction
@@ -54,26 +54,38 @@ def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
     return list(entries)
 
 
-def awaiting_allocation() -> list[SupportCase]:
-    return list(SupportCase.objects.filter(status="awaiting_allocation").select_related("referral")
-                .order_by("opened_at", "pk")[:200])
+DASHBOARD_PAGE_SIZE = 20  # three lists on one page: each short, each paged
 
 
-def supported_now(*, page: int = 1, query: QueryDict | None = None) -> ListPage:
-    """One page of everyone supported now, longest supported first, with their providers."""
-    queryset = (SupportCase.objects.filter(status="supported").select_related("referral")
+def awaiting_allocation(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
+    """One page of the people waiting for a support provider, longest waiting first."""
+    queryset = (SupportCase.objects.filter(status="awaiting_allocation").select_related("referral")
                 .order_by("opened_at", "pk"))
-    return page_of(queryset, number=page, query=query)
+    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="awaiting_page",
+                   total=total)
 
 
-def recovery_ending_within(*, days: int) -> list[SupportCase]:
+def supported_now(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
+    """One page of everyone supported now, longest supported first."""
+    queryset = SupportCase.objects.filter(status="supported").select_related("referral").order_by("opened_at", "pk")
+    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, total=total)
+
+
+def _recovery_ending(today: datetime.date, days: int) -> QuerySet[SupportCase]:
+    return SupportCase.objects.filter(
+        status="supported", referral__case_file__recovery_period_ends_on__gte=today,
+        referral__case_file__recovery_period_ends_on__lte=today + datetime.timedelta(days=days))
+
+
+def recovery_ending_within(*, days: int, page: int = 1, query: QueryDict | None = None,
+                           total: int | None = None) -> ListPage:
+    """One page of the people whose recovery period ends within `days`, soonest first."""
     from django.utils import timezone
 
-    today = timezone.localdate()
-    return list(SupportCase.objects.filter(
-        status="supported", referral__case_file__recovery_period_ends_on__gte=today,
-        referral__case_file__recovery_period_ends_on__lte=today + datetime.timedelta(days=days),
-    ).select_related("referral__case_file").order_by("referral__case_file__recovery_period_ends_on", "pk")[:200])
+    queryset = (_recovery_ending(timezone.localdate(), days).select_related("referral__case_file")
+                .order_by("referral__case_file__recovery_period_ends_on", "pk"))
+    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="ending_page",
+                   total=total)
 
 
 def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> list[dict]:
@@ -140,22 +152,29 @@ def capacity_by_provider() -> list[dict]:
              "accommodated": p.accommodated, "outreach": p.outreach} for p in profiles.order_by("organisation__name")]
 
 
+RECOVERY_ENDING_DAYS = 7
+
+
 @dataclass(frozen=True)
 class ManagerFigures:
     budget: BudgetPosition
     capacity: list[dict]
     providers: list[Organisation]
+    awaiting: int
+    recovery_ending: int
+    supported: int
 
 
-# What the budget position, the capacity table and the list of providers are worked out from, in one
-# cheap query: the newest pghistory event of allocations, case files (recovery period ends) and
-# organisations, which the database's triggers write on every change, bulk updates included, and a
-# digest of the small tariff, budget and profile tables. The figures are cached under it, so they are
-# never stale and are computed once per change.
+# What the dashboard's figures are worked out from, in one cheap query: the newest pghistory event of
+# allocations, support cases, case files (recovery period ends) and organisations, which the
+# database's triggers write on every change, bulk updates included, and a digest of the small tariff,
+# budget and profile tables. The figures are cached under it, so they are never stale and are
+# computed once per change.
 _FIGURES_FINGERPRINT = """
     SELECT concat_ws(':',
         (SELECT oid FROM pg_database WHERE datname = current_database()),  -- a restored or new database
         (SELECT max(pgh_id) FROM victim_care_allocationevent),
+        (SELECT max(pgh_id) FROM victim_care_supportcaseevent),
         (SELECT max(pgh_id) FROM decisions_casefileevent),
         (SELECT max(pgh_id) FROM organisations_organisationevent),
         (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) FROM victim_care_tariff t),
@@ -166,17 +185,21 @@ _FIGURES_FINGERPRINT = """
 
 
 def manager_figures(*, today: datetime.date) -> ManagerFigures:
-    """The prime contractor's budget position, capacity by provider and the providers themselves. The
-    first two add up every open allocation, which at national scale takes longer than the rest of the
-    dashboard together, so all three are cached until a row they come from changes (or the day does).
-    Without the cache (Redis unreachable) they are computed each time."""
+    """The prime contractor's budget position, capacity by provider, the providers themselves and how
+    many people are waiting, near the end of their recovery period and supported. The budget and the
+    capacity add up every open allocation, which at national scale takes longer than the rest of the
+    dashboard together, so all of these are cached until a row they come from changes (or the day
+    does). Without the cache (Redis unreachable) they are computed each time."""
     from django.core.cache import cache
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(_FIGURES_FINGERPRINT)
         fingerprint = cursor.fetchone()[0]
-    key = f"victim-care-figures:{today.isoformat()}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
+    # The fields' names are in the key too: figures cached by an earlier release have another shape.
+    shape = ",".join(ManagerFigures.__dataclass_fields__)
+    digest = hashlib.sha256(f"{shape}|{fingerprint}".encode()).hexdigest()
+    key = f"victim-care-figures:{today.isoformat()}:{digest}"
     try:
         cached = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage must not take the dashboard down
@@ -184,9 +207,13 @@ def manager_figures(*, today: datetime.date) -> ManagerFigures:
         cached = None
     if cached is not None:
         return cached
+    by_status = dict(SupportCase.objects.order_by().values_list("status").annotate(n=Count("pk")))
     figures = ManagerFigures(budget=budget_position(today=today), capacity=capacity_by_provider(),
                              providers=list(Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER)
-                                            .order_by("name")))
+                                            .order_by("name")),
+                             awaiting=by_status.get("awaiting_allocation", 0),
+                             recovery_ending=_recovery_ending(today, RECOVERY_ENDING_DAYS).count(),
+                             supported=by_status.get("supported", 0))
     try:
         cache.set(key, figures, timeout=24 * 60 * 60)
     except Exception:  # noqa: BLE001

@@ -37,9 +37,14 @@ def support_home(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         figures = selectors.manager_figures(today=today)
         return render(request, "victim_care/manager_home.html", {
-            "awaiting": selectors.awaiting_allocation(),
-            "supported": selectors.supported_now(page=page_number(request.GET.get("page")), query=request.GET),
-            "recovery_ending": selectors.recovery_ending_within(days=7), "budget": figures.budget,
+            "awaiting": selectors.awaiting_allocation(page=page_number(request.GET.get("awaiting_page")),
+                                                      query=request.GET, total=figures.awaiting),
+            "supported": selectors.supported_now(page=page_number(request.GET.get("page")), query=request.GET,
+                                                 total=figures.supported),
+            "recovery_ending": selectors.recovery_ending_within(
+                days=selectors.RECOVERY_ENDING_DAYS, page=page_number(request.GET.get("ending_page")),
+                query=request.GET, total=figures.recovery_ending),
+            "budget": figures.budget,
             "providers": figures.providers,
             "now": timezone.now(), "today": today, "capacity": figures.capacity,
         })

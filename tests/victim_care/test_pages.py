@@ -46,6 +46,8 @@ def test_the_prime_contractor_allocates_from_the_page(world):
         "start_on_day": today.day, "start_on_month": today.month, "start_on_year": today.year})
     assert response.status_code == 302
     assert world["case"].allocations.get().provider == world["provider"]
+    after = client.get(reverse("victim_care:home")).content.decode()  # the cached counts follow the change
+    assert "Nobody is waiting." in after and "Showing 1 to 1 of 1 people awaiting" in home
     bad = client.post(reverse("victim_care:allocate", args=[world["case"].pk]), {"support_type": "outreach"})
     assert bad.status_code == 400 and "Select a support provider" in bad.content.decode()
 
