@@ -21,6 +21,7 @@ from nrm.paging import page_number
 from organisations.models import Organisation, OrganisationKind, Role
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus
+from referrals.permissions import may_request_reconsideration
 from referrals.presenters import summarise_section
 from referrals.sections import sections_for
 from referrals.services import information_request_create
@@ -166,6 +167,8 @@ def _decision(referral, decision_id: int) -> Decision:
 def decision_send(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
     referral = selectors.case_for(request.user, pk)
     decision = _decision(referral, decision_id)
+    if not (permissions.may_decide(request.user, referral) and decision.author_id == request.user.pk):
+        raise PermissionDenied  # only the decision's author sends it on (the API answers 403 too)
     try:
         sent = services.decision_send_for_review(decision=decision, by=request.user)
     except DOMAIN_ERRORS as refused:
@@ -252,6 +255,8 @@ def withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = selectors.case_for(request.user, pk)
+    if not permissions.may_record(request.user, referral):
+        raise PermissionDenied  # decision makers and managers close cases; reviewers and auditors may not
     try:
         services.case_close(referral=referral, by=request.user)
     except DOMAIN_ERRORS as refused:
@@ -265,6 +270,8 @@ def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def reconsider(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The first responder asks for a negative decision to be reconsidered (from their referral page)."""
     referral = referral_selectors.referral_for(request.user, pk)
+    if not may_request_reconsideration(request.user, referral):
+        raise PermissionDenied  # the referring first responder or the supporting provider only
     form = forms.ReconsiderationForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.reconsideration_request(
             referral=referral, by=request.user, **form.cleaned_data)):

@@ -97,6 +97,8 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def allocations(self, request: Request, pk=None) -> Response:
         if not is_case_manager(request.user):
+            if selectors.support_case_known_to(request.user, pk):  # as the page answers: theirs to see, not to move
+                raise PermissionDenied("Only the prime contractor's case managers allocate support.")
             refused(user=request.user, record_type=SupportCase, record_id=pk)  # logged as an attempt
             raise NotFound("No such person.")
         case = self._case(pk)

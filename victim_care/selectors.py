@@ -41,6 +41,26 @@ def support_cases_visible_to(user: User) -> QuerySet[SupportCase]:
     return people_supported_by(user).order_by("-allocations__start_on", "-allocations__pk")
 
 
+def support_case_known_to(user: User, support_case_id: Any) -> bool:
+    """Whether the user may see this person at all: a case manager always; a provider's worker while the
+    provider supports them, or afterwards where it wrote entries in their record. Others get a 404."""
+    if is_case_manager(user):
+        return SupportCase.objects.filter(pk=support_case_id).exists()
+    if not (user.is_authenticated and user.has_role(Role.SUPPORT_WORKER) and user.organisation_id):
+        return False
+    return (people_supported_by(user).filter(pk=support_case_id).exists()
+            or CareRecordEntry.objects.filter(support_case_id=support_case_id,
+                                              provider_id=user.organisation_id).exists())
+
+
+def support_case_for(user: User, support_case_id: Any) -> SupportCase:
+    """One person's support case for someone who may see it (logged), or 404 (logged as an attempt)."""
+    if not support_case_known_to(user, support_case_id):
+        raise refused(user=user, record_type=SupportCase, record_id=support_case_id)
+    record_access(user=user, action=AccessAction.VIEW, record_type=SupportCase, record_id=support_case_id)
+    return SupportCase.objects.select_related("referral").get(pk=support_case_id)
+
+
 def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
     """The whole record for the provider supporting the person now; an earlier provider's own entries."""
     if not (user.is_authenticated and user.has_role(Role.SUPPORT_WORKER)):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
-from audit.services import record_access, refused
+from audit.services import record_access
 from nrm.paging import page_number
 from organisations.models import Organisation, OrganisationKind, Role
 from victim_care import selectors, services, statements
@@ -56,15 +56,7 @@ def support_home(request: HttpRequest) -> HttpResponse:
 
 
 def _support_case_for(request: HttpRequest, pk: int) -> SupportCase:
-    support_case = SupportCase.objects.select_related("referral").filter(pk=pk).first()
-    allowed = support_case is not None and (
-        _is_case_manager(request) or selectors.people_supported_by(request.user).filter(pk=pk).exists()
-        or (request.user.has_role(Role.SUPPORT_WORKER)
-            and support_case.care_entries.filter(provider_id=request.user.organisation_id).exists()))
-    if not allowed:
-        raise refused(user=request.user, record_type=SupportCase, record_id=pk)
-    record_access(user=request.user, action=AccessAction.VIEW, record_type=SupportCase, record_id=pk)
-    return support_case
+    return selectors.support_case_for(request.user, pk)
 
 
 @require_http_methods(["GET", "POST"])
