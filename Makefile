@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install lint totp stop-embedded clean audit
+.PHONY: run test install lint totp stop-embedded clean audit bench
 
 ## run: set everything up, load demo data and serve http://127.0.0.1:8000 with a Celery worker and beat
 run: install
@@ -30,6 +30,15 @@ test: install
 ## --strict fails when a package could not be checked, so an unreachable service is not a pass)
 audit: $(VENV)/.installed
 	$(VENV)/bin/pip-audit --requirement requirements.txt --strict --progress-spinner off
+
+## bench: the benchmarks at national scale (not tests); results in bench/results/, national.md first (bench/README.md)
+# DATABASE_URL is set here, not inherited: the first two scripts empty the referral table of the database they load.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "wrk is missing (the load run needs it): apt-get install -y wrk"; exit 1; }
+	DATABASE_URL=$(BENCH_POSTGRES)/nrm_bench $(PY) bench/reminders_dispatch.py --cases 1000000 --due 10000
+	DATABASE_URL=$(BENCH_POSTGRES)/nrm_bench $(PY) bench/monitoring_report.py --referrals 1000000
+	BENCH_POSTGRES=$(BENCH_POSTGRES) $(PY) bench/run.py --small 10000 --large 1000000
 
 ## totp: print the current six-digit code for the demo accounts
 totp: $(VENV)/.installed
