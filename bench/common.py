@@ -57,13 +57,32 @@ def django_env(database: str) -> dict[str, str]:
     }
 
 
-def collect_static() -> None:
-    """With DEBUG off, pages name their assets through the collected manifest: collect them first (into
-    the gitignored staticfiles/; `make install` builds static_build/)."""
+STATIC_BUILD, STATIC_ROOT = ROOT / "static_build", ROOT / "staticfiles"
+
+
+def static_is_stale() -> bool:
+    """No collected manifest yet, or a file in static_build/ newer than it."""
+    manifest = STATIC_ROOT / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    return any(path.stat().st_mtime > collected for path in STATIC_BUILD.rglob("*") if path.is_file())
+
+
+def collect_static(*, force: bool = False) -> bool:
+    """With DEBUG off, pages name their assets through whitenoise's manifest (CompressedManifestStaticFilesStorage),
+    and a page whose asset is not in it fails: collect them into the gitignored staticfiles/ first. run.py does it
+    once, at its start (force); latency.py and load.py run alone collect only when the manifest is missing or older
+    than static_build/, which `make install` builds. True if it collected."""
     import subprocess
 
+    if not STATIC_BUILD.is_dir():
+        raise SystemExit(f"{STATIC_BUILD} is missing: `make install` builds it (collectstatic needs it with DEBUG off)")
+    if not force and not static_is_stale():
+        return False
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],  # noqa: S603
                    cwd=ROOT, env=django_env(LARGE_DATABASE), check=True)
+    return True
 
 
 def setup_django() -> None:

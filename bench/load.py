@@ -1,9 +1,17 @@
-"""Benchmark: throughput and p95 latency under load (issue 9, item 3): gunicorn on loopback with 1
-and then 2 sync workers, and 20 concurrent connections spread over common.PAGES (the pages latency.py
-times), each page requested as its own role (decision makers, a CA manager, a first responder, the
-prime contractor and a provider), by one wrk process per page running at the same time.
+"""Benchmark: throughput and p95 latency under load (issue 9, item 3): gunicorn on loopback (the service's
+own gunicorn.conf.py: threaded workers) with 1 and then 2 worker processes, and 20 concurrent connections
+spread over common.PAGES (the pages latency.py times), each page requested as its own role (decision makers,
+a CA manager, a first responder, the prime contractor and a provider), by one wrk process per page running
+at the same time.
 
     .venv/bin/python bench/load.py --database nrm_bench_large --out /tmp/load.json [--workers 1 2] [--seconds 30]
+    .venv/bin/python bench/load.py ... --think-ms 1000 --seconds 60    # 20 people pausing 0.5 to 1.5 s
+
+Two modes. With no --think-ms every connection sends its next request as soon as the last is answered:
+a closed loop that keeps all 20 waiting on the server, which measures capacity (requests per second), and
+whose p95 is mostly queueing. With --think-ms each connection is a person who pauses between requests
+(wrk's delay() hook in wrk/page.lua, uniformly 0.5 to 1.5 times the value; the latency wrk reports starts
+when the request is sent, after the pause): 20 concurrent users.
 
 Why one wrk per page rather than one script rotating pages: wrk reports one latency distribution per
 process, and the target is a p95 for every page. All of them run at once, so each page's p95 is
@@ -16,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import runpy
 import shutil
 import socket
 import subprocess
@@ -64,6 +73,19 @@ def credentials(database: str) -> tuple[dict[tuple[str, str], tuple[str, str]], 
     return headers, the_case(people["ca_manager"].user_id)
 
 
+def gunicorn_settings(env: dict[str, str]) -> dict[str, Any]:
+    """What gunicorn.conf.py sets that the figures depend on, as gunicorn reads it in the environment it starts in."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {"worker_class": conf.get("worker_class", "sync"), "threads": conf.get("threads", 1),
+            "keepalive": conf.get("keepalive")}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -97,7 +119,7 @@ def connections_per_page(total: int, pages: int) -> list[int]:
 
 def run_workers(workers: int, env: dict[str, str], headers: dict[tuple[str, str], tuple[str, str]], case_id: str,
                 *, seconds: int, connections: int, log_dir: Path, think_ms: int = 0) -> dict[str, Any]:
-    """gunicorn with `workers` sync workers and one wrk per page at once. With `think_ms`, each connection is a
+    """gunicorn with `workers` worker processes and one wrk per page at once. With `think_ms`, each connection is a
     person who pauses between requests (uniformly 0.5 to 1.5 times `think_ms`); without, a closed loop that keeps
     every connection waiting on the server, which measures capacity."""
     port = free_port()
@@ -182,7 +204,8 @@ def main() -> None:
               flush=True)
         results.append(run_workers(workers, env, headers, case_id, seconds=args.seconds,
                                    connections=args.connections, log_dir=args.out.parent, think_ms=args.think_ms))
-    args.out.write_text(json.dumps({"database": args.database, "case_id": case_id, "runs": results}, indent=2) + "\n")
+    args.out.write_text(json.dumps({"database": args.database, "case_id": case_id, "gunicorn": gunicorn_settings(env),
+                                    "warm_up_seconds": WARM_UP_SECONDS, "runs": results}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
