@@ -876,6 +876,10 @@ def generate_national_data(*, referrals: int, seed: int, as_of: datetime.datetim
         counts["decisions_reconsideration"] = _insert_reconsiderations(cursor, reconsiderations)
         _bump_reference_counters(cursor, {year: number for year, number in generator.last_numbers.items()
                                           if number > reference_starts.get(year, 0)})
+        # What the grant trigger does row by row (it is off here), for the grants just loaded, in one statement.
+        cursor.execute("UPDATE referrals_referralgroupobjectpermission AS grant_row "
+                       "SET referral_submitted_at = r.submitted_at FROM referrals_referral AS r "
+                       "WHERE r.id = grant_row.content_object_id AND grant_row.referral_submitted_at IS NULL")
         cursor.execute("SELECT set_config('session_replication_role', %s, true)", [previous_role])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE referrals_referral, decisions_casefile, decisions_decision, decisions_reconsideration, "
@@ -958,6 +962,10 @@ DATABASE_CHECKS: tuple[tuple[str, str], ...] = (
             FROM referrals_referral WHERE reference ~ '^(NRM|DTN)-\d{4}-\d+$' GROUP BY 1) references_used
         LEFT JOIN referrals_referencecounter counter ON counter.year = references_used.year
         WHERE counter.last_number IS NULL OR counter.last_number < references_used.used"""),
+    ("support grants whose copy of the referral's submission time is wrong", """
+        SELECT count(*) FROM referrals_referralgroupobjectpermission g
+        JOIN referrals_referral r ON r.id = g.content_object_id
+        WHERE g.referral_submitted_at IS DISTINCT FROM r.submitted_at"""),
 )
 
 

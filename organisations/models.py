@@ -152,15 +152,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name
 
+    def _read_groups(self) -> None:
+        """One query per request for both readings of the user's groups (setting `_roles_cache` to None reads
+        them again)."""
+        labels = {choice.label: choice for choice in Role}
+        groups = list(self.groups.values_list("pk", "name"))
+        self._roles_cache = frozenset(labels[name] for _, name in groups if name in labels)
+        self._grant_group_ids_cache = frozenset(pk for pk, name in groups if name not in labels)
+
     @property
     def roles(self) -> frozenset[Role]:
         """The user's roles, read once per request from their groups."""
-        cached = getattr(self, "_roles_cache", None)
-        if cached is None:
-            labels = {choice.label: choice for choice in Role}
-            cached = frozenset(labels[name] for name in self.groups.values_list("name", flat=True) if name in labels)
-            self._roles_cache = cached
-        return cached
+        if getattr(self, "_roles_cache", None) is None:
+            self._read_groups()
+        return self._roles_cache
+
+    @property
+    def grant_group_ids(self) -> frozenset[int]:
+        """The user's groups that are not roles: those that hold per-record grants (a support provider's
+        workers), read with the roles."""
+        if getattr(self, "_roles_cache", None) is None or getattr(self, "_grant_group_ids_cache", None) is None:
+            self._read_groups()
+        return self._grant_group_ids_cache
 
     def has_role(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)

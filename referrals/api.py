@@ -27,16 +27,14 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_value_regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
     def get_queryset(self):
-        return (
-            selectors.referrals_visible_to(self.request.user)
-            .select_related("competent_authority")
-            .order_by("-updated_at", "pk")
-        )
+        return selectors.referrals_listed_for(self.request.user).select_related("competent_authority")
 
     def get_serializer_class(self):
         return ReferralDetailSerializer if self.action != "list" else ReferralSummarySerializer
 
     def list(self, request: Request, *args, **kwargs) -> Response:
+        """The referrals you may see, most recently changed first; a support provider's worker gets the
+        people their provider supports, newest referral first."""
         page = self.paginate_queryset(self.get_queryset())
         record_list_access(user=request.user, records=page, model=Referral)
         return self.get_paginated_response(ReferralSummarySerializer(page, many=True).data)

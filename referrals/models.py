@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -154,6 +155,17 @@ class Referral(models.Model):
                 condition=~models.Q(kind=ReferralKind.DUTY_TO_NOTIFY) | models.Q(competent_authority__isnull=True),
             ),
         ]
+        triggers = [
+            # ReferralGroupObjectPermission.referral_submitted_at follows the referral (see its docstring).
+            pgtrigger.Trigger(
+                name="referral_submitted_at_to_grants",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("submitted_at"),
+                condition=pgtrigger.Condition("OLD.submitted_at IS DISTINCT FROM NEW.submitted_at"),
+                func="UPDATE referrals_referralgroupobjectpermission SET referral_submitted_at = NEW.submitted_at "
+                     "WHERE content_object_id = NEW.id; RETURN NULL;",
+            ),
+        ]
         permissions = [
             ("submit_referral", "Can make and submit referrals"),
             ("decide_referral", "Can draft decisions on this case (granted per case on allocation)"),
@@ -198,7 +210,33 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
 
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian grant of one referral to a group: how a support provider's workers see the people
+    it supports (victim_care.services grants it to the provider's group on allocation).
+
+    `referral_submitted_at` copies the referral's submission time so that a provider's list, newest
+    first, reads one index range of its own grants (grant_sort_idx) instead of walking every referral
+    until it has found a page of its own (bench/results/national.md). The database keeps the copy:
+    a trigger fills it on every insert, however the grant is made, and another on the referral copies
+    a changed submission time to its grants; nothing in Python writes it."""
+
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+    referral_submitted_at = models.DateTimeField(null=True, editable=False,
+                                                 help_text="The referral's submitted_at, kept by a trigger.")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [
+            models.Index(fields=["group", "permission", "-referral_submitted_at", "content_object"],
+                         name="grant_sort_idx"),  # a provider's people, newest first (pk breaks ties)
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="grant_copies_submitted_at",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("content_object_id", "referral_submitted_at"),
+                func="NEW.referral_submitted_at := (SELECT submitted_at FROM referrals_referral "
+                     "WHERE id = NEW.content_object_id); RETURN NEW;",
+            ),
+        ]
 
 
 class ReferenceCounter(models.Model):

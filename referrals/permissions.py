@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
+from django.db.models import QuerySet, Subquery
+
 from organisations.models import OrganisationKind, Role, User
-from referrals.models import Referral
+from referrals.models import Referral, ReferralGroupObjectPermission
 
 COMPETENT_AUTHORITY_ROLES = (Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
 
@@ -30,9 +33,31 @@ def may_answer_information_requests(user: User, referral: Referral) -> bool:
     return is_referring_organisation(user, referral) and not referral.is_draft
 
 
+SUPPORT_CODENAME = "support_referral"
+
+
+def support_grants_of(user: User) -> QuerySet[ReferralGroupObjectPermission]:
+    """The django-guardian grants through which a support worker sees people: those made to a group the user
+    is in, which victim_care.services makes to the provider's group on allocation and removes when it ends.
+    Only group grants count: a grant to one person would outlive their leaving the provider.
+
+    The permission's id is a scalar subquery, read once before the grant index (group, permission,
+    submitted) is scanned, so that the index gives the grants newest first."""
+    if not user.is_authenticated or not user.has_role(Role.SUPPORT_WORKER) or not user.grant_group_ids:
+        return ReferralGroupObjectPermission.objects.none()
+    return ReferralGroupObjectPermission.objects.filter(group_id__in=user.grant_group_ids,
+                                                        permission_id=support_permission_id())
+
+
+def support_permission_id() -> Subquery:
+    """The support permission's id, as SQL: no query of its own, and no id cached across databases."""
+    permission = Permission.objects.filter(content_type__app_label="referrals", codename=SUPPORT_CODENAME)
+    return Subquery(permission.values("pk")[:1])
+
+
 def is_supporting_provider(user: User, referral: Referral) -> bool:
-    """A support worker granted this person's case (django-guardian, given on allocation to a provider)."""
-    return user.has_role(Role.SUPPORT_WORKER) and user.has_perm("referrals.support_referral", referral)
+    """A support worker whose provider supports this person (a grant to the provider's group on allocation)."""
+    return support_grants_of(user).filter(content_object_id=referral.pk).exists()
 
 
 def may_request_reconsideration(user: User, referral: Referral) -> bool:

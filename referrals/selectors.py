@@ -19,12 +19,10 @@ from referrals.models import (
     InformationRequest,
     Referral,
     ReferralDocument,
-    ReferralGroupObjectPermission,
     ReferralKind,
     ReferralStatus,
-    ReferralUserObjectPermission,
 )
-from referrals.permissions import COMPETENT_AUTHORITY_ROLES
+from referrals.permissions import COMPETENT_AUTHORITY_ROLES, support_grants_of, support_permission_id
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
@@ -41,13 +39,39 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     if user.has_role(Role.LA_SAFEGUARDING_LEAD):
         scope |= Q(local_authority_id=user.organisation_id) & ~Q(status=ReferralStatus.DRAFT)
     if user.has_role(Role.SUPPORT_WORKER):
-        # The people a provider supports: per-record grants (django-guardian's direct-FK tables).
-        granted = ReferralUserObjectPermission.objects.filter(
-            user=user, permission__codename="support_referral").values("content_object_id")
-        granted_to_groups = ReferralGroupObjectPermission.objects.filter(
-            group__user=user, permission__codename="support_referral").values("content_object_id")
-        scope |= (Q(pk__in=granted) | Q(pk__in=granted_to_groups)) & ~Q(status=ReferralStatus.DRAFT)
+        # The people a provider supports: django-guardian grants to the provider's group.
+        scope |= (Q(pk__in=support_grants_of(user).values("content_object_id"))
+                  & ~Q(status=ReferralStatus.DRAFT))
     return Referral.objects.filter(scope)
+
+
+def referrals_supported_by(user: User) -> QuerySet[Referral]:
+    """The people the user's support provider supports, newest referral first (the same rows as
+    referrals_visible_to for a support worker, in this order).
+
+    Read from the provider's grants in the order of their own index (grant_sort_idx: group, permission,
+    the referral's submission time), so a page costs the same however many people the provider and the
+    country hold; filtering the referrals instead walks the newest referrals until a page of the
+    provider's own has been found. A worker is in one provider group (victim_care.services keeps it so);
+    in more, the same people are read the general way, as one grant per group would repeat them."""
+    if not user.is_authenticated or not user.has_role(Role.SUPPORT_WORKER) or len(user.grant_group_ids) != 1:
+        return (Referral.objects.filter(pk__in=support_grants_of(user).values("content_object_id"))
+                .exclude(status=ReferralStatus.DRAFT).order_by("-submitted_at", "pk"))
+    (group_id,) = user.grant_group_ids
+    return (Referral.objects
+            .filter(referralgroupobjectpermission__group_id=group_id,
+                    referralgroupobjectpermission__permission_id=support_permission_id())
+            .exclude(status=ReferralStatus.DRAFT)
+            .order_by("-referralgroupobjectpermission__referral_submitted_at", "pk"))
+
+
+def referrals_listed_for(user: User) -> QuerySet[Referral]:
+    """The API's list of referrals: the most recently changed first, for the first responder finishing a
+    draft and the authority following its cases; for a support worker (with no other role) the people
+    their provider supports, newest referral first, which referrals_supported_by reads in index order."""
+    if user.is_authenticated and user.roles == {Role.SUPPORT_WORKER}:
+        return referrals_supported_by(user)
+    return referrals_visible_to(user).order_by("-updated_at", "pk")
 
 
 def referral_for(user: User, referral_id: Any, *, log: bool = True) -> Referral:

@@ -288,13 +288,18 @@ def test_the_supporting_provider_can_ask_for_reconsideration(case, decider, revi
     from organisations.models import OrganisationKind
     from referrals.selectors import referrals_visible_to
     from tests.factories import OrganisationFactory
+    from victim_care.services import provider_group
 
     serve(case, decider, reviewer, outcome=Outcome.NEGATIVE)
     provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
     worker = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])
-    stranger = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])
+    other_provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    stranger = UserFactory(organisation=other_provider, roles=[Role.SUPPORT_WORKER])
     assert not referrals_visible_to(worker).filter(pk=case.pk).exists()
-    assign_perm("referrals.support_referral", worker, case)
+    # A grant to one person counts for nothing: it would outlive their leaving the provider.
+    assign_perm("referrals.support_referral", stranger, case)
+    assert not referrals_visible_to(stranger).filter(pk=case.pk).exists()
+    assign_perm("referrals.support_referral", provider_group(provider), case)  # as allocation does
     assert referrals_visible_to(worker).filter(pk=case.pk).exists()
     assert not referrals_visible_to(stranger).filter(pk=case.pk).exists()
     with pytest.raises(PermissionDenied):

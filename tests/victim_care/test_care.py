@@ -17,8 +17,8 @@ from decisions.services import (
     decision_send_for_review,
     decision_sign_off,
 )
-from organisations.models import OrganisationKind, Role
-from referrals.selectors import referrals_visible_to
+from organisations.models import OrganisationKind, Role, User
+from referrals.selectors import referrals_supported_by, referrals_visible_to
 from referrals.services import referral_submit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import completed_draft
@@ -124,8 +124,11 @@ def test_a_worker_who_joins_later_sees_the_people_their_provider_supports(served
                     by=manager)
     newcomer = UserFactory(organisation=medaille, roles=[Role.SUPPORT_WORKER])
     assert referrals_visible_to(newcomer).filter(pk=served_positive.pk).exists()
+    assert list(referrals_supported_by(newcomer)) == [served_positive]
     newcomer.groups.clear()
+    newcomer = User.objects.get(pk=newcomer.pk)  # the next request: groups are read once per request
     assert not referrals_visible_to(newcomer).filter(pk=served_positive.pk).exists()
+    assert not referrals_supported_by(newcomer).filter(pk=served_positive.pk).exists()
 
 
 def test_the_support_case_carries_needs_and_risks_from_the_referral(first_responder, competent_authorities):  # noqa: F811
