@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet, Subquery
 
 from organisations.models import OrganisationKind, Role, User
@@ -50,9 +51,12 @@ def support_grants_of(user: User) -> QuerySet[ReferralGroupObjectPermission]:
 
 
 def support_permission_id() -> Subquery:
-    """The support permission's id, as SQL: no query of its own, and no id cached across databases."""
-    permission = Permission.objects.filter(content_type__app_label="referrals", codename=SUPPORT_CODENAME)
-    return Subquery(permission.values("pk")[:1])
+    """The support permission's id, as SQL: one lookup in the (content type, codename) unique index, which
+    the database does once per query; no query of its own, and no permission id cached in the process (the
+    content type's id is, by Django)."""
+    permission = Permission.objects.filter(content_type_id=ContentType.objects.get_for_model(Referral).pk,
+                                           codename=SUPPORT_CODENAME)
+    return Subquery(permission.order_by().values("pk"))
 
 
 def is_supporting_provider(user: User, referral: Referral) -> bool:
