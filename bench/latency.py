@@ -137,6 +137,7 @@ def measure_page(page: Page, url: str, client: Any, *, repeat: int, warm_up: int
         **summary(samples), "queries": max(query_counts), "queries_min": min(query_counts),
         "statements": max(statement_counts),
         "sql_median_ms": round(statistics.median(sql_ms), 1), "response_bytes": len(response.content),
+        "samples_ms": [round(sample, 2) for sample in samples],  # run.py pools the samples of several passes
         "slowest_queries": [{"ms": round(1000 * float(query["time"]), 1), "sql": query["sql"][:2000]}
                             for query in slowest],
     }

@@ -42,6 +42,7 @@ from common import (
     django_env,
     ensure_database,
     postgres_version,
+    summary,
 )
 
 BENCH = ROOT / "bench"
@@ -82,6 +83,61 @@ def latency(database: str, referrals: int, out: Path, args: argparse.Namespace) 
     if args.budget is not None:
         command += ["--budget", str(args.budget)]
     return run_child(f"Pages and APIs at {referrals:,} referrals ({database})", command)
+
+
+def processes(count: int) -> str:
+    return f"{count} process{'' if count == 1 else 'es'}"
+
+
+def pass_medians(row: dict[str, Any]) -> str:
+    """Each latency.py process's median at the two sizes, so the spread between processes shows beside the pooled
+    figure."""
+    small, large = row["small"].get("pass_medians_ms"), row["large"].get("pass_medians_ms")
+    if not small or not large:
+        return "-"
+    return f"{', '.join(map(str, small))} / {', '.join(map(str, large))}"
+
+
+def pooled(passes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One size's latency.py results from several processes as one: each page's median and p95 over the
+    samples of every pass, its query counts over all of them, and each permission filter's medians as the
+    median of the passes' (each already the median of its alternating rounds). Plans and slowest
+    statements are the first pass's."""
+    import statistics
+
+    if len(passes) == 1:
+        return {**passes[0], "passes": 1}
+    first = passes[0]
+    pages = {}
+    for key, page in first["pages"].items():
+        runs = [each["pages"][key] for each in passes]
+        samples = [sample for run in runs for sample in run["samples_ms"]]
+        pages[key] = {**page, **summary(samples), "samples_ms": samples,
+                      "queries": max(run["queries"] for run in runs),
+                      "queries_min": min(run["queries_min"] for run in runs),
+                      "statements": max(run["statements"] for run in runs),
+                      "sql_median_ms": round(statistics.median(run["sql_median_ms"] for run in runs), 1),
+                      "pass_medians_ms": [run["median_ms"] for run in runs]}
+    permission = []
+    for row in first["permission_filter"]:
+        if "ratio" not in row:
+            permission.append(row)
+            continue
+        runs = [next(each_row for each_row in each["permission_filter"] if each_row["label"] == row["label"])
+                for each in passes]
+
+        def middle(field: str, runs: list[dict[str, Any]] = runs) -> float | None:
+            values = [run[field] for run in runs if run.get(field) is not None]
+            return round(statistics.median(values), 3) if values else None
+
+        filtered, unfiltered = middle("filtered_ms"), middle("unfiltered_ms")
+        filtered_sql, unfiltered_sql = middle("filtered_sql_ms"), middle("unfiltered_sql_ms")
+        permission.append({**row, "rounds": sum(run["rounds"] for run in runs), "filtered_ms": round(filtered, 2),
+                           "unfiltered_ms": round(unfiltered, 2), "ratio": round(filtered / unfiltered, 2),
+                           "filtered_sql_ms": filtered_sql, "unfiltered_sql_ms": unfiltered_sql,
+                           "sql_ratio": round(filtered_sql / unfiltered_sql, 1) if filtered_sql and unfiltered_sql
+                           else None, "pass_ratios": [run["ratio"] for run in runs]})
+    return {**first, "pages": pages, "permission_filter": permission, "passes": len(passes)}
 
 
 def load_mode(out: Path, args: argparse.Namespace, *, seconds: int, think_ms: int) -> float:
@@ -163,7 +219,7 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     return round(numerator / denominator, 2) if numerator is not None and denominator else None
 
 
-BULKY = ("slowest_queries", "slowest_select_plan", "filtered_plan", "plan")  # kept once, under "latency"
+BULKY = ("slowest_queries", "slowest_select_plan", "filtered_plan", "plan", "samples_ms")  # kept once, under "latency"
 
 
 def lean(figures: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -356,12 +412,16 @@ def markdown(figures: dict[str, Any]) -> str:
         f"- **Pages and APIs**: the five pages of issue 9 (and their APIs), at {small} and at {large} referrals of "
         "`generate_national_data --seed 1` (databases `nrm_bench_small` and `nrm_bench_large`, reused between runs). "
         "Each is requested as the busiest user of its kind through Django's test client in the benchmark's process: "
-        "the whole middleware stack, session and access log included, no network. Median and p95 of up to "
-        f"{latency_large['repeat']} requests after {plural(latency_large['warm_up'], 'warm-up')} (`n` is fewer when "
-        "a page is so slow that the time budget ran out); queries per request exclude BEGIN/COMMIT/SAVEPOINT.",
+        "the whole middleware stack, session and access log included, no network. Each size is measured in "
+        f"{processes(latency_large.get('passes', 1))}, the sizes alternating (small, large, "
+        "small, ...), so that a slower minute of the machine slows both sizes alike; median and p95 are over the "
+        f"pooled samples, up to {latency_large['repeat']} requests per process after "
+        f"{plural(latency_large['warm_up'], 'warm-up')} (`n` is fewer when a page is so slow that the time budget "
+        "ran out); queries per request exclude BEGIN/COMMIT/SAVEPOINT.",
         "- **Permission filter**: one page of 50 referrals, newest first, through each role's visibility filter "
         "(organisation scope, django-guardian grants) beside the same 50 with no filter, timed in alternation "
-        "end to end; EXPLAIN ANALYZE gives the database's share alone.",
+        "end to end in each process (the figure is the median of the processes'); EXPLAIN ANALYZE gives the "
+        "database's share alone.",
         "- **Quarterly report** and **reminder dispatch**: `bench/monitoring_report.py` and "
         "`bench/reminders_dispatch.py`, which load rows of their own into `nrm_bench` (figures read from "
         "`bench/results/`, written at the time shown).",
@@ -400,12 +460,13 @@ def markdown(figures: dict[str, Any]) -> str:
     lines += ["## Pages and APIs", "",
               f"Milliseconds, in-process. Ratio: median at {large} over median at {small}.", ""]
     lines += table(["Page", "As", "Queries (small / large)", "Median small", "Median large", "p95 small",
-                    "p95 large", "Ratio", "n (small / large)"],
+                    "p95 large", "Ratio", "n (small / large)", "Each process's median (small / large)"],
                    [[row["label"], ROLES.get(row["person"], row["person"]),
                      f"{shown_queries(row['queries']['small'])} / {shown_queries(row['queries']['large'])}",
                      row["small"]["median_ms"],
                      row["large"]["median_ms"], row["small"]["p95_ms"], row["large"]["p95_ms"],
-                     f"{row['median_ratio']}x", f"{row['small']['n']} / {row['large']['n']}"]
+                     f"{row['median_ratio']}x", f"{row['small']['n']} / {row['large']['n']}",
+                     pass_medians(row)]
                     for row in figures["pages"]])
     lines += [f"Who asks, at {large}:", ""]
     lines += [f"- {ROLES.get(key, key)}: {person['why']}" for key, person in latency_large["people"].items()]
@@ -584,7 +645,9 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000, help="referrals in nrm_bench_small (generated if fewer)")
     parser.add_argument("--large", type=int, default=1_000_000, help="referrals in nrm_bench_large (generated if "
                                                                      "fewer)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page and size")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page, size and pass")
+    parser.add_argument("--passes", type=int, default=3, help="latency.py processes per size, the sizes alternating; "
+                                                              "their samples are pooled")
     parser.add_argument("--budget", type=float, default=None, help="latency.py's seconds per page before it stops "
                                                                    "timing a slow page (default: latency.py's)")
     parser.add_argument("--load-seconds", type=int, default=30, help="seconds of saturation (no pause: capacity) "
@@ -625,10 +688,16 @@ def main() -> None:
         steps[name] = round(measure(), 1)
         return json.loads(out.read_text())
 
-    small = measured("latency_small", args.small_json, work / "latency-small.json",
-                     lambda: latency(SMALL_DATABASE, args.small, work / "latency-small.json", args))
-    large = measured("latency_large", args.large_json, work / "latency-large.json",
-                     lambda: latency(LARGE_DATABASE, args.large, work / "latency-large.json", args))
+    # The sizes alternate, one process each, pass after pass, and each size's samples are pooled: a machine
+    # that is slower for a minute then slows both sizes alike instead of showing as a cost of the data.
+    small_passes, large_passes = [], []
+    for number in range(1, (1 if args.small_json and args.large_json else args.passes) + 1):
+        small_out, large_out = work / f"latency-small-{number}.json", work / f"latency-large-{number}.json"
+        small_passes.append(measured(f"latency_small_{number}", args.small_json, small_out,
+                                     lambda out=small_out: latency(SMALL_DATABASE, args.small, out, args)))
+        large_passes.append(measured(f"latency_large_{number}", args.large_json, large_out,
+                                     lambda out=large_out: latency(LARGE_DATABASE, args.large, out, args)))
+    small, large = pooled(small_passes), pooled(large_passes)
     load_figures = measured("load", args.load_json, work / "load.json", lambda: load(work / "load.json", args))
     report_path, reminders_path = RESULTS / "monitoring_report.json", RESULTS / "reminders_dispatch.json"
     for path, script in ((report_path, "monitoring_report.py"), (reminders_path, "reminders_dispatch.py")):
