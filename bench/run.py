@@ -1,15 +1,16 @@
 """The national-scale benchmarks of issue 9 in one results file, and the one place its targets are checked.
 
     .venv/bin/python bench/run.py --small 10000 --large 1000000          # what `make bench` runs last
-    .venv/bin/python bench/run.py --repeat 5 --load-seconds 10 --users-seconds 10    # a quick check that it all runs
+    .venv/bin/python bench/run.py --passes 1 --repeat 5 --load-seconds 10 --users-seconds 10    # a quick check
 
 Collects the static files first (DEBUG is off, so pages need whitenoise's manifest). Then runs, each in a
 process of its own (Django reads its settings once per process, and each size is a database of its own):
-latency.py at the small and at the large size, then load.py against the large database in two modes:
-saturation, 20 connections with no pause (capacity: requests per second), and 20 concurrent users who
-pause between requests (the p95 target), each with 1 and 2 gunicorn workers. Reads the figures
-reminders_dispatch.py and monitoring_report.py left in bench/results/
-(`make bench` runs them first; they are slow and reload a database of their own). Writes
+latency.py at the small and at the large size, alternating, three times each (--passes; the samples
+are pooled, so that a slower minute of a shared machine slows both sizes alike), then load.py against
+the large database in two modes: saturation, 20 connections with no pause (capacity: requests per
+second), and 20 concurrent users who pause between requests (the p95 target), each with 1 and 2
+gunicorn workers. Reads the figures reminders_dispatch.py and monitoring_report.py left in
+bench/results/ (`make bench` runs them first; they are slow and reload a database of their own). Writes
 bench/results/national.md and national.json: the machine, the data, every figure, and each target of
 issue 9 item 3 with the figure reached and met or MISSED, computed here from the measurements so that
 the results file cannot claim more than was measured. Missed targets do not fail the run: it is a
