@@ -14,12 +14,12 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from nrm.paging import LAST_PAGE
+from nrm.paging import LAST_PAGE, PAGE_SIZE, rows_and_next
 
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
     max_limit = 500
-    max_offset = LAST_PAGE * 50
+    max_offset = LAST_PAGE * PAGE_SIZE  # as far into a list as the web pages go
 
     def _number(self, request, name: str) -> int | None:
         values = request.query_params.getlist(name)
@@ -45,10 +45,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
-        rows = list(queryset[self.offset:self.offset + self.limit + 1])
-        self.has_next = len(rows) > self.limit
+        rows, self.has_next = rows_and_next(queryset, offset=self.offset, limit=self.limit)
         self.display_page_controls = False
-        return rows[:self.limit]
+        return rows
 
     def get_next_link(self) -> str | None:
         if not self.has_next:

@@ -80,16 +80,20 @@ class ListPage:
         return self._url(self.number + 1)
 
 
+def rows_and_next(queryset: QuerySet, *, offset: int, limit: int) -> tuple[list, bool]:
+    """`limit` rows from `offset`, read with one more, whose presence says there is a next page: no COUNT.
+    The web pages (page_of) and the API (nrm.pagination) both read a page this way."""
+    rows = list(queryset[offset:offset + limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
 def page_of(queryset: QuerySet, *, number: int = 1, per_page: int | None = None,
             query: QueryDict | None = None, parameter: str = "page", total: int | None = None) -> ListPage:
     """Read page `number` of an ordered queryset: one query for the rows and one count that stops at
     COUNT_LIMIT, so a page runs the same two queries whatever the list's length. A caller that
     already knows the list's length (from a cache) passes it as `total` and saves the count."""
     per_page = per_page or PAGE_SIZE
-    offset = (number - 1) * per_page
-    rows = list(queryset[offset:offset + per_page + 1])
-    has_next = len(rows) > per_page
-    items = rows[:per_page]
+    items, has_next = rows_and_next(queryset, offset=(number - 1) * per_page, limit=per_page)
     if total is None:
         limit = COUNT_LIMIT
         bounded = queryset.order_by().values("pk")[:limit + 1].count()
