@@ -44,7 +44,7 @@ def _load(cases: int, due: int) -> None:
     waiting for a Conclusive Grounds decision with recovery periods ending over the next three years."""
     from django.db import connection
 
-    from nrm import calendar
+    from core import working_days
     from organisations.models import Organisation, OrganisationKind, Role, User
     from organisations.roles import group_for
 
@@ -63,8 +63,8 @@ def _load(cases: int, due: int) -> None:
                                              defaults={"organisation": authority, "full_name": f"Decider {n}"})
         user.groups.add(group_for(Role.DECISION_MAKER))
         deciders.append(user.pk)
-    today = calendar.today()
-    due_on = calendar.add_working_days(today, 1)
+    today = working_days.today()
+    due_on = working_days.add_working_days(today, 1)
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")  # no history triggers while loading
         cursor.execute("TRUNCATE reminders_reminder, decisions_casefile, referrals_referral CASCADE")

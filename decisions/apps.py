@@ -12,7 +12,7 @@ class DecisionsConfig(AppConfig):
 
         referral_submitted.connect(on_referral_submitted, dispatch_uid="decisions.open_case_file")
 
+        from core.home_panels import register
         from decisions.home import casework_panels
-        from nrm.home_panels import register
 
         register(casework_panels)

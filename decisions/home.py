@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from core.home_panels import Panel, PanelItem
 from decisions.models import DecisionStatus
 from decisions.selectors import cases_visible_to, next_deadline
 from decisions.services import feedback_for
-from nrm.home_panels import Panel, PanelItem
 from organisations.models import Role
 
 

@@ -11,6 +11,8 @@ from django.http import QueryDict
 
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
+from core import working_days
+from core.paging import ListPage, page_of
 from decisions.models import (
     CaseFile,
     CaseNote,
@@ -22,8 +24,6 @@ from decisions.models import (
     Stage,
     Transfer,
 )
-from nrm import calendar
-from nrm.paging import ListPage, page_of
 from organisations.models import Role, User
 from referrals.models import (
     InformationRequest,
@@ -61,10 +61,10 @@ def next_deadline(referral: Referral, case: CaseFile | None) -> Deadline | None:
     reconsideration window."""
     if case is None:
         return None
-    today = calendar.today()
+    today = working_days.today()
     if referral.status in RG_PENDING:
         label, due = "Reasonable Grounds decision due", case.rg_due_on
-        return Deadline(label, due, today > due, calendar.working_days_between(today, due))
+        return Deadline(label, due, today > due, working_days.working_days_between(today, due))
     if referral.status == ReferralStatus.RG_POSITIVE and case.recovery_period_ends_on:
         due = case.recovery_period_ends_on
         return Deadline("Recovery period ends", due, False, (due - today).days)
@@ -101,21 +101,21 @@ def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, or
         queryset = queryset.filter(case_file__allocated_to__isnull=True)
     elif filters.get("decision_maker", "").isdigit():
         queryset = queryset.filter(case_file__allocated_to_id=int(filters["decision_maker"]))
-    today = calendar.today()
+    today = working_days.today()
     if filters.get("deadline") == "overdue":
         queryset = queryset.filter(status__in=RG_PENDING, case_file__rg_due_on__lt=today)
     elif filters.get("deadline") == "due_soon":
         queryset = queryset.filter(status__in=RG_PENDING, case_file__rg_due_on__gte=today,
-                                   case_file__rg_due_on__lte=calendar.add_working_days(today, 2))
+                                   case_file__rg_due_on__lte=working_days.add_working_days(today, 2))
     return queryset.order_by(QUEUE_ORDER.get(order, "case_file__rg_due_on"), "case_file__pk")
 
 
 def shown_in_queue(user: User, cases: list[Referral]) -> list[Referral]:
     """The cases one page of the queue shows, with their next deadline, logged as listed."""
-    today = calendar.today()
+    today = working_days.today()
     for referral in cases:
         referral.deadline = next_deadline(referral, referral.case_file)
-        referral.days_since_referral = (today - calendar.local_date(referral.case_file.received_at)).days
+        referral.days_since_referral = (today - working_days.local_date(referral.case_file.received_at)).days
     record_list_access(user=user, records=cases, model=Referral)
     return cases
 

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core import working_days
+from core.outbox import publish_on_commit
 from decisions import permissions
 from decisions.models import (
     OPEN_DECISION_STATUSES,
@@ -32,8 +34,6 @@ from decisions.models import (
 )
 from decisions.signals import decision_served
 from decisions.workflow import Action, TransitionNotAllowed, next_status
-from nrm import calendar
-from nrm.outbox import publish_on_commit
 from organisations.models import Organisation, OrganisationKind, Role, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 
@@ -56,7 +56,7 @@ def case_file_open(referral: Referral) -> CaseFile:
     """The case file of a routed referral, created with its RG deadline on first need."""
     case, _ = CaseFile.objects.get_or_create(
         referral=referral,
-        defaults={"received_at": referral.submitted_at, "rg_due_on": calendar.rg_target(referral.submitted_at)},
+        defaults={"received_at": referral.submitted_at, "rg_due_on": working_days.rg_target(referral.submitted_at)},
     )
     return case
 
@@ -142,7 +142,7 @@ def decision_draft(*, referral: Referral, stage: Stage, outcome: Outcome, reason
             existing.status = DecisionStatus.DRAFT
             existing.save()
             return existing
-        in_recovery_period = case.recovery_period_ends_on and calendar.today() <= case.recovery_period_ends_on
+        in_recovery_period = case.recovery_period_ends_on and working_days.today() <= case.recovery_period_ends_on
         if stage == Stage.CG and locked.status == ReferralStatus.RG_POSITIVE and in_recovery_period:
             raise RecoveryPeriodNotOver(
                 f"The recovery period runs until {case.recovery_period_ends_on:%-d %B %Y}; a Conclusive "
@@ -187,11 +187,11 @@ def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
     if decision.stage == Stage.RG:
         _move(referral, Action.SERVE_RG_POSITIVE if positive else Action.SERVE_RG_NEGATIVE)
         if positive:
-            case.recovery_period_ends_on = calendar.recovery_period_end(now)
+            case.recovery_period_ends_on = working_days.recovery_period_end(now)
     else:
         _move(referral, Action.SERVE_CG_POSITIVE if positive else Action.SERVE_CG_NEGATIVE)
-        case.move_on_at = calendar.move_on_date(now, positive=positive)
-    case.reconsideration_due_by = None if positive else calendar.reconsideration_deadline(now)
+        case.move_on_at = working_days.move_on_date(now, positive=positive)
+    case.reconsideration_due_by = None if positive else working_days.reconsideration_deadline(now)
     case.save()
     decision.status, decision.served_at = DecisionStatus.SERVED, now
     decision.letter = render_to_string("decisions/letter.txt", {"decision": decision, "referral": referral,
@@ -242,7 +242,7 @@ def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: s
         latest = case.decisions.filter(status=DecisionStatus.SERVED).order_by("-served_at").first()
         if latest is None or latest.outcome != Outcome.NEGATIVE:
             raise TransitionNotAllowed(Action.REQUEST_RECONSIDERATION, locked.status)
-        if case.reconsideration_due_by and calendar.today() > case.reconsideration_due_by:
+        if case.reconsideration_due_by and working_days.today() > case.reconsideration_due_by:
             raise ReconsiderationWindowClosed(
                 f"Reconsideration had to be asked for by {case.reconsideration_due_by:%-d %B %Y}.")
         _move(locked, Action.REQUEST_RECONSIDERATION)

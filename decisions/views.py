@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import refused
+from core.paging import page_number
 from decisions import forms, permissions, selectors, services
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
 from decisions.workflow import TransitionNotAllowed
-from nrm.paging import page_number
 from organisations.models import Organisation, OrganisationKind, Role
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus

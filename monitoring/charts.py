@@ -13,10 +13,10 @@ from django.db.models.functions import TruncDate, TruncQuarter
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from core.db_router import reads_from_replica
 from decisions.models import Decision, DecisionStatus, Stage
 from monitoring.periods import Period
 from monitoring.report import AGE_COLUMNS, AGE_ORDER, Report, _referrals
-from nrm.db_router import reads_from_replica
 from referrals.models import ReferralKind
 
 COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c", "#d4351c"]

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.forms import GovukDateField, GovukFormMixin
 from monitoring.periods import Period, PeriodError
-from nrm.forms import GovukDateField, GovukFormMixin
 
 NRM_STARTED = datetime.date(2009, 4, 1)
 

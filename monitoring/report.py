@@ -18,11 +18,11 @@ from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from core import working_days
+from core.db_router import reads_from_replica, replica_alias
 from decisions.models import Decision, DecisionStatus, Outcome, QualityAudit, Reconsideration, Stage
 from monitoring.periods import Period
 from monitoring.suppression import Grid, apply_suppression
-from nrm import calendar
-from nrm.db_router import reads_from_replica, replica_alias
 from organisations.models import FirstResponderType
 from referrals.models import AgeGroup, ExploitationLocation, ExploitationType, Gender, Nation, Referral, ReferralKind
 from referrals.reference_data import NATIONALITY_LABELS
@@ -201,7 +201,7 @@ def decisions_by_outcome(period: Period, stage: str) -> Table:
 def _non_working_days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     days, day = [], first
     while day <= last:
-        if not calendar.is_working_day(day):
+        if not working_days.is_working_day(day):
             days.append(day)
         day += datetime.timedelta(days=1)
     return days

@@ -7,7 +7,7 @@ def _after_migrate(sender, **kwargs) -> None:
     last_app_with_models = [config for config in apps.get_app_configs() if config.models_module][-1]
     if sender.name != last_app_with_models.name:
         return
-    from nrm.scheduling import sync_schedule
+    from nrm.schedule import sync_schedule
     from organisations.roles import sync_role_groups
 
     sync_role_groups()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
@@ -17,7 +20,7 @@ class PeriodicJob:
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(
         name="Publish tasks waiting in the outbox (Redis was down when they were asked for)",
-        task="nrm.tasks.flush_outbox",
+        task="core.tasks.flush_outbox",
         every_seconds=60,
     ),
     PeriodicJob(
@@ -27,7 +30,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     ),
     PeriodicJob(
         name="Remove personal details from cases past the retention period",
-        task="nrm.tasks.anonymise_expired_cases",
+        task="data_protection.tasks.anonymise_expired_cases",
         crontab="40 2 * * *",
     ),
     PeriodicJob(
@@ -51,3 +54,28 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab="30 6 1 1,4,7,10 *",
     ),
 ]
+
+MANAGED_PREFIX = "nrm: "
+
+
+@transaction.atomic
+def sync_schedule() -> list[str]:
+    """Create or update every job in code; disable managed jobs no longer in code. Idempotent."""
+    names = []
+    for job in PERIODIC_JOBS:
+        defaults: dict[str, object] = {"task": job.task, "enabled": True, "interval": None, "crontab": None}
+        if job.every_seconds is not None:
+            defaults["interval"], _ = IntervalSchedule.objects.get_or_create(
+                every=job.every_seconds, period=IntervalSchedule.SECONDS
+            )
+        else:
+            minute, hour, day_of_month, month_of_year, day_of_week = (job.crontab or "").split()
+            defaults["crontab"], _ = CrontabSchedule.objects.get_or_create(
+                minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year,
+                day_of_week=day_of_week, timezone="Europe/London",
+            )
+        name = MANAGED_PREFIX + job.name
+        PeriodicTask.objects.update_or_create(name=name, defaults=defaults)
+        names.append(name)
+    PeriodicTask.objects.filter(name__startswith=MANAGED_PREFIX).exclude(name__in=names).update(enabled=False)
+    return names

@@ -69,8 +69,8 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_celery_beat",
-    # The service's own apps, in dependency order (see docs/architecture.md).
-    "nrm",
+    # The service's own apps, bottom layer first (see docs/architecture.md).
+    "core",
     "audit",
     "organisations",
     "referrals",
@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "victim_care",
     "reminders",
     "monitoring",
+    "data_protection",
+    "nrm",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +87,7 @@ MIDDLEWARE = [
     # Headers for every response, including redirects and refusals made by the middleware below.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "nrm.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,7 +139,7 @@ if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = {**env.db_url("REPLICA_DATABASE_URL"), "ENGINE": "django.db.backends.postgresql",
                             "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"], "CONN_HEALTH_CHECKS": True,
                             "TEST": {"MIRROR": "default"}}
-DATABASE_ROUTERS = ["nrm.db_router.ReportReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReportReplicaRouter"]
 
 if env.str("REDIS_URL", default=""):
     REDIS_URL = env.str("REDIS_URL")
@@ -215,7 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only: one body format to validate and document (forms and multipart add nothing here).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "nrm.pagination.StrictLimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.paging.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_TOKEN_RATE", default="10/minute"),
@@ -285,7 +287,7 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=IS_PRODUCTION)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nrm-no-reply@nrm.example.gov.uk")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
-# GOV.UK Notify instead of SMTP: EMAIL_BACKEND=nrm.notify.NotifyEmailBackend plus these two.
+# GOV.UK Notify instead of SMTP: EMAIL_BACKEND=core.notify.NotifyEmailBackend plus these two.
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
@@ -377,7 +379,7 @@ NRM_DRAFT_WARNING_DAYS = env.int("NRM_DRAFT_WARNING_DAYS", default=21)
 NRM_DRAFT_EXPIRY_DAYS = env.int("NRM_DRAFT_EXPIRY_DAYS", default=28)
 NRM_MAX_DOCUMENTS = env.int("NRM_MAX_DOCUMENTS", default=100)
 NRM_MAX_DOCUMENT_BYTES = env.int("NRM_MAX_DOCUMENT_MB", default=25) * 1024 * 1024
-# Time limits (nrm/calendar.py). 2011 values by default; today's in the comments.
+# Time limits (core/working_days.py). 2011 values by default; today's in the comments.
 NRM_RG_TARGET_WORKING_DAYS = env.int("NRM_RG_TARGET_WORKING_DAYS", default=5)
 NRM_RECOVERY_PERIOD_DAYS = env.int("NRM_RECOVERY_PERIOD_DAYS", default=45)  # today: at least 30
 NRM_RECONSIDERATION_WINDOW_DAYS = env.int("NRM_RECONSIDERATION_WINDOW_DAYS", default=30)

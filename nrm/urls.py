@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from nrm import subject_access, views
+from nrm import views
 from organisations import views as organisation_views
 
 admin.site.site_header = "National Referral Mechanism administration"
@@ -22,8 +22,7 @@ urlpatterns = [
     path("support/", include("victim_care.urls")),
     path("", include("reminders.urls")),
     path("reports/", include("monitoring.urls")),
-    path("subject-access/<uuid:pk>/", subject_access.subject_access_page, name="subject-access"),
-    path("subject-access/<uuid:pk>.json", subject_access.subject_access_json, name="subject-access-json"),
+    path("subject-access/", include("data_protection.urls")),
     path("api/v1/", include("nrm.api_urls")),
 ]
 

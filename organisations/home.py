@@ -48,7 +48,7 @@ ROLE_HOMES: dict[Role, RoleHome] = {
 
 def home_page_for(user: User) -> dict[str, object]:
     """The template context of a user's home page: one panel per role they hold, in role order."""
-    from nrm.home_panels import panels_for
+    from core.home_panels import panels_for
 
     homes = [ROLE_HOMES[role] for role in Role if role in user.roles]
     return {

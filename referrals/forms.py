@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from nrm.forms import GovukDateField
+from core.forms import GovukDateField
 from organisations.models import Organisation, OrganisationKind
 from referrals.models import ExploitationType, Gender, Nation
 from referrals.reference_data import COUNTRIES, COUNTRY_NAMES, NATIONALITIES, UK_POLICE_FORCES

@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
-from nrm.paging import ListPage, page_of
+from core.paging import ListPage, page_of
 from organisations.models import Role, User
 from referrals.models import (
     InformationRequest,

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from nrm.outbox import publish_on_commit
+from core.outbox import publish_on_commit
 from organisations.models import User
 from referrals import permissions
 from referrals.documents import ACCEPTED_EXTENSIONS, detect_type

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from nrm.paging import page_number
+from core.paging import page_number
 from organisations.models import Role
 from referrals import permissions, selectors, services
 from referrals.documents import ACCEPTED_EXTENSIONS

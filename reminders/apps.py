@@ -9,8 +9,8 @@ class RemindersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from core.home_panels import register
         from decisions.models import CaseFile, Decision, Reconsideration
-        from nrm.home_panels import register
         from referrals.models import Referral
         from referrals.signals import drafts_deleted
         from reminders import services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from nrm.home_panels import Panel, PanelItem
+from core.home_panels import Panel, PanelItem
 from reminders.messages import reminder_text
 from reminders.selectors import notifications_for, unread_count
 

@@ -21,8 +21,8 @@ from django.db.models.functions import Greatest, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, InvolvementDeclaration, Stage
-from nrm import calendar
 from organisations.models import Organisation, OrganisationKind, Role, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 from reminders.models import ReminderRule
@@ -65,11 +65,11 @@ class Window:
 
     @property
     def today(self) -> datetime.date:
-        return calendar.local_date(self.now)
+        return working_days.local_date(self.now)
 
     @property
     def last_day(self) -> datetime.date:
-        return calendar.local_date(self.until)
+        return working_days.local_date(self.until)
 
     @property
     def catch_up_from(self) -> datetime.date:
@@ -154,7 +154,7 @@ def plan_rg_due(window: Window, audience: Audience, referral_ids=None) -> Iterat
     cases = (_rg_pending_cases(referral_ids).filter(rg_due_on__gte=window.catch_up_from, rg_due_on__lte=horizon)
              .values("referral_id", "rg_due_on", "allocated_to_id", **_CASE_VALUES))
     for case in cases:
-        send_at = morning_of(calendar.working_days_before(case["rg_due_on"], lead))
+        send_at = morning_of(working_days.working_days_before(case["rg_due_on"], lead))
         if window.covers(send_at):
             recipients = audience.decision_maker_or_managers(case["allocated_to_id"], case["authority_id"])
             yield from _each(ReminderRule.RG_DUE, case, case["rg_due_on"], send_at, recipients,
@@ -169,7 +169,7 @@ def plan_rg_overdue(window: Window, audience: Audience, referral_ids=None) -> It
         recipients = audience.members(Role.CA_MANAGER, case["authority_id"])
         day = max(case["rg_due_on"] + datetime.timedelta(days=1), window.catch_up_from)
         while day <= window.last_day:
-            if calendar.is_working_day(day) and window.covers(morning_of(day)):
+            if working_days.is_working_day(day) and window.covers(morning_of(day)):
                 yield from _each(ReminderRule.RG_OVERDUE, case, day, morning_of(day), recipients,
                                  _case_link(case["referral_id"]))
             day += datetime.timedelta(days=1)
@@ -187,8 +187,8 @@ def plan_review_waiting(window: Window, audience: Audience, referral_ids=None) -
     involved = set(InvolvementDeclaration.objects.filter(case_id__in=[row["case_id"] for row in rows])
                    .values_list("case_id", "user_id"))
     for row in rows:
-        sent_on = calendar.local_date(row["sent_for_review_at"])
-        send_at = morning_of(calendar.add_working_days(sent_on, waiting_days + 1))
+        sent_on = working_days.local_date(row["sent_for_review_at"])
+        send_at = morning_of(working_days.add_working_days(sent_on, waiting_days + 1))
         if not window.covers(send_at):
             continue
         reviewers = [user for user in audience.members(Role.SECOND_REVIEWER, row["authority_id"])
@@ -312,7 +312,7 @@ def plan_awaiting_allocation(window: Window, audience: Audience, referral_ids=No
                                                  opened_at__lte=window.until - wait), "referral_id", referral_ids)
     for case in cases.values("pk", "referral_id", "opened_at", reference=F("referral__reference"),
                              authority_id=F("referral__competent_authority_id")):
-        yield from _each(ReminderRule.AWAITING_ALLOCATION, case, calendar.local_date(case["opened_at"]),
+        yield from _each(ReminderRule.AWAITING_ALLOCATION, case, working_days.local_date(case["opened_at"]),
                          case["opened_at"] + wait, audience.case_managers(), _support_link(case["pk"]))
 
 
@@ -324,7 +324,7 @@ def plan_draft_expiring(window: Window, audience: Audience, referral_ids=None) -
                                                updated_at__gt=window.now - delete_after), "pk", referral_ids)
     for draft in drafts.values("created_by_id", "updated_at", "reference", referral_id=F("pk")):
         if draft["created_by_id"] in audience.active_users:
-            deleted_on = calendar.local_date(draft["updated_at"] + delete_after)
+            deleted_on = working_days.local_date(draft["updated_at"] + delete_after)
             yield from _each(ReminderRule.DRAFT_EXPIRING, draft, deleted_on,
                              draft["updated_at"] + warn_after, [draft["created_by_id"]],
                              reverse("referrals:task-list", args=[draft["referral_id"]]))

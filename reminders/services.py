@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
-from nrm import calendar
+from core import working_days
 from organisations.models import Role, User
 from reminders import rules
 from reminders.messages import reminder_email
@@ -185,7 +185,7 @@ def on_drafts_deleted(sender, drafts: list[tuple[uuid.UUID, int]], deleted_at: d
     """referrals.signals.drafts_deleted: tell each author, in the deleting transaction."""
     link = reverse("referrals:list")
     _upsert([rules.Planned(rule=ReminderRule.DRAFT_DELETED, referral_id=referral_id, reference="", link=link,
-                           competent_authority_id=None, due_on=calendar.local_date(deleted_at), recipient_id=author,
+                           competent_authority_id=None, due_on=working_days.local_date(deleted_at), recipient_id=author,
                            send_at=deleted_at) for referral_id, author in drafts], deleted_at)
 
 

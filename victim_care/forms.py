@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from nrm.forms import GovukDateField
+from core.forms import GovukDateField
 from organisations.models import Organisation, OrganisationKind
 from referrals.forms import free_text
 from victim_care.models import EntryKind, Region, Service, SupportType

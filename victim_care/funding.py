@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections
 
-from nrm.db_router import replica_alias
+from core.db_router import replica_alias
 from victim_care.models import BudgetYear, Tariff
 
 

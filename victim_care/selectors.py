@@ -14,7 +14,7 @@ from django.http import QueryDict
 
 from audit.models import AccessAction
 from audit.services import record_access, refused
-from nrm.paging import ListPage, page_of
+from core.paging import ListPage, page_of
 from organisations.models import Organisation, OrganisationKind, Role, User
 from victim_care.models import CareRecordEntry, SupportCase
 from victim_care.permissions import is_case_manager

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
 from audit.services import record_access
-from nrm.paging import page_number
+from core.paging import page_number
 from organisations.models import Organisation, OrganisationKind, Role
 from victim_care import selectors, services, statements
 from victim_care.forms import (

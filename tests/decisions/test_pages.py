@@ -33,8 +33,8 @@ def test_the_queue_is_paged_and_costs_the_same_queries_however_long(case, manage
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from core import paging
     from decisions.services import case_file_open
-    from nrm import paging
     from referrals.services import referral_submit
     from tests.referrals.builders import completed_draft
 

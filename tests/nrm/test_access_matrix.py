@@ -30,11 +30,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit
 from decisions.services import case_allocate, case_file_open, decision_draft
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
-from nrm import calendar
 from organisations.models import ApiToken, FirstResponderType, Organisation, OrganisationKind, Role, User
 from referrals.models import Referral, ReferralStatus
 from referrals.sections import SECTIONS_BY_SLUG
@@ -265,7 +265,7 @@ def _build_world() -> World:
     other_worker = UserFactory(organisation=other_provider, roles=[Role.SUPPORT_WORKER])
     world = World(users=users, provider=provider, deciders=[users["DM"], colleague, ukba_decider, ukba_colleague])
 
-    today = calendar.today()
+    today = working_days.today()
     sides = {  # whose: (first responder, local authority, authority, its manager, the case's decision maker)
         "own": (users["FR"], council, ukhtc, users["CAM"], colleague),
         "allocated": (users["FR"], council, ukhtc, users["CAM"], users["DM"]),
@@ -384,7 +384,7 @@ def _url(world: World, route: str, arguments: list[str], target: Target) -> str:
           else target.audit if route.startswith("api-quality-audit")
           else target.reminder if route.startswith("reminders:")
           else target.referral)
-    today = calendar.today()
+    today = working_days.today()
     values = {"pk": pk, "document_id": target.document, "request_id": target.information,
               "decision_id": target.decision, "audit_id": target.audit, "provider_id": world.provider.pk,
               "run_id": world.run.pk, "export_format": "csv", "stage": "rg", "slug": "first-responder",
@@ -407,7 +407,7 @@ QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "monitoring:download": _previous_quarter,
     "api-monitoring-report": _previous_quarter,
     "api-statements": lambda world: {"provider": str(world.provider.pk),
-                                     "month": calendar.today().strftime("%Y-%m")},
+                                     "month": working_days.today().strftime("%Y-%m")},
 }
 
 # Valid input for every form and API body, so that 'allowed' means done and a refusal is the service's.
@@ -432,10 +432,10 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
                                                 "risks": "None known."},
     ("victim_care:provider", "POST"): lambda w, t: {"form": "tariff", "support_type": SupportType.OUTREACH,
                                                     "daily_rate_pence": "7000",
-                                                    **_date("valid_from", calendar.today())},
+                                                    **_date("valid_from", working_days.today())},
     ("victim_care:allocate", "POST"): lambda w, t: {"provider": w.provider.pk, "support_type": SupportType.OUTREACH,
-                                                    **_date("start_on", calendar.today())},
-    ("victim_care:exit", "POST"): lambda w, t: {"reason": "move_on", **_date("on", calendar.today())},
+                                                    **_date("start_on", working_days.today())},
+    ("victim_care:exit", "POST"): lambda w, t: {"reason": "move_on", **_date("on", working_days.today())},
     ("api-referral-section", "PUT"): lambda w, t: FIRST_RESPONDER_SECTION,
     ("api-case-allocate", "POST"): lambda w, t: {"decision_maker": _reallocation(w, t).email},
     ("api-case-decision", "PUT"): lambda w, t: {"outcome": Outcome.POSITIVE, "reasons": "Credible.",
@@ -446,7 +446,7 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
     ("api-quality-audit-finding", "POST"): lambda w, t: {"finding": QualityAudit.Finding.AGREE, "feedback": "Sound."},
     ("api-support-case-allocations", "POST"): lambda w, t: {"provider": w.provider.pk,
                                                             "support_type": SupportType.OUTREACH,
-                                                            "start_on": calendar.today().isoformat()},
+                                                            "start_on": working_days.today().isoformat()},
     ("api-support-case-care-entries", "POST"): lambda w, t: {"kind": "contact", "text": "Phoned."},
 }
 
@@ -472,7 +472,7 @@ def _negative_served(target: Target) -> None:
                                                        served_at=timezone.now())
     Referral.objects.filter(pk=target.referral).update(status=ReferralStatus.RG_NEGATIVE)
     CaseFile.objects.filter(referral_id=target.referral).update(
-        reconsideration_due_by=calendar.today() + datetime.timedelta(days=20))
+        reconsideration_due_by=working_days.today() + datetime.timedelta(days=20))
 
 
 # The state each action needs, set inside the cell's savepoint: the answer is then about who asks.

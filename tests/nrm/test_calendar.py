@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nrm.calendar import (
+from core.working_days import (
     add_working_days,
     is_working_day,
     move_on_date,
@@ -62,6 +62,6 @@ def test_reconsideration_window_and_move_on(settings):
 
 @pytest.mark.parametrize("year", [2011, 2020, 2026])
 def test_every_year_has_eight_bank_holidays_or_more(year):
-    from nrm.calendar import _bank_holidays
+    from core.working_days import _bank_holidays
 
     assert len(_bank_holidays(year)) >= 8

@@ -19,6 +19,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from core.outbox import flush
 from decisions.services import (
     case_allocate,
     case_file_open,
@@ -29,7 +30,6 @@ from decisions.services import (
 from monitoring import exports
 from monitoring.periods import Period
 from monitoring.report import build_report
-from nrm.outbox import flush
 from organisations.models import OrganisationKind, Role
 from referrals.services import referral_submit
 from reminders.messages import reminder_email, reminder_text

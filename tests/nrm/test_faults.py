@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models.signals import post_save
 from django.test import Client
 
-from nrm.models import OutboxTask
+from core.models import OutboxTask
 from referrals.models import ReferenceCounter, Referral, ReferralStatus
 from tests.conftest import sign_in
 from tests.referrals.builders import completed_draft

@@ -22,8 +22,8 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.test.html import parse_html
 from django.utils.safestring import SafeString
 
-from nrm.forms import GovukDateField, GovukFormMixin, lower_first, reveal
-from nrm.templatetags.govuk import govuk_error_summary, govuk_field, govuk_fields
+from core.forms import GovukDateField, GovukFormMixin, lower_first, reveal
+from core.templatetags.govuk import govuk_error_summary, govuk_field, govuk_fields
 
 FIXTURES = Path(settings.BASE_DIR) / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "components"
 

@@ -11,19 +11,19 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from decisions.models import CaseFile, Decision, DecisionStatus
-from nrm.national_data import (
+from bench import generate_national_data as generate_script
+from bench.national_data.generator import (
     EMAIL_DOMAIN,
     check_database,
     exploitation_types_for_label,
     generate_national_data,
     nationality_codes_for_label,
 )
+from decisions.models import CaseFile, Decision, DecisionStatus
 from organisations.models import Organisation, Role, User
 from referrals.models import AgeGroup, Gender, ReferenceCounter, Referral, ReferralKind, ReferralStatus
 from referrals.services import referral_submit
@@ -157,7 +157,7 @@ def test_running_twice_adds_referrals_but_not_organisations_or_users():
 
 def test_the_command_reports_counts_and_checks_the_database():
     out = io.StringIO()
-    call_command("generate_national_data", referrals=200, seed=3, database_check=True, stdout=out)
+    assert generate_script.main(["--referrals", "200", "--seed", "3", "--database-check"], out=out) == 0
     output = out.getvalue()
     assert "referrals_referral: 200" in output
     assert "with seed 3" in output

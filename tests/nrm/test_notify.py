@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core.mail import send_mail
 
-from nrm.notify import NotifyError, notify_token
+from core.notify import NotifyError, notify_token
 
 SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
@@ -39,7 +39,7 @@ def notify(settings):
     server = HTTPServer(("127.0.0.1", 0), _FakeNotify)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _FakeNotify.received, _FakeNotify.answer = [], 201
-    settings.EMAIL_BACKEND = "nrm.notify.NotifyEmailBackend"
+    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
     settings.NOTIFY_API_KEY = API_KEY
     settings.NOTIFY_EMAIL_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
     settings.NOTIFY_BASE_URL = f"http://127.0.0.1:{server.server_port}"

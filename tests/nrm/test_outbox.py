@@ -10,9 +10,9 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.test import Client
 
+from core.models import OutboxTask
+from core.outbox import flush
 from nrm.celery import app
-from nrm.models import OutboxTask
-from nrm.outbox import flush
 from referrals.models import Referral
 from tests.conftest import sign_in
 from tests.referrals.builders import completed_draft

@@ -1,4 +1,4 @@
-"""Paged lists (nrm.paging): a page costs one query for its rows and at most one bounded count, so a
+"""Paged lists (core.paging): a page costs one query for its rows and at most one bounded count, so a
 list page costs the same at 1,000,000 referrals as at 10,000; the links keep the list's filters."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.http import QueryDict
 
-from nrm import paging
-from nrm.paging import ListPage, page_number, page_of
+from core import paging
+from core.paging import ListPage, page_number, page_of
 from organisations.models import Organisation, OrganisationKind
 from tests.factories import OrganisationFactory
 

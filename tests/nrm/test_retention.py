@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AccessAction, AccessEvent
+from data_protection.retention import REMOVED, anonymise_expired_cases
 from decisions.models import CaseFile, CaseNote, Decision
 from decisions.services import (
     case_allocate,
@@ -25,7 +26,6 @@ from decisions.services import (
 )
 from monitoring.periods import Period
 from monitoring.report import build_report
-from nrm.retention import REMOVED, anonymise_expired_cases
 from organisations.models import OrganisationKind, Role
 from referrals.models import Referral, ReferralDocument
 from referrals.services import referral_document_add, referral_submit

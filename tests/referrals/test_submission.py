@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from nrm.models import OutboxTask
+from core.models import OutboxTask
 from referrals.models import PossibleDuplicate, Referral, ReferralKind, ReferralStatus
 from referrals.routing import route
 from referrals.services import ReferralIncomplete, ReferralNotEditable, referral_start, referral_submit

@@ -186,7 +186,7 @@ def test_the_dashboard_adds_up_the_allocations_once_per_change(world):
 
 def test_a_provider_sees_its_people_a_page_at_a_time_newest_first(world, first_responder, monkeypatch,
                                                                    django_assert_max_num_queries):
-    from nrm import paging
+    from core import paging
     from victim_care.services import allocation_move
 
     today = datetime.date.today()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from nrm.scheduling import sync_schedule
+from nrm.schedule import sync_schedule
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """A Django email backend that sends through GOV.UK Notify, so every email the service sends (reminders,
-referral and decision notices) can go through Notify by setting EMAIL_BACKEND=nrm.notify.NotifyEmailBackend,
+referral and decision notices) can go through Notify by setting EMAIL_BACKEND=core.notify.NotifyEmailBackend,
 NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE_ID. The template has two fields, ((subject)) and ((body)).
 
 Notify's API key is "<name>-<service id>-<secret>"; each request carries a JWT (HS256) signed with the

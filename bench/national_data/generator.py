@@ -42,8 +42,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core import working_days
 from decisions.models import DecisionStatus, Outcome, Stage
-from nrm import calendar
 from organisations.models import FirstResponderType, Organisation, OrganisationKind, Role, User
 from organisations.roles import group_for
 from referrals.models import (
@@ -60,7 +60,7 @@ from victim_care.models import EntryKind, ProviderProfile, Region, Service, Supp
 from victim_care.services import provider_group
 
 # The Home Office's published Q4 2023 counts (open data), kept in the repository so a clone alone runs.
-SHARES_CSV = Path(settings.BASE_DIR) / "nrm" / "data" / "referrals-2023-q4-by-first-responder.csv"
+SHARES_CSV = Path(__file__).resolve().parent / "data" / "referrals-2023-q4-by-first-responder.csv"
 
 YEARS = 5
 CHUNK_REFERRALS = 25_000
@@ -502,9 +502,9 @@ class Generator:
                  rg_due: dict[int, str], reference_starts: dict[int, int], rng: random.Random) -> None:
         self.rng, self.cast, self.clock, self.as_of = rng, cast, clock, as_of
         # Ids depend on the starting reference numbers too, so a second run with the same seed adds new rows.
-        self.id_rng = random.Random(f"{seed}:ids:{sorted(reference_starts.items())}")  # noqa: S311 - synthetic data
+        self.id_rng = random.Random(f"{seed}:ids:{sorted(reference_starts.items())}")
         # Support rows are finished on the writer thread, which must not share the main generator.
-        self.support_rng = random.Random(f"{seed}:support")  # noqa: S311 - synthetic data
+        self.support_rng = random.Random(f"{seed}:support")
         self.as_of_day = clock.local_day(as_of)
         self.rg_due = rg_due
         self.last_numbers = dict(reference_starts)
@@ -756,7 +756,7 @@ def submission_moments(rng: random.Random, clock: Clock, count: int, first_day: 
     days = list(range(first_day, last_day + 1))
     span = max(len(days) - 1, 1)
     weights = [(1 + GROWTH_OVER_WINDOW * (day - first_day) / span)
-               * (1.0 if calendar.is_working_day(clock.date(day)) else NON_WORKING_DAY_WEIGHT) for day in days]
+               * (1.0 if working_days.is_working_day(clock.date(day)) else NON_WORKING_DAY_WEIGHT) for day in days]
     chosen_days = rng.choices(days, cum_weights=_cum(weights), k=count)
     hours = rng.choices(list(SUBMISSION_HOUR_WEIGHTS), weights=list(SUBMISSION_HOUR_WEIGHTS.values()), k=count)
     return sorted(clock.day_start(day) + hour * HOUR + rng.randrange(HOUR) for day, hour in zip(chosen_days, hours,
@@ -832,8 +832,8 @@ def _insert_reconsiderations(cursor, requests: list[tuple[str, str, str]]) -> in
 
 
 def _rg_due_dates(clock: Clock, first_day: int, last_day: int) -> dict[int, str]:
-    """Every submission day's RG due date (nrm.calendar's working days), worked out once per day."""
-    return {day: calendar.add_working_days(clock.date(day), settings.NRM_RG_TARGET_WORKING_DAYS).isoformat()
+    """Every submission day's RG due date (core.working_days's working days), worked out once per day."""
+    return {day: working_days.add_working_days(clock.date(day), settings.NRM_RG_TARGET_WORKING_DAYS).isoformat()
             for day in range(first_day, last_day + 1)}
 
 
@@ -859,7 +859,7 @@ def generate_national_data(*, referrals: int, seed: int, as_of: datetime.datetim
     clock = Clock(zone, Clock.day_number(first_date) - 1, Clock.day_number(today) + 4 * 365)
     first_day, last_day = Clock.day_number(first_date), Clock.day_number(today) - 1
     profiles = load_person_profiles(shares_csv)
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by design
+    rng = random.Random(seed)
     moments = submission_moments(rng, clock, referrals, first_day, last_day)
     years = sorted({clock.date(clock.local_day(moment)).year for moment in moments})
     counts = dict.fromkeys([*COLUMNS, "decisions_reconsideration"], 0)

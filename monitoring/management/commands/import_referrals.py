@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nrm.historic_import import ImportRejected, import_referrals
+from monitoring.historic_import import ImportRejected, import_referrals
 
 
 class Command(BaseCommand):

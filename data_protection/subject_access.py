@@ -1,7 +1,8 @@
 """Subject access: everything the service holds about one person, as JSON and as a printable page.
 
-It spans referrals, decisions and victim care, so it lives in nrm/. Only the competent authority's
-managers may produce it for a case routed to their authority (the request comes to the data
+It spans referrals, decisions and victim care, so it lives in the top-layer data_protection app.
+Only the competent authority's managers may produce it for a case routed to their authority
+(the request comes to the data
 controller); every export is written to the access log."""
 
 from __future__ import annotations
@@ -98,5 +99,5 @@ def subject_access_json(request: HttpRequest, pk) -> JsonResponse:
 
 def subject_access_page(request: HttpRequest, pk) -> HttpResponse:
     referral = _allowed(request, pk)
-    return render(request, "decisions/subject_access.html", {"referral": referral,
+    return render(request, "data_protection/subject_access.html", {"referral": referral,
                                                              "record": subject_access_record(referral)})

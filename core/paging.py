@@ -12,6 +12,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 1000
@@ -82,7 +86,7 @@ class ListPage:
 
 def rows_and_next(queryset: QuerySet, *, offset: int, limit: int) -> tuple[list, bool]:
     """`limit` rows from `offset`, read with one more, whose presence says there is a next page: no COUNT.
-    The web pages (page_of) and the API (nrm.pagination) both read a page this way."""
+    The web pages (page_of) and the API (core.paging) both read a page this way."""
     rows = list(queryset[offset:offset + limit + 1])
     return rows[:limit], len(rows) > limit
 
@@ -100,3 +104,69 @@ def page_of(queryset: QuerySet, *, number: int = 1, per_page: int | None = None,
         total = bounded if bounded <= limit else None
     return ListPage(items=items, number=number, per_page=per_page, has_next=has_next, total=total,
                     query=query if query is not None else QueryDict(), parameter=parameter)
+
+
+# The API's pages: limit/offset that refuses malformed numbers (400) instead of ignoring them, and
+# reads `limit + 1` rows instead of DRF's COUNT(*) over every row the caller may see.
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    max_limit = 500
+    max_offset = LAST_PAGE * PAGE_SIZE  # as far into a list as the web pages go
+
+    def _number(self, request, name: str) -> int | None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        if len(values) > 1 or not values[0].isdigit():
+            raise ValidationError({name: ["Enter a whole number, once."]})
+        return int(values[0])
+
+    def get_limit(self, request) -> int:
+        limit = self._number(request, self.limit_query_param)
+        if not limit:  # absent or 0: the default page size
+            return self.default_limit
+        return min(limit, self.max_limit)
+
+    def get_offset(self, request) -> int:
+        offset = self._number(request, self.offset_query_param) or 0
+        if offset > self.max_offset:
+            raise ValidationError({self.offset_query_param: [f"Enter an offset of {self.max_offset} or less."]})
+        return offset
+
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        rows, self.has_next = rows_and_next(queryset, offset=self.offset, limit=self.limit)
+        self.display_page_controls = False
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        url = replace_query_param(url, self.limit_query_param, self.limit)
+        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "example": "https://nrm.example/api/v1/cases/?limit=50&offset=100"},
+                "previous": {"type": "string", "nullable": True, "format": "uri",
+                             "example": "https://nrm.example/api/v1/cases/?limit=50&offset=0"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 0
+            if parameter["name"] == self.offset_query_param:
+                parameter["schema"]["maximum"] = self.max_offset
+        return parameters

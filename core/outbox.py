@@ -2,7 +2,7 @@
 
 `publish_on_commit` writes the task as a row in the caller's transaction and tries to publish it as
 soon as that transaction commits. If the broker cannot be reached the row waits, and the
-`nrm.tasks.flush_outbox` job (every minute, from beat) publishes it when Redis is back. Each row is
+`core.tasks.flush_outbox` job (every minute, from beat) publishes it when Redis is back. Each row is
 published under a row lock (SKIP LOCKED), so the commit hook and the job never both send it."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from nrm.models import OutboxTask
+from core.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 

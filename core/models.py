@@ -16,6 +16,7 @@ class OutboxTask(models.Model):
     last_error = models.CharField(max_length=200, blank=True, help_text="The error's type only.")
 
     class Meta:
+        db_table = "nrm_outboxtask"  # created when the outbox lived in nrm/; kept so no data moves
         indexes = [models.Index(fields=["created_at"], condition=Q(published_at__isnull=True),
                                 name="outbox_unpublished_idx")]
 

@@ -8,7 +8,7 @@
 - `{% govuk_error_summary form [other_form ...] %}`: the error summary, one link per error.
 
 A form may declare `conditional_fields = {"question": {"answer": ["revealed", ...]}}` (see
-`nrm.forms.reveal` and `GovukFormMixin`): the revealed questions are rendered inside that radio or
+`core.forms.reveal` and `GovukFormMixin`): the revealed questions are rendered inside that radio or
 checkbox option as a GOV.UK conditional reveal (open when the answer is chosen or they have errors;
 all visible without JavaScript) and not again at top level.
 """
@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from nrm.forms import DATE_PARTS, GovukDateWidget
+from core.forms import DATE_PARTS, GovukDateWidget
 
 register = template.Library()
 

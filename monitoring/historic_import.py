@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, Stage
-from nrm import calendar
 from organisations.models import FirstResponderType, Organisation, OrganisationKind, User
 from referrals.models import (
     AgeGroup,
@@ -326,7 +326,7 @@ def import_referrals(lines: Iterable[str], *, skip_existing: bool = False,
                 submitted_at=received, **row.values)
             referrals.append(referral)
             if row.rg:
-                case = CaseFile(referral=referral, received_at=received, rg_due_on=calendar.rg_target(received))
+                case = CaseFile(referral=referral, received_at=received, rg_due_on=working_days.rg_target(received))
                 case_files.append(case)
                 author = users[authority_key]
                 for stage, decided in ((Stage.RG, row.rg), (Stage.CG, row.cg)):
