@@ -204,7 +204,7 @@ def choose_people() -> dict[str, Person]:
     from django.conf import settings
     from django.db.models import Count
 
-    from bench.national_data.generator import EMAIL_DOMAIN, PRIME_CONTRACTOR
+    from bench.national_data.cast import EMAIL_DOMAIN, PRIME_CONTRACTOR
     from organisations.models import Role, User
     from referrals.models import Referral
     from victim_care.models import Allocation

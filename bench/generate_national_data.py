@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
     django.setup()
     from django.conf import settings
 
-    from bench.national_data.generator import GenerationError, check_database, generate_national_data
+    from bench.national_data.checks import check_database
+    from bench.national_data.loader import generate_national_data
+    from bench.national_data.shares import GenerationError
 
     if settings.IS_PRODUCTION:
         parser.error("generate_national_data writes synthetic cases; it never runs in production.")

@@ -46,7 +46,7 @@ def prepare(referrals: int) -> dict[str, Any]:
     """Migrate, then generate only what is missing: rerunning `make bench` reuses the data."""
     from django.core.management import call_command
 
-    from bench.national_data.generator import generate_national_data
+    from bench.national_data.loader import generate_national_data
     from referrals.models import Referral
 
     call_command("migrate", verbosity=0)

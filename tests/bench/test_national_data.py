@@ -16,13 +16,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from bench import generate_national_data as generate_script
-from bench.national_data.generator import (
-    EMAIL_DOMAIN,
-    check_database,
-    exploitation_types_for_label,
-    generate_national_data,
-    nationality_codes_for_label,
-)
+from bench.national_data.cast import EMAIL_DOMAIN
+from bench.national_data.checks import check_database
+from bench.national_data.loader import generate_national_data, tables
+from bench.national_data.rows import LEFT_TO_DATABASE, WRITTEN
+from bench.national_data.shares import GenerationError, exploitation_types_for_label, nationality_codes_for_label
 from decisions.models import CaseFile, Decision, DecisionStatus
 from organisations.models import Organisation, Role, User
 from referrals.models import AgeGroup, Gender, ReferenceCounter, Referral, ReferralKind, ReferralStatus
@@ -71,6 +69,27 @@ def test_published_nationality_labels_become_codes(label, expected):
 ])
 def test_published_exploitation_labels_become_types(label, expected):
     assert exploitation_types_for_label(label) == expected
+
+
+def test_tables_and_columns_come_from_the_models():
+    targets = tables()
+    assert targets[Referral].name == Referral._meta.db_table
+    assert targets[Referral].columns[-1] == Referral._meta.get_field("first_responder_organisation").column
+    assert targets[Decision].columns[0] == "case_id"
+
+
+def test_a_model_field_the_generator_does_not_know_stops_it():
+    without_one = {**WRITTEN, Referral: WRITTEN[Referral][:-1]}
+    with pytest.raises(GenerationError, match=r"referrals.Referral.first_responder_organisation is neither written "
+                                              r"nor left to the database"):
+        tables(without_one, LEFT_TO_DATABASE)
+    renamed = {**WRITTEN, CaseFile: (*WRITTEN[CaseFile], "recovery_period_end")}
+    with pytest.raises(GenerationError, match=r"decisions.CaseFile.recovery_period_end is not a concrete field"):
+        tables(renamed, LEFT_TO_DATABASE)
+    left_but_required = {**LEFT_TO_DATABASE, Referral: (*LEFT_TO_DATABASE[Referral], "kind")}
+    without_kind = {**WRITTEN, Referral: tuple(name for name in WRITTEN[Referral] if name != "kind")}
+    with pytest.raises(GenerationError, match=r"referrals.Referral.kind is left to the database, which has no value"):
+        tables(without_kind, left_but_required)
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_does_not():
