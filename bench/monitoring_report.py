@@ -110,7 +110,8 @@ def main() -> None:
     from django.db import connection
 
     from monitoring.periods import Period
-    from monitoring.report import build_report, referrals_by_exploitation_type
+    from monitoring.report import build_report
+    from monitoring.tables.referrals import referrals_by_exploitation_type
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -16,7 +16,8 @@ from django.utils.safestring import SafeString
 from core.db_router import reads_from_replica
 from decisions.models import Decision, DecisionStatus, Stage
 from monitoring.periods import Period
-from monitoring.report import AGE_COLUMNS, AGE_ORDER, Report, _referrals
+from monitoring.report import Report
+from monitoring.tables.base import AGE_COLUMNS, AGE_ORDER, referrals_in_period
 from referrals.models import ReferralKind
 
 COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c", "#d4351c"]
@@ -121,7 +122,7 @@ def referrals_by_quarter(period: Period) -> Chart:
     quarters = period.quarters_back(8)
     window = Period(quarters[0].start, quarters[-1].end)
     counts = {(row["quarter"].date() if isinstance(row["quarter"], datetime.datetime) else row["quarter"], row["age"]):
-              row["n"] for row in _referrals(window).annotate(quarter=TruncQuarter("submitted_at"))
+              row["n"] for row in referrals_in_period(window).annotate(quarter=TruncQuarter("submitted_at"))
               .values("quarter", age=F("age_at_exploitation")).annotate(n=Count("pk")).order_by()}
     series = [(AGE_COLUMNS[i], [counts.get((q.start, age), 0) for q in quarters]) for i, age in enumerate(AGE_ORDER)]
     labels = [q.label for q in quarters]

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from decisions.models import Decision, DecisionStatus, QualityAudit, Reconsideration
 from monitoring.periods import Period, PeriodError
-from monitoring.report import build_report, exploitation_label
+from monitoring.report import build_report
 from monitoring.suppression import SUPPRESSED, Grid, suppressed_cells
+from monitoring.tables.base import exploitation_label
 from organisations.models import Organisation, OrganisationKind
 from referrals.models import Referral
 from tests.factories import UserFactory

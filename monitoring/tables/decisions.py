@@ -1,0 +1,152 @@
+"""The decision tables of the monitoring report: RG and CG decisions served by outcome and age, the
+timeliness of decisions (working days, in the database), reconsiderations and the quality audit.
+Decisions count by the date they were served."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet
+
+from core import working_days
+from core.db_router import replica_alias
+from decisions.models import Decision, DecisionStatus, Outcome, QualityAudit, Reconsideration, Stage
+from monitoring.periods import Period
+from monitoring.tables.base import AGE_COLUMNS, Table, age_rows, grouped
+from referrals.models import ReferralKind
+
+
+def _served(period: Period, stage: str) -> QuerySet[Decision]:
+    start, end = period.bounds()
+    return Decision.objects.filter(stage=stage, status=DecisionStatus.SERVED, served_at__gte=start,
+                                   served_at__lt=end, case__referral__kind=ReferralKind.NRM)
+
+
+def decisions_by_outcome(period: Period, stage: str) -> Table:
+    groups = grouped(_served(period, stage), "outcome", age=F("case__referral__age_at_exploitation"))
+    outcome_labels = dict(Outcome.choices)
+    rows = age_rows(groups, lambda g: (outcome_labels[g["outcome"]],),
+                     labels=[(label,) for label in outcome_labels.values()])
+    name = "Reasonable Grounds" if stage == Stage.RG else "Conclusive Grounds"
+    return Table(f"{stage}_decisions_by_outcome_and_age", f"{name} decisions served, by outcome and age",
+                 ["Outcome", *AGE_COLUMNS], rows, f"{stage.upper()} decisions")
+
+
+def _non_working_days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    days, day = [], first
+    while day <= last:
+        if not working_days.is_working_day(day):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+_TIMELINESS_SQL = """
+    WITH rg AS (
+        SELECT (d.served_at AT TIME ZONE %(tz)s)::date AS served_on,
+               (c.received_at AT TIME ZONE %(tz)s)::date AS received_on, c.rg_due_on
+        FROM decisions_decision d
+        JOIN decisions_casefile c ON c.referral_id = d.case_id
+        JOIN referrals_referral r ON r.id = c.referral_id
+        WHERE d.stage = 'rg' AND d.status = 'served' AND NOT d.is_reconsideration AND r.kind = 'nrm'
+          AND d.served_at >= %(start)s AND d.served_at < %(end)s
+    )
+    SELECT count(*),
+           count(*) FILTER (WHERE served_on <= rg_due_on),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY (served_on - received_on) - (
+               SELECT count(*) FROM unnest(%(closed)s::date[]) AS closed(day)
+               WHERE closed.day > received_on AND closed.day <= served_on)),
+           min(received_on)
+    FROM rg
+"""
+
+_RG_TO_CG_SQL = """
+    SELECT count(*),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY (cg.served_at AT TIME ZONE %(tz)s)::date - (
+               SELECT max(rg.served_at AT TIME ZONE %(tz)s)::date FROM decisions_decision rg
+               WHERE rg.case_id = cg.case_id AND rg.stage = 'rg' AND rg.status = 'served'
+                 AND rg.outcome = 'positive' AND rg.served_at <= cg.served_at))
+    FROM decisions_decision cg
+    JOIN referrals_referral r ON r.id = cg.case_id
+    WHERE cg.stage = 'cg' AND cg.status = 'served' AND NOT cg.is_reconsideration AND r.kind = 'nrm'
+      AND cg.served_at >= %(start)s AND cg.served_at < %(end)s
+"""
+
+
+def _earliest_receipt(start: datetime.datetime, end: datetime.datetime) -> datetime.date | None:
+    with connections[replica_alias()].cursor() as cursor:
+        cursor.execute("""SELECT min((c.received_at AT TIME ZONE %s)::date) FROM decisions_decision d
+                          JOIN decisions_casefile c ON c.referral_id = d.case_id
+                          WHERE d.stage = 'rg' AND d.status = 'served' AND d.served_at >= %s AND d.served_at < %s""",
+                       [settings.TIME_ZONE, start, end])
+        return cursor.fetchone()[0]
+
+
+def rg_timeliness(period: Period) -> dict[str, object]:
+    """RG decisions served in the period: how many, how many within target, median working days."""
+    start, end = period.bounds()
+    earliest = _earliest_receipt(start, end) or period.start
+    params = {"tz": settings.TIME_ZONE, "start": start, "end": end,
+              "closed": _non_working_days(earliest, period.end + datetime.timedelta(days=1))}
+    with connections[replica_alias()].cursor() as cursor:
+        cursor.execute(_TIMELINESS_SQL, params)
+        decided, within, median_working_days, _ = cursor.fetchone()
+        cursor.execute(_RG_TO_CG_SQL, params)
+        cg_decided, median_rg_to_cg = cursor.fetchone()
+    return {"decided": decided, "within": within,
+            "percent": round(100 * within / decided, 1) if decided else None,
+            "median_working_days": median_working_days, "cg_decided": cg_decided, "median_rg_to_cg": median_rg_to_cg}
+
+
+def decision_timeliness(period: Period) -> Table:
+    figures = rg_timeliness(period)
+    target = settings.NRM_RG_TARGET_WORKING_DAYS
+    rows = [
+        ["Reasonable Grounds decisions served", figures["decided"]],
+        [f"Reasonable Grounds decisions within {target} working days", figures["within"]],
+        [f"Reasonable Grounds decisions within {target} working days (%)", _or_dash(figures["percent"])],
+        ["Median working days from referral to Reasonable Grounds decision", _or_dash(figures["median_working_days"])],
+        ["Conclusive Grounds decisions served", figures["cg_decided"]],
+        ["Median days from Reasonable Grounds to Conclusive Grounds decision", _or_dash(figures["median_rg_to_cg"])],
+    ]
+    return Table("decision_timeliness", "Timeliness of decisions served in the period", ["Measure", "Value"], rows,
+                 "Timeliness")
+
+
+def _or_dash(value: object) -> object:
+    """No decisions, no median: shown as the statistics convention's [x] (not available)."""
+    if value is None:
+        return "[x]"
+    return round(value, 1) if isinstance(value, float) else value
+
+
+def reconsiderations(period: Period) -> Table:
+    start, end = period.bounds()
+    requested = Reconsideration.objects.filter(requested_at__gte=start, requested_at__lt=end).count()
+    decided = Decision.objects.filter(is_reconsideration=True, status=DecisionStatus.SERVED, served_at__gte=start,
+                                      served_at__lt=end).aggregate(
+        positive=Count("pk", filter=Q(outcome=Outcome.POSITIVE)),
+        negative=Count("pk", filter=Q(outcome=Outcome.NEGATIVE)))
+    return Table("reconsiderations", "Reconsiderations", ["Measure", "Count"], [
+        ["Reconsiderations requested", requested],
+        ["Decisions on reconsideration served: positive", decided["positive"]],
+        ["Decisions on reconsideration served: negative", decided["negative"]],
+    ], "Reconsiderations")
+
+
+def decision_quality_audit(period: Period) -> Table:
+    start, end = period.bounds()
+    audits = QualityAudit.objects.aggregate(
+        agree=Count("pk", filter=Q(completed_at__gte=start, completed_at__lt=end, finding=QualityAudit.Finding.AGREE)),
+        disagree=Count("pk", filter=Q(completed_at__gte=start, completed_at__lt=end,
+                                      finding=QualityAudit.Finding.DISAGREE)),
+        waiting=Count("pk", filter=Q(sampled_at__gte=start, sampled_at__lt=end, completed_at__isnull=True)),
+    )
+    rows = [["Auditor agreed with the decision", audits["agree"]],
+            ["Auditor disagreed with the decision", audits["disagree"]],
+            ["Sampled in the period, not yet audited", audits["waiting"]]]
+    return Table("decision_quality_audit", "Decision quality audit", ["Finding", "Count"],
+                 [*rows, ["Total", sum(row[1] for row in rows)]], "Quality audit")
+
