@@ -10,8 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from referrals import forms
+from referrals.forms import ReferralSectionForm
 from referrals.models import Referral
+from referrals.section_forms.exploitation import (
+    BackgroundForm,
+    ExploitationForm,
+    ExploitationTypesForm,
+    ExploitersForm,
+    LocationForm,
+    ProfessionalInsightForm,
+    RiskForm,
+)
+from referrals.section_forms.person import DecisionDeliveryForm, PersonalDetailsForm, ReferrerDetailsForm
+from referrals.section_forms.start import AgeForm, ConsentForm, FirstResponderDetailsForm, LocalAuthorityForm
 
 
 def _is_child(referral: Referral) -> bool:
@@ -41,7 +52,7 @@ def _always(referral: Referral) -> bool:
 @dataclass(frozen=True)
 class Section:
     slug: str
-    form_class: type[forms.ReferralSectionForm]
+    form_class: type[ReferralSectionForm]
     applies: Callable[[Referral], bool]
 
     @property
@@ -50,20 +61,20 @@ class Section:
 
 
 SECTIONS: list[Section] = [
-    Section("first-responder", forms.FirstResponderDetailsForm, _always),
-    Section("age", forms.AgeForm, _always),
-    Section("local-authority", forms.LocalAuthorityForm, _is_child),
-    Section("consent", forms.ConsentForm, lambda referral: referral.is_child is not True),
-    Section("background", forms.BackgroundForm, _is_nrm),
-    Section("exploitation", forms.ExploitationForm, _is_nrm),
-    Section("professional-insight", forms.ProfessionalInsightForm, _is_nrm),
-    Section("location", forms.LocationForm, _is_nrm),
-    Section("exploiters", forms.ExploitersForm, _is_nrm),
-    Section("exploitation-types", forms.ExploitationTypesForm, _is_nrm),
-    Section("risk", forms.RiskForm, _is_nrm),
-    Section("personal-details", forms.PersonalDetailsForm, _is_nrm),
-    Section("decision-delivery", forms.DecisionDeliveryForm, _is_adult_nrm),
-    Section("your-details", forms.ReferrerDetailsForm, _always),
+    Section("first-responder", FirstResponderDetailsForm, _always),
+    Section("age", AgeForm, _always),
+    Section("local-authority", LocalAuthorityForm, _is_child),
+    Section("consent", ConsentForm, lambda referral: referral.is_child is not True),
+    Section("background", BackgroundForm, _is_nrm),
+    Section("exploitation", ExploitationForm, _is_nrm),
+    Section("professional-insight", ProfessionalInsightForm, _is_nrm),
+    Section("location", LocationForm, _is_nrm),
+    Section("exploiters", ExploitersForm, _is_nrm),
+    Section("exploitation-types", ExploitationTypesForm, _is_nrm),
+    Section("risk", RiskForm, _is_nrm),
+    Section("personal-details", PersonalDetailsForm, _is_nrm),
+    Section("decision-delivery", DecisionDeliveryForm, _is_adult_nrm),
+    Section("your-details", ReferrerDetailsForm, _always),
 ]
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 

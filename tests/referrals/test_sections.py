@@ -6,17 +6,9 @@ import datetime
 
 import pytest
 
-from referrals.forms import (
-    AgeForm,
-    ConsentForm,
-    DecisionDeliveryForm,
-    ExploitationForm,
-    ExploitationTypesForm,
-    LocalAuthorityForm,
-    LocationForm,
-    PersonalDetailsForm,
-    ReferrerDetailsForm,
-)
+from referrals.section_forms.exploitation import ExploitationForm, ExploitationTypesForm, LocationForm
+from referrals.section_forms.person import DecisionDeliveryForm, PersonalDetailsForm, ReferrerDetailsForm
+from referrals.section_forms.start import AgeForm, ConsentForm, LocalAuthorityForm
 from referrals.sections import sections_for
 from referrals.services import referral_section_save, referral_start
 from tests.referrals.builders import ADULT, DUTY_TO_NOTIFY, child_answers, save_sections

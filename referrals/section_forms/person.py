@@ -1,0 +1,94 @@
+"""The end of the referral journey: the person's details, how to send them the decision, and the
+referrer's own details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from core.forms import GovukDateField
+from referrals.forms import (
+    EARLIEST_DATE,
+    YES_NO,
+    YES_NO_NOT_SURE,
+    ReferralSectionForm,
+    choice,
+    email,
+    free_text,
+    phone,
+    short_text,
+    validate_phone,
+)
+from referrals.models import Gender
+from referrals.reference_data import NATIONALITIES
+
+
+class PersonalDetailsForm(ReferralSectionForm):
+    title = "Personal details"
+    given_names = short_text("Given names", required=True, autocomplete="off")
+    family_name = short_text("Family name", required=True, autocomplete="off")
+    other_names = short_text("Other names or nicknames", help_text="Optional.", autocomplete="off")
+    date_of_birth = GovukDateField(label="Date of birth", required=False, must_be_past=True, earliest=EARLIEST_DATE,
+                                   help_text="For example, 27 3 2001. Leave blank if not known.")
+    gender = choice("Gender", Gender.choices[:3], inline=True, error="Select their gender")
+    has_dependants = choice("Do they have dependants?", YES_NO, inline=True,
+                            error="Select whether they have dependants")
+    dependants = free_text("Tell us about their dependants", help_text="Ages and where they are.", rows=3)
+    nationality = forms.ChoiceField(
+        label="Nationality", choices=[("", "Select a nationality"), *NATIONALITIES],
+        error_messages={"required": "Select their nationality", "invalid_choice": "Select their nationality"},
+    )
+    second_nationality = forms.ChoiceField(
+        label="Second nationality", required=False, choices=[("", "None"), *NATIONALITIES],
+        error_messages={"invalid_choice": "Select their second nationality"},
+    )
+    needs_interpreter = choice("Do they need an interpreter?", YES_NO, inline=True,
+                               error="Select whether they need an interpreter")
+    interpreter_language = short_text("Which language?", max_length=100, width="20")
+    home_office_reference = short_text("Home Office reference", help_text="Optional.", max_length=40, width="20")
+    immigration_control = choice("Are they subject to immigration control?", YES_NO_NOT_SURE, inline=True,
+                                 error="Select whether they are subject to immigration control")
+    claimed_asylum = choice("Have they claimed asylum?", YES_NO_NOT_SURE, inline=True,
+                            error="Select whether they have claimed asylum")
+    conditional_fields = {
+        "has_dependants": {"yes": ["dependants"]},
+        "needs_interpreter": {"yes": ["interpreter_language"]},
+    }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("second_nationality") and cleaned.get("second_nationality") == cleaned.get("nationality"):
+            self.add_error("second_nationality", "Second nationality must be different from nationality")
+        return cleaned
+
+
+class DecisionDeliveryForm(ReferralSectionForm):
+    title = "How to send the decision"
+    send_to = choice("Who should the decision be sent to?",
+                     [("person", "The person referred"), ("third_party", "Someone else on their behalf")],
+                     error="Select who the decision should be sent to")
+    third_party_name = short_text("Name and role of the person to send it to", autocomplete="off")
+    method = choice("How should it be sent?", [("email", "Email"), ("post", "Post")], inline=True,
+                    error="Select how the decision should be sent")
+    delivery_email = email("Email address")
+    delivery_address = free_text("Postal address", rows=4)
+    safe_to_send = forms.BooleanField(
+        label="I have confirmed with the person that it is safe to send the decision here",
+        error_messages={"required": "Confirm that it is safe to send the decision here"},
+    )
+    conditional_fields = {
+        "send_to": {"third_party": ["third_party_name"]},
+        "method": {"email": ["delivery_email"], "post": ["delivery_address"]},
+    }
+
+
+class ReferrerDetailsForm(ReferralSectionForm):
+    title = "Your details"
+    referrer_name = short_text("Your full name", required=True, autocomplete="name")
+    referrer_job_title = short_text("Your job title", required=True, autocomplete="organization-title")
+    referrer_phone = phone("Your telephone number", required=True)
+    referrer_email = email("Your work email address", required=True)
+
+    def clean_referrer_phone(self) -> str:
+        return validate_phone(self.cleaned_data["referrer_phone"])
