@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from nrm.navigation import navigation_for
+from nrm.navigation import footer_links_for, navigation_for
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -9,5 +9,6 @@ def service(request: HttpRequest) -> dict[str, object]:
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.PHASE,
         "service_navigation": navigation_for(request.user, request.path) if hasattr(request, "user") else [],
+        "footer_links": footer_links_for(request.user) if hasattr(request, "user") else [],
         "csp_nonce": getattr(request, "csp_nonce", ""),
     }

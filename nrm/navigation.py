@@ -27,9 +27,22 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Victim care", "victim_care:home", frozenset({Role.PC_CASE_MANAGER, Role.SUPPORT_WORKER})),
     NavItem("Reports", "monitoring:report", frozenset({Role.MONITOR, Role.CA_MANAGER})),
     NavItem("Notifications", "reminders:notifications", None),
-    NavItem("API documentation", "api-docs", None),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
+
+
+# Pages few people need day to day sit in the footer's support links (GOV.UK footer pattern), not
+# in every role's main navigation: the API documentation is for the developers of machine clients.
+FOOTER_ITEMS: list[NavItem] = [
+    NavItem("API documentation", "api-docs", None),
+]
+
+
+def footer_links_for(user) -> list[dict[str, object]]:
+    if not (user.is_authenticated and user.is_verified()):
+        return []
+    return [{"label": item.label, "url": reverse(item.url_name)} for item in FOOTER_ITEMS
+            if item.roles is None or user.has_role(*item.roles)]
 
 
 def navigation_for(user, current_path: str) -> list[dict[str, object]]:

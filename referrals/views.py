@@ -132,8 +132,11 @@ def documents(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404("A Duty to Notify has no evidence documents")
     errors: list[str] = []
     if request.method == "POST":
+        # GOV.UK file upload pattern: a file chosen here is never thrown away. Continue uploads it too,
+        # and only moves on once every chosen file is stored; Upload stays on this page to add more.
         uploads = request.FILES.getlist("documents")
-        if not uploads:
+        continuing = "continue" in request.POST
+        if not uploads and not continuing:
             errors.append("Select a file to upload")
         for upload in uploads:
             try:
@@ -141,11 +144,15 @@ def documents(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             except services.DocumentRejected as rejected:
                 errors.append(f"{upload.name}: {rejected.message}")
         if not errors:
-            messages.success(request, f"{len(uploads)} file{'s' if len(uploads) != 1 else ''} uploaded")
+            if uploads:
+                messages.success(request, f"{len(uploads)} file{'s' if len(uploads) != 1 else ''} uploaded")
+            if continuing:
+                return redirect("referrals:check", referral.pk)
             return redirect("referrals:documents", referral.pk)
         referral = selectors.referral_for(request.user, pk, log=False)
     return render(request, "referrals/documents.html", {
-        "referral": referral, "errors": errors, "accept": ",".join(ACCEPTED_EXTENSIONS),
+        "referral": referral, "errors": errors, "error_summary": bool(errors),
+        "accept": ",".join(ACCEPTED_EXTENSIONS),
     }, status=400 if errors else 200)
 
 

@@ -147,7 +147,7 @@ def adult_journey(page: Page, *, with_error: bool) -> str:
     save_and_continue(page)
     your_details(page)
     assert "Evidence documents" in page.get_by_role("heading", level=1).inner_text()
-    page.get_by_role("link", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
     assert_accessible(page)
     return submit(page, "Submit referral")
 
@@ -183,7 +183,7 @@ def test_child_referral(page, first_responder):
     common_nrm_sections(page)
     personal_details(page, ("9", "1", "2011"))
     your_details(page)
-    page.get_by_role("link", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
     reference = submit(page, "Submit referral")
     referral = Referral.objects.get(reference=reference)
     assert referral.is_child and referral.local_authority.name == "Hillingdon Council children's services"

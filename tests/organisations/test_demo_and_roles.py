@@ -137,3 +137,11 @@ def test_other_roles_are_refused_the_admin(role):
         response = client.get(path, follow=True)
         assert response.status_code == 403, path
         assert b"You cannot do this" in response.content
+
+
+def test_api_documentation_is_a_footer_link_not_main_navigation(signed_in_client):
+    html = signed_in_client.get("/").content.decode()
+    navigation = html.split('class="govuk-service-navigation__list"')[1].split("</ul>")[0]
+    footer = html.split('<footer class="govuk-footer">')[1]
+    assert "API documentation" not in navigation
+    assert 'href="/api/v1/docs/"' in footer and "API documentation" in footer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -129,3 +130,26 @@ def test_list_page_runs_a_fixed_number_of_queries(client, first_responder, compe
         response = client.get(reverse("referrals:list"))
     assert response.content.decode().count("NRM-") == 10
     assert InformationRequest.objects.count() == 10
+
+
+def test_continue_on_the_evidence_page_uploads_the_chosen_file(client, first_responder):
+    referral = referral_start(by=first_responder)
+    url = reverse("referrals:documents", args=[referral.pk])
+    pdf = SimpleUploadedFile("statement.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    response = client.post(url, {"documents": pdf, "continue": "1"})
+    assert response.status_code == 302 and response.url == reverse("referrals:check", args=[referral.pk])
+    assert [document.original_name for document in referral.documents.all()] == ["statement.pdf"]
+    # Continue with nothing chosen moves on; Upload with nothing chosen asks for a file
+    assert client.post(url, {"continue": "1"}).url == reverse("referrals:check", args=[referral.pk])
+    page = client.post(url, {"upload": "1"})
+    assert page.status_code == 400 and "Select a file to upload" in page.content.decode()
+
+
+def test_a_rejected_file_keeps_the_user_on_the_evidence_page_with_an_error_title(client, first_responder):
+    referral = referral_start(by=first_responder)
+    url = reverse("referrals:documents", args=[referral.pk])
+    response = client.post(url, {"documents": SimpleUploadedFile("run.exe", b"MZ\x90\x00"), "continue": "1"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Evidence documents" in html
+    assert "run.exe:" in html and not referral.documents.exists()
