@@ -76,8 +76,9 @@ class GovukDateField(forms.Field):
     """A date from day, month and year boxes, with GOV.UK's error messages.
 
     Messages name the date by its label ("Date of birth must be a real date"); `error_name`
-    overrides that when the label is a question. `must_be_past` refuses dates after today;
-    `earliest` refuses dates before it. `error_messages` may override any message by its code:
+    must name it when the label is a question (a question label without one is refused).
+    `must_be_past` refuses dates after today; `earliest` refuses dates before it. `error_messages`
+    may override any message by its code:
     required, incomplete, invalid, invalid_year, future, too_early. Each error carries the parts
     to highlight in `params["parts"]` so only the wrong boxes are marked, as GOV.UK asks."""
 
@@ -88,6 +89,12 @@ class GovukDateField(forms.Field):
         self.must_be_past = must_be_past
         self.earliest = earliest
         self.error_name = error_name
+        label = str(kwargs.get("label") or "")
+        if label.rstrip().endswith("?") and not error_name:
+            # "When did the exploitation start must be in the past" is what a question label gives; GOV.UK
+            # names the date instead ("The date the exploitation started must be in the past").
+            raise ImproperlyConfigured(f"GovukDateField {label!r} is a question: give error_name, the date's "
+                                       "name for error messages (for example 'The date the exploitation started')")
         self._custom_messages = dict(kwargs.get("error_messages") or {})
         super().__init__(**kwargs)
 

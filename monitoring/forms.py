@@ -27,9 +27,10 @@ class ReportPeriodForm(GovukFormMixin, forms.Form):
                              widget=forms.RadioSelect, error_messages={"required": "Select what to report on"})
     quarter = forms.ChoiceField(label="Quarter", choices=(), error_messages={"required": "Select a quarter",
                                                                              "invalid_choice": "Select a quarter"})
-    start = GovukDateField(label="From", earliest=NRM_STARTED, must_be_past=True,
+    start = GovukDateField(label="From", earliest=NRM_STARTED, must_be_past=True, error_name="The start date",
                            help_text="For example, 1 4 2023")
-    end = GovukDateField(label="To", earliest=NRM_STARTED, help_text="For example, 30 6 2023")
+    end = GovukDateField(label="To", earliest=NRM_STARTED, error_name="The end date",
+                         help_text="For example, 30 6 2023")
     conditional_fields = {"kind": {"quarter": ["quarter"], "dates": ["start", "end"]}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -23,7 +23,8 @@ class ExitForm(forms.Form):
         ("move_on", "Move-on after the Conclusive Grounds decision"), ("withdrawal", "Withdrawal"),
         ("disappearance", "Disappearance"), ("transfer", "Transfer to other support")],
         error_messages={"required": "Select why support is ending"})
-    on = GovukDateField(label="Last day of support is the day before", help_text="The first day not supported.")
+    last_day = GovukDateField(label="Last day of support",
+                              help_text="The provider is paid up to and including this day. For example, 27 3 2026")
 
 
 class CareEntryForm(forms.Form):

@@ -3,6 +3,8 @@ allocations to one provider at a time, and the year's budget. Money is integer p
 
 from __future__ import annotations
 
+import datetime
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -155,6 +157,11 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"Allocation {self.pk}"
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day supported (and paid): the day before `end_on`; None while open."""
+        return self.end_on - datetime.timedelta(days=1) if self.end_on else None
 
 
 class BudgetYear(models.Model):

@@ -16,7 +16,7 @@ from audit.models import AccessAction
 from audit.services import record_access, refused
 from core.paging import ListPage, page_of
 from organisations.models import Organisation, OrganisationKind, Role, User
-from victim_care.models import CareRecordEntry, SupportCase
+from victim_care.models import Allocation, CareRecordEntry, SupportCase
 from victim_care.permissions import is_case_manager
 from victim_care.statements import BudgetPosition, budget_position
 
@@ -132,6 +132,16 @@ def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> l
     return rows
 
 
+def contact_overdue(*, last_contact: datetime.datetime | None, allocated_on: datetime.date | None,
+                    today: datetime.date, interval: datetime.timedelta) -> bool:
+    """Contact is due one interval after the later of the allocation's first day and the last contact;
+    a person allocated minutes ago is not overdue. Without an open allocation nothing is owed."""
+    from django.utils import timezone
+
+    since = [day for day in (allocated_on, last_contact and timezone.localdate(last_contact)) if day is not None]
+    return bool(since) and today > max(since) + interval
+
+
 def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = None) -> ListPage:
     """One page of the people the provider supports now, newest allocation first (read from the index
     of open allocations), each with the next care-plan review and whether contact is overdue. The two
@@ -141,19 +151,23 @@ def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = N
     from django.utils import timezone
 
     today = timezone.localdate()
-    contact_due_after = timezone.now() - datetime.timedelta(days=settings.NRM_CONTACT_INTERVAL_DAYS)
+    interval = datetime.timedelta(days=settings.NRM_CONTACT_INTERVAL_DAYS)
     entries = CareRecordEntry.objects.filter(support_case_id=OuterRef("pk"))
+    open_allocations = Allocation.objects.filter(support_case_id=OuterRef("pk"), end_on__isnull=True)
     people = support_cases_visible_to(user).annotate(
         last_contact=Subquery(entries.filter(kind="contact").order_by("-created_at").values("created_at")[:1]),
         next_review=Subquery(entries.filter(kind="care_plan", review_due_on__isnull=False)
                              .order_by("-review_due_on").values("review_due_on")[:1]),
+        allocated_on=Subquery(open_allocations.order_by("-start_on").values("start_on")[:1]),
     )
     listed = page_of(people, number=page, query=query)
     listed.items = [{"case": case, "next_review": case.next_review,
                      "review_due": case.next_review is not None and case.next_review <= today
                      + datetime.timedelta(days=7),
                      "last_contact": case.last_contact,
-                     "contact_overdue": case.last_contact is None or case.last_contact < contact_due_after}
+                     "contact_overdue": contact_overdue(last_contact=case.last_contact,
+                                                        allocated_on=case.allocated_on, today=today,
+                                                        interval=interval)}
                     for case in listed.items]
     return listed
 

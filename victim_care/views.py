@@ -3,6 +3,8 @@ care records, and monthly payment statements."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -125,7 +127,9 @@ def exit_support(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExitForm(request.POST)
     if not form.is_valid():
         return render(request, "victim_care/allocate_error.html", {"case": case, "form": form}, status=400)
-    services.support_exit(support_case=case, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"],
+    # The service counts from the first day not supported; people think in the last day supported.
+    first_day_not_supported = form.cleaned_data["last_day"] + datetime.timedelta(days=1)
+    services.support_exit(support_case=case, on=first_day_not_supported, reason=form.cleaned_data["reason"],
                           by=request.user)
     messages.success(request, "Support ended")
     return redirect("victim_care:case", pk)

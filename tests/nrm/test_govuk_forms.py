@@ -179,6 +179,7 @@ def test_file_upload_matches_govuk_fixtures():
 
 def test_date_input_matches_govuk_fixture_marking_only_the_wrong_box():
     form = bound_with_error("dob-day-error", GovukDateField(label="What is your date of birth?",
+                                                            error_name="Date of birth",
                                                             help_text="For example, 31 3 1980"),
                             "Error message goes here", params={"parts": ["day"]})
     # GOV.UK joins the part with "-"; the brief's ids and Django's MultiWidget names use "_".
@@ -611,3 +612,19 @@ def test_tags_return_safe_html_that_templates_do_not_escape_again():
     form = EveryWidgetForm(data={})
     assert isinstance(govuk_fields(form), SafeString) and isinstance(govuk_error_summary(form), SafeString)
     assert "&lt;div" not in render("{% govuk_error_summary form %}{% govuk_fields form %}", form=form)
+
+
+def test_a_date_field_labelled_as_a_question_must_name_the_date_for_its_errors():
+    with pytest.raises(ImproperlyConfigured, match="is a question: give error_name"):
+        GovukDateField(label="When did the exploitation start?")
+
+
+def test_exploitation_dates_are_named_in_errors_the_govuk_way():
+    from referrals.section_forms.exploitation import ExploitationForm
+
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    form = ExploitationForm(data={"situations": "Made to work.", "started_on_day": str(tomorrow.day),
+                                  "started_on_month": str(tomorrow.month), "started_on_year": str(tomorrow.year),
+                                  "ended_on_day": "31", "ended_on_month": "2", "ended_on_year": "2020"})
+    assert form.errors["started_on"] == ["The date the exploitation started must be in the past"]
+    assert form.errors["ended_on"] == ["The date the exploitation ended must be a real date"]

@@ -104,7 +104,8 @@ def test_dashboards_show_capacity_spend_reviews_and_overdue_contact(world):
     manager_page = sign_in(Client(), world["manager"]).get(reverse("victim_care:home")).content.decode()
     assert "Capacity by provider" in manager_page and "of the year's budget" in manager_page
     client = sign_in(Client(), world["worker"])
-    assert "Contact overdue" in client.get(reverse("victim_care:home")).content.decode()
+    # Just allocated: contact is not yet due (no false alarm minutes after the allocation)
+    assert "Contact overdue" not in client.get(reverse("victim_care:home")).content.decode()
     care_entry_add(support_case=world["case"], kind="contact", text="Called.", by=world["worker"])
     care_entry_add(support_case=world["case"], kind="care_plan", text="Plan.", by=world["worker"],
                    review_due_on=datetime.date.today() + datetime.timedelta(days=3))
@@ -205,3 +206,20 @@ def test_a_provider_sees_its_people_a_page_at_a_time_newest_first(world, first_r
     assert older.referral.reference in second and world["case"].referral.reference not in second
     assert sign_in(Client(), world["stranger"]).get(reverse("victim_care:home")).content.decode().count(
         "Nobody is allocated to your organisation") == 1
+
+
+def test_contact_is_overdue_one_interval_after_the_allocation_or_the_last_contact():
+    from django.utils import timezone
+
+    from victim_care.selectors import contact_overdue
+
+    today, week = datetime.date(2026, 3, 10), datetime.timedelta(days=7)
+    allocated = datetime.date(2026, 3, 3)
+    assert not contact_overdue(last_contact=None, allocated_on=today, today=today, interval=week)
+    assert not contact_overdue(last_contact=None, allocated_on=allocated, today=today, interval=week)
+    assert contact_overdue(last_contact=None, allocated_on=allocated - datetime.timedelta(days=1), today=today,
+                           interval=week)
+    called = timezone.make_aware(datetime.datetime(2026, 3, 5, 10))
+    assert not contact_overdue(last_contact=called, allocated_on=allocated - week, today=today, interval=week)
+    assert contact_overdue(last_contact=called, allocated_on=allocated - week, today=today + week, interval=week)
+    assert not contact_overdue(last_contact=None, allocated_on=None, today=today, interval=week)
