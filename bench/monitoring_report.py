@@ -38,14 +38,14 @@ HAND_WRITTEN_SQL = """
 def _load(referrals: int) -> None:
     from django.db import connection
 
-    from organisations.models import Organisation, OrganisationKind, User
+    from organisations.models import Organisation, OrgRole, User
 
     authority, _ = Organisation.objects.get_or_create(name="Bench competent authority",
-                                                      kind=OrganisationKind.COMPETENT_AUTHORITY)
+                                                      roles=[OrgRole.COMPETENT_AUTHORITY])
     organisations = []
     for n, kind in enumerate(["police", "government_agency", "local_authority", "ngo"] * 10):
         organisation, _ = Organisation.objects.get_or_create(name=f"Bench responder {n}",
-                                                             kind=OrganisationKind.FIRST_RESPONDER,
+                                                             roles=[OrgRole.FIRST_RESPONDER],
                                                              defaults={"first_responder_type": kind})
         organisations.append(organisation.pk)
     referrer, _ = User.objects.get_or_create(email="bench.referrer@example.test",

@@ -45,12 +45,12 @@ def _load(cases: int, due: int) -> None:
     from django.db import connection
 
     from core import working_days
-    from organisations.models import Organisation, OrganisationKind, Role, User
+    from organisations.models import Organisation, OrgRole, Role, User
     from organisations.roles import group_for
 
     authority, _ = Organisation.objects.get_or_create(name="Bench competent authority",
-                                                      kind=OrganisationKind.COMPETENT_AUTHORITY)
-    referrer_org, _ = Organisation.objects.get_or_create(name="Bench police", kind=OrganisationKind.FIRST_RESPONDER,
+                                                      roles=[OrgRole.COMPETENT_AUTHORITY])
+    referrer_org, _ = Organisation.objects.get_or_create(name="Bench police", roles=[OrgRole.FIRST_RESPONDER],
                                                          first_responder_type="police")
     referrer, _ = User.objects.get_or_create(email="bench.referrer@example.test",
                                              defaults={"organisation": referrer_org, "full_name": "Referrer"})

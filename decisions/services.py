@@ -34,7 +34,7 @@ from decisions.models import (
 )
 from decisions.signals import decision_served
 from decisions.workflow import Action, TransitionNotAllowed, next_status
-from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def case_transfer(*, referral: Referral, to_authority: Organisation, reason: str
         locked, case = _lock(referral)
         _require(permissions.may_manage(by, locked), "Only the competent authority's managers transfer cases.")
         same = to_authority.pk == locked.competent_authority_id
-        if to_authority.kind != OrganisationKind.COMPETENT_AUTHORITY or same:
+        if not to_authority.holds(OrgRole.COMPETENT_AUTHORITY) or same:
             raise PermissionDenied("Transfer to another competent authority.")
         _move(locked, Action.TRANSFER)
         transfer = Transfer.objects.create(case=case, from_authority_id=locked.competent_authority_id,
@@ -332,7 +332,7 @@ def quality_audit_record(*, audit: QualityAudit, finding: str, feedback: str, by
         locked = QualityAudit.objects.select_for_update().select_related("decision__case__referral").get(pk=audit.pk)
         referral = locked.decision.case.referral
         _require(by.has_role(Role.QUALITY_AUDITOR) and (
-            by.organisation_id == referral.competent_authority_id or by.organisation.kind == OrganisationKind.MONITOR),
+            by.organisation_id == referral.competent_authority_id or by.organisation.holds(OrgRole.MONITOR)),
             "Only quality auditors record findings.")
         if locked.decision.author_id == by.pk:
             raise PermissionDenied("You cannot audit your own decision.")

@@ -18,7 +18,7 @@ from core.paging import page_number
 from decisions import forms, permissions, selectors, services
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
 from decisions.workflow import TransitionNotAllowed
-from organisations.models import Organisation, OrganisationKind, Role
+from organisations.models import Organisation, OrgRole, Role
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus
 from referrals.permissions import may_request_reconsideration
@@ -123,7 +123,7 @@ def transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = selectors.case_for(request.user, pk)
     if not permissions.may_manage(request.user, referral):
         raise PermissionDenied
-    other = Organisation.objects.filter(kind=OrganisationKind.COMPETENT_AUTHORITY).exclude(
+    other = Organisation.objects.holding(OrgRole.COMPETENT_AUTHORITY).exclude(
         pk=referral.competent_authority_id).first()
     if other is None:
         raise Http404("No other competent authority")

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, Stage
-from organisations.models import FirstResponderType, Organisation, OrganisationKind, User
+from organisations.models import FirstResponderType, Organisation, OrgRole, User
 from referrals.models import (
     AgeGroup,
     ExploitationLocation,
@@ -249,30 +249,38 @@ def _import_user(organisation: Organisation) -> User:
 
 
 def _organisations(rows: list[ParsedRow], created: list[str]) -> tuple[dict[str, Organisation], list[str]]:
-    """Find or create the named organisations (names compared without regard to case)."""
+    """Find or create the named organisations (names compared without regard to case). An organisation
+    already known in another role also takes the role the file gives it: the Salvation Army both refers
+    people and runs the victim care contract; the UK Border Agency referred and decided."""
     errors: list[str] = []
-    wanted: dict[str, tuple[str, str, int]] = {}
+    wanted: dict[str, tuple[str, set[str], int]] = {}
     for row in rows:
-        wanted.setdefault(row.organisation.lower(), (row.organisation, OrganisationKind.FIRST_RESPONDER, row.line))
+        wanted.setdefault(row.organisation.lower(), (row.organisation, set(), row.line))[1].add(OrgRole.FIRST_RESPONDER)
         authority = row.competent_authority or (settings.NRM_DEFAULT_COMPETENT_AUTHORITY if row.rg else "")
         if authority:
-            wanted.setdefault(authority.lower(), (authority, OrganisationKind.COMPETENT_AUTHORITY, row.line))
+            wanted.setdefault(authority.lower(), (authority, set(), row.line))[1].add(OrgRole.COMPETENT_AUTHORITY)
     existing = {org.name.lower(): org for org in Organisation.objects.annotate(lower=Lower("name"))
                 .filter(lower__in=list(wanted))}
     types = {row.organisation.lower(): row.organisation_type for row in rows if row.organisation_type}
     found: dict[str, Organisation] = {}
-    for key, (name, kind, line) in wanted.items():
+    for key, (name, org_roles, line) in wanted.items():
         organisation = existing.get(key)
-        if organisation is not None and organisation.kind != kind:
-            errors.append(f"Row {line}: {name} is already an organisation of another kind "
-                          f"({organisation.get_kind_display()})")
+        missing = org_roles - set(organisation.roles if organisation is not None else ())
+        if OrgRole.FIRST_RESPONDER in missing and key not in types:
+            errors.append(f"Row {line}, first_responder_type: needed to add the new organisation {name}"
+                          if organisation is None else
+                          f"Row {line}, first_responder_type: needed to record {name} as a first responder")
             continue
+        first_responder_type = types.get(key, "") if OrgRole.FIRST_RESPONDER in missing else None
         if organisation is None:
-            if kind == OrganisationKind.FIRST_RESPONDER and key not in types:
-                errors.append(f"Row {line}, first_responder_type: needed to add the new organisation {name}")
-                continue
-            organisation = Organisation.objects.create(name=name, kind=kind, first_responder_type=types.get(key, ""))
+            organisation = Organisation.objects.create(name=name, roles=sorted(org_roles),
+                                                       first_responder_type=first_responder_type or "")
             created.append(name)
+        elif missing:
+            organisation.roles = sorted(set(organisation.roles) | missing)
+            if first_responder_type is not None:
+                organisation.first_responder_type = first_responder_type
+            organisation.save(update_fields=["roles", "first_responder_type"])
         found[key] = organisation
     return found, errors
 

@@ -27,6 +27,8 @@ NRM_MOVE_ON_AFTER_NEGATIVE_CG_HOURS = _env.int("NRM_MOVE_ON_AFTER_NEGATIVE_CG_HO
 # Second review: "all" decisions (2011) or only "negative" ones (today).
 NRM_SECOND_REVIEW_POLICY = _env.str("NRM_SECOND_REVIEW_POLICY", default="all")
 NRM_QUALITY_SAMPLE_PERCENT = _env.int("NRM_QUALITY_SAMPLE_PERCENT", default=10)
+# Whether organisations may hold the Independent Child Trafficking Guardian service role (not in 2011).
+NRM_CHILD_GUARDIANS_ENABLED = _env.bool("NRM_CHILD_GUARDIANS_ENABLED", default=False)
 # Victim care: the adult budget per financial year (April to March) unless a BudgetYear row says otherwise.
 NRM_ANNUAL_BUDGET_PENCE = _env.int("NRM_ANNUAL_BUDGET_PENCE", default=2_000_000 * 100)
 # A provider should be in contact with each person at least this often (provider dashboard).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -9,22 +10,62 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from organisations.models import ApiToken, Organisation, Role, User
-from organisations.roles import role_may_belong_to
+from organisations.models import ApiToken, Organisation, OrgRole, Role, User
+from organisations.roles import ROLE_ORGANISATION_ROLES, role_may_belong_to, roles_left_unheld
+
+
+class _HoldsRoleFilter(admin.SimpleListFilter):
+    """Organisations (or users of organisations) holding one organisation role."""
+
+    title = "organisation role"
+    parameter_name = "holds"
+    lookup = "roles__contains"
+
+    def lookups(self, request, model_admin):
+        return OrgRole.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in OrgRole.values:
+            return queryset.filter(**{self.lookup: [self.value()]})
+        return queryset
+
+
+class _UserOrganisationHoldsRoleFilter(_HoldsRoleFilter):
+    lookup = "organisation__roles__contains"
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "roles", "first_responder_type", "inbox_email", "is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and "roles" in cleaned:
+            unheld = roles_left_unheld(self.instance, cleaned["roles"])
+            if unheld:
+                raise ValidationError(f"Its users work as {', '.join(unheld)}: keep the roles they need, or "
+                                      "change their roles first.")
+        return cleaned
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "first_responder_type", "is_active"]
-    list_filter = ["kind", "first_responder_type", "is_active"]
+    form = OrganisationForm
+    list_display = ["name", "roles_display", "first_responder_type", "is_active"]
+    list_filter = [_HoldsRoleFilter, "first_responder_type", "is_active"]
     search_fields = ["name"]
+
+    @admin.display(description="Roles")
+    def roles_display(self, organisation: Organisation) -> str:
+        return organisation.roles_display()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # organisations are deactivated, never deleted: records point at them
 
 
 class _RoleRulesMixin:
-    """Refuse roles that the user's organisation kind may not hold (a decision maker at a charity)."""
+    """Refuse roles that the user's organisation does not hold (a decision maker at a charity)."""
 
     def clean(self):
         cleaned = super().clean()
@@ -34,8 +75,9 @@ class _RoleRulesMixin:
         if organisation is not None:
             for group in groups:
                 role = by_label.get(group.name)
-                if role and not role_may_belong_to(role, organisation.kind):
-                    raise ValidationError(f"{role.label} cannot belong to a {organisation.get_kind_display()}.")
+                if role and not role_may_belong_to(role, organisation):
+                    needed = " or ".join(sorted(r.label.lower() for r in ROLE_ORGANISATION_ROLES[role]))
+                    raise ValidationError(f"{role.label} cannot belong to {organisation.name}: it is not a {needed}.")
         return cleaned
 
 
@@ -57,7 +99,7 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     ordering = ["email"]
     list_display = ["email", "full_name", "organisation", "role_list", "is_active", "last_login"]
-    list_filter = ["organisation__kind", "groups", "is_active"]
+    list_filter = [_UserOrganisationHoldsRoleFilter, "groups", "is_active"]
     search_fields = ["email", "full_name", "organisation__name"]
     list_select_related = ["organisation"]
     fieldsets = [

@@ -6,21 +6,24 @@ from django.conf import settings
 
 from organisations.models import FirstResponderType as FRT
 from organisations.models import Organisation, Role, User
-from organisations.models import OrganisationKind as Kind
+from organisations.models import OrgRole as R
 
-DEMO_ORGANISATIONS: list[tuple[str, Kind, str, str]] = [
-    # name, kind, first responder type, team inbox
-    ("Metropolitan Police Service", Kind.FIRST_RESPONDER, FRT.POLICE, "referrals@met.demo.nrm.test"),
-    ("Barnardo's", Kind.FIRST_RESPONDER, FRT.NGO, "referrals@barnardos.demo.nrm.test"),
-    ("Hillingdon Council", Kind.FIRST_RESPONDER, FRT.LOCAL_AUTHORITY, "referrals@hillingdon.demo.nrm.test"),
-    ("UK Human Trafficking Centre", Kind.COMPETENT_AUTHORITY, "", "casework@ukhtc.demo.nrm.test"),
-    ("UK Border Agency", Kind.COMPETENT_AUTHORITY, "", "casework@ukba.demo.nrm.test"),
-    ("The Salvation Army", Kind.PRIME_CONTRACTOR, "", "victimcare@salvationarmy.demo.nrm.test"),
-    ("Medaille Trust", Kind.SUPPORT_PROVIDER, "", "referrals@medaille.demo.nrm.test"),
-    ("Hestia", Kind.SUPPORT_PROVIDER, "", "referrals@hestia.demo.nrm.test"),
-    ("Home Office", Kind.MONITOR, "", "nrm-monitoring@homeoffice.demo.nrm.test"),
-    ("Ministry of Justice", Kind.MONITOR, "", "nrm-monitoring@justice.demo.nrm.test"),
-    ("Hillingdon Council children's services", Kind.LOCAL_AUTHORITY, "", "mash@hillingdon.demo.nrm.test"),
+DEMO_ORGANISATIONS: list[tuple[str, tuple[R, ...], str, str]] = [
+    # name, the roles it holds, first responder type, team inbox
+    ("Metropolitan Police Service", (R.FIRST_RESPONDER,), FRT.POLICE, "referrals@met.demo.nrm.test"),
+    ("Barnardo's", (R.FIRST_RESPONDER,), FRT.NGO, "referrals@barnardos.demo.nrm.test"),
+    ("Hillingdon Council", (R.FIRST_RESPONDER,), FRT.LOCAL_AUTHORITY, "referrals@hillingdon.demo.nrm.test"),
+    ("UK Human Trafficking Centre", (R.COMPETENT_AUTHORITY,), "", "casework@ukhtc.demo.nrm.test"),
+    ("UK Border Agency", (R.COMPETENT_AUTHORITY,), "", "casework@ukba.demo.nrm.test"),
+    # The Salvation Army runs the victim care contract and refers people as a first responder.
+    ("The Salvation Army", (R.FIRST_RESPONDER, R.PRIME_CONTRACTOR), FRT.NGO,
+     "victimcare@salvationarmy.demo.nrm.test"),
+    # Medaille Trust is a charity that both refers people and supports them.
+    ("Medaille Trust", (R.FIRST_RESPONDER, R.SUPPORT_PROVIDER), FRT.NGO, "referrals@medaille.demo.nrm.test"),
+    ("Hestia", (R.SUPPORT_PROVIDER,), "", "referrals@hestia.demo.nrm.test"),
+    ("Home Office", (R.MONITOR,), "", "nrm-monitoring@homeoffice.demo.nrm.test"),
+    ("Ministry of Justice", (R.MONITOR,), "", "nrm-monitoring@justice.demo.nrm.test"),
+    ("Hillingdon Council children's services", (R.LOCAL_AUTHORITY,), "", "mash@hillingdon.demo.nrm.test"),
 ]
 
 DEMO_ACCOUNTS: list[tuple[str, str, str, Role]] = [
@@ -36,7 +39,9 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, Role]] = [
     ("ukba.manager@demo.nrm.test", "Kwame Mensah", "UK Border Agency", Role.CA_MANAGER),
     ("qa.auditor@demo.nrm.test", "Ruth Bennett", "UK Human Trafficking Centre", Role.QUALITY_AUDITOR),
     ("sa.manager@demo.nrm.test", "James Morgan", "The Salvation Army", Role.PC_CASE_MANAGER),
+    ("fr.salvationarmy@demo.nrm.test", "Esther Boateng", "The Salvation Army", Role.FIRST_RESPONDER),
     ("sp.medaille@demo.nrm.test", "Claire Dunne", "Medaille Trust", Role.SUPPORT_WORKER),
+    ("fr.medaille@demo.nrm.test", "Liam Doyle", "Medaille Trust", Role.FIRST_RESPONDER),
     ("sp.hestia@demo.nrm.test", "Olu Adebayo", "Hestia", Role.SUPPORT_WORKER),
     ("ho.monitor@demo.nrm.test", "Sarah Lee", "Home Office", Role.MONITOR),
     ("moj.monitor@demo.nrm.test", "Peter Walsh", "Ministry of Justice", Role.MONITOR),
@@ -51,10 +56,15 @@ def seed_organisations_and_accounts() -> tuple[int, int]:
 
     organisations = {}
     created_organisations = 0
-    for name, kind, first_responder_type, inbox in DEMO_ORGANISATIONS:
+    for name, roles, first_responder_type, inbox in DEMO_ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "first_responder_type": first_responder_type, "inbox_email": inbox},
+            name=name, defaults={"roles": sorted(roles), "first_responder_type": first_responder_type,
+                                 "inbox_email": inbox},
         )
+        if not created and not set(roles) <= set(organisation.roles):  # a demo seeded before it held them all
+            organisation.roles = sorted(set(organisation.roles) | set(roles))
+            organisation.first_responder_type = organisation.first_responder_type or first_responder_type
+            organisation.save(update_fields=["roles", "first_responder_type"])
         organisations[name] = organisation
         created_organisations += created
     created_accounts = 0

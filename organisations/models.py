@@ -6,21 +6,62 @@ import hashlib
 import secrets
 
 import pghistory
+from django import forms
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 
-class OrganisationKind(models.TextChoices):
+class OrgRole(models.TextChoices):
+    """A role an organisation holds; real organisations hold several (the Salvation Army refers people as a
+    first responder and runs the victim care contract; a council refers and safeguards children)."""
+
     FIRST_RESPONDER = "first_responder", "First responder organisation"
     COMPETENT_AUTHORITY = "competent_authority", "Competent authority"
     PRIME_CONTRACTOR = "prime_contractor", "Prime contractor"
     SUPPORT_PROVIDER = "support_provider", "Support provider"
     MONITOR = "monitor", "Monitor"
     LOCAL_AUTHORITY = "local_authority", "Local authority children's services"
+    CHILD_GUARDIAN = "child_guardian", "Independent child trafficking guardian service"
+
+
+def org_roles_enabled() -> list[OrgRole]:
+    """The organisation roles this deployment offers: the child guardian service only where the era has one
+    (settings.NRM_CHILD_GUARDIANS_ENABLED)."""
+    return [role for role in OrgRole
+            if role != OrgRole.CHILD_GUARDIAN or getattr(settings, "NRM_CHILD_GUARDIANS_ENABLED", False)]
+
+
+class OrgRoleSetField(ArrayField):
+    """The set of OrgRole values an organisation holds, edited as ticked boxes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("base_field", models.CharField(max_length=32, choices=OrgRole.choices))
+        super().__init__(**kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("base_field", None)
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        defaults = {"form_class": forms.TypedMultipleChoiceField, "choices_form_class": None,
+                    "choices": [(role.value, role.label) for role in org_roles_enabled()], "coerce": str,
+                    "widget": forms.CheckboxSelectMultiple}
+        defaults.update(kwargs)
+        defaults.pop("choices_form_class")
+        return models.Field.formfield(self, **defaults)
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def holding(self, *roles: OrgRole) -> OrganisationQuerySet:
+        """Organisations that hold every one of `roles` (one role: those that hold it)."""
+        return self.filter(roles__contains=list(roles))
 
 
 class FirstResponderType(models.TextChoices):
@@ -50,7 +91,9 @@ class Role(models.TextChoices):
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    roles = OrgRoleSetField(
+        default=list, help_text="The roles the organisation holds; a user's role must be one of these.",
+    )
     first_responder_type = models.CharField(
         max_length=32,
         choices=FirstResponderType.choices,
@@ -64,22 +107,49 @@ class Organisation(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
             models.CheckConstraint(
+                name="organisation_holds_known_roles",
+                condition=models.Q(roles__len__gte=1) & models.Q(roles__contained_by=[r.value for r in OrgRole]),
+            ),
+            models.CheckConstraint(
                 name="first_responder_type_only_for_first_responders",
                 condition=(
-                    models.Q(kind=OrganisationKind.FIRST_RESPONDER) & ~models.Q(first_responder_type="")
+                    models.Q(roles__contains=[OrgRole.FIRST_RESPONDER.value]) & ~models.Q(first_responder_type="")
                 )
-                | (~models.Q(kind=OrganisationKind.FIRST_RESPONDER) & models.Q(first_responder_type="")),
+                | (~models.Q(roles__contains=[OrgRole.FIRST_RESPONDER.value]) & models.Q(first_responder_type="")),
             ),
         ]
         permissions = [("manage_organisations", "Can manage organisations and their users")]
 
     def __str__(self) -> str:
         return self.name
+
+    def holds(self, *roles: OrgRole) -> bool:
+        """Whether the organisation holds any of `roles`."""
+        return any(role in self.roles for role in roles)
+
+    def roles_display(self) -> str:
+        labels = dict(OrgRole.choices)
+        return ", ".join(str(labels.get(role, role)) for role in self.roles)
+
+    def clean(self) -> None:
+        super().clean()
+        self.roles = sorted(set(self.roles or []))
+        if not self.roles:
+            raise ValidationError({"roles": "An organisation holds at least one role."})
+        offered = {role.value for role in org_roles_enabled()}
+        if not set(self.roles) <= offered:
+            raise ValidationError({"roles": "The child guardian service is not enabled in this deployment."})
+        if self.holds(OrgRole.FIRST_RESPONDER) and not self.first_responder_type:
+            raise ValidationError({"first_responder_type": "A first responder organisation has a type."})
+        if not self.holds(OrgRole.FIRST_RESPONDER) and self.first_responder_type:
+            raise ValidationError({"first_responder_type": "Only first responder organisations have a type."})
 
 
 class UserManager(BaseUserManager["User"]):

@@ -1,4 +1,4 @@
-"""Roles: which organisation kinds may hold each, and the Django permissions each group carries.
+"""Roles: which organisation roles a user's role needs, and the Django permissions each group carries.
 
 Groups are named by the role's label and kept in step with this module after every
 migrate (see apps.py), so the table here is the single source of truth. Later apps add
@@ -10,19 +10,20 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from organisations.models import OrganisationKind, Role
+from organisations.models import Organisation, OrgRole, Role
 
-ROLE_ORGANISATION_KINDS: dict[Role, frozenset[OrganisationKind]] = {
-    Role.FIRST_RESPONDER: frozenset({OrganisationKind.FIRST_RESPONDER}),
-    Role.DECISION_MAKER: frozenset({OrganisationKind.COMPETENT_AUTHORITY}),
-    Role.SECOND_REVIEWER: frozenset({OrganisationKind.COMPETENT_AUTHORITY}),
-    Role.CA_MANAGER: frozenset({OrganisationKind.COMPETENT_AUTHORITY}),
-    Role.QUALITY_AUDITOR: frozenset({OrganisationKind.COMPETENT_AUTHORITY, OrganisationKind.MONITOR}),
-    Role.PC_CASE_MANAGER: frozenset({OrganisationKind.PRIME_CONTRACTOR}),
-    Role.SUPPORT_WORKER: frozenset({OrganisationKind.SUPPORT_PROVIDER}),
-    Role.MONITOR: frozenset({OrganisationKind.MONITOR}),
-    Role.LA_SAFEGUARDING_LEAD: frozenset({OrganisationKind.LOCAL_AUTHORITY}),
-    Role.ADMINISTRATOR: frozenset(OrganisationKind),
+# A user may hold a role only in an organisation that holds one of these organisation roles.
+ROLE_ORGANISATION_ROLES: dict[Role, frozenset[OrgRole]] = {
+    Role.FIRST_RESPONDER: frozenset({OrgRole.FIRST_RESPONDER}),
+    Role.DECISION_MAKER: frozenset({OrgRole.COMPETENT_AUTHORITY}),
+    Role.SECOND_REVIEWER: frozenset({OrgRole.COMPETENT_AUTHORITY}),
+    Role.CA_MANAGER: frozenset({OrgRole.COMPETENT_AUTHORITY}),
+    Role.QUALITY_AUDITOR: frozenset({OrgRole.COMPETENT_AUTHORITY, OrgRole.MONITOR}),
+    Role.PC_CASE_MANAGER: frozenset({OrgRole.PRIME_CONTRACTOR}),
+    Role.SUPPORT_WORKER: frozenset({OrgRole.SUPPORT_PROVIDER}),
+    Role.MONITOR: frozenset({OrgRole.MONITOR}),
+    Role.LA_SAFEGUARDING_LEAD: frozenset({OrgRole.LOCAL_AUTHORITY}),
+    Role.ADMINISTRATOR: frozenset(OrgRole),
 }
 
 # "app_label.codename" for each role. Object-level rights (a case to its decision maker)
@@ -44,8 +45,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 }
 
 
-def role_may_belong_to(role: Role, kind: str) -> bool:
-    return kind in ROLE_ORGANISATION_KINDS[role]
+def role_may_belong_to(role: Role, organisation_roles: Organisation | list[str] | frozenset[str]) -> bool:
+    """Whether a user may hold `role` in an organisation holding `organisation_roles` (or in `organisation`)."""
+    held = organisation_roles.roles if isinstance(organisation_roles, Organisation) else organisation_roles
+    return any(org_role in held for org_role in ROLE_ORGANISATION_ROLES[role])
+
+
+def roles_refused(roles: list[Role], organisation: Organisation) -> list[Role]:
+    """The user roles that `organisation` does not hold the organisation role for."""
+    return [role for role in roles if not role_may_belong_to(role, organisation)]
+
+
+def roles_left_unheld(organisation: Organisation, organisation_roles: list[str]) -> list[str]:
+    """The user roles its users hold that `organisation` would no longer hold with `organisation_roles`:
+    an organisation keeps every role its people work in."""
+    labels = {role.label: role for role in Role}
+    in_use = {labels[name] for name in Group.objects.filter(user__organisation=organisation, name__in=labels)
+              .values_list("name", flat=True).distinct()}
+    return sorted(role.label for role in in_use if not role_may_belong_to(role, organisation_roles))
 
 
 @transaction.atomic

@@ -16,12 +16,13 @@ class TokenResponseSerializer(serializers.Serializer):
 
 class CurrentUserSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name", default=None)
-    organisation_kind = serializers.CharField(source="organisation.kind", default=None)
+    organisation_roles = serializers.ListField(child=serializers.CharField(), source="organisation.roles",
+                                               default=list)
     roles = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["email", "full_name", "organisation", "organisation_kind", "roles"]
+        fields = ["email", "full_name", "organisation", "organisation_roles", "roles"]
         read_only_fields = fields
 
     def get_roles(self, user: User) -> list[str]:

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.context import client_ip
 from organisations.models import ApiToken, Organisation, Role, User
-from organisations.roles import group_for, role_may_belong_to
+from organisations.roles import ROLE_ORGANISATION_ROLES, group_for, roles_refused
 
 
 class SignInFailed(Exception):
@@ -90,10 +90,11 @@ def user_create(
     *, email: str, full_name: str, organisation: Organisation, roles: list[Role], password: str | None,
     totp_secret_base32: str | None = None,
 ) -> User:
-    """Create a user in one organisation with roles that organisation kind may hold."""
-    for role in roles:
-        if not role_may_belong_to(role, organisation.kind):
-            raise RoleNotAllowedForOrganisation(f"{role.label} cannot belong to a {organisation.get_kind_display()}")
+    """Create a user in one organisation with roles that organisation holds."""
+    for role in roles_refused(roles, organisation):
+        raise RoleNotAllowedForOrganisation(
+            f"{role.label} cannot belong to {organisation.name}, which is not a "
+            f"{' or '.join(sorted(r.label.lower() for r in ROLE_ORGANISATION_ROLES[role]))}")
     user = User.objects.create_user(email=email, password=password, full_name=full_name, organisation=organisation)
     user.groups.set([group_for(role) for role in roles])
     if totp_secret_base32:

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet, Subquery
 
-from organisations.models import OrganisationKind, Role, User
+from organisations.models import OrgRole, Role, User
 from referrals.models import Referral, ReferralGroupObjectPermission
 
 COMPETENT_AUTHORITY_ROLES = (Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
@@ -17,7 +17,7 @@ def may_make_referrals(user: User) -> bool:
         user.is_authenticated
         and user.has_role(Role.FIRST_RESPONDER)
         and user.organisation is not None
-        and user.organisation.kind == OrganisationKind.FIRST_RESPONDER
+        and user.organisation.holds(OrgRole.FIRST_RESPONDER)
     )
 
 

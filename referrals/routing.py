@@ -9,13 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrgRole
 from referrals.models import Referral
 
 
 def _competent_authority(name: str) -> Organisation:
     try:
-        return Organisation.objects.get(name__iexact=name, kind=OrganisationKind.COMPETENT_AUTHORITY)
+        return Organisation.objects.get(name__iexact=name, roles__contains=[OrgRole.COMPETENT_AUTHORITY])
     except Organisation.DoesNotExist as missing:
         raise ImproperlyConfigured(f"No competent authority called {name!r}: check the routing settings.") from missing
 

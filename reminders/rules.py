@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, InvolvementDeclaration, Stage
-from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 from reminders.models import ReminderRule
 from victim_care.models import Allocation, CareRecordEntry, EntryKind, SupportCase, SupportStatus
@@ -103,7 +103,7 @@ class Audience:
 
     @cached_property
     def _prime_contractors(self) -> list[int]:
-        return list(Organisation.objects.filter(kind=OrganisationKind.PRIME_CONTRACTOR).values_list("pk", flat=True))
+        return list(Organisation.objects.holding(OrgRole.PRIME_CONTRACTOR).values_list("pk", flat=True))
 
     def members(self, role: Role, organisation_id: int | None) -> list[int]:
         return list(self._members.get((role, organisation_id), [])) if organisation_id else []

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import TOTP
 
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 
 
@@ -41,13 +41,13 @@ def _files_in_a_temporary_folder(settings, tmp_path) -> None:
 
 @pytest.fixture
 def first_responder(db):
-    organisation = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    organisation = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
     return UserFactory(organisation=organisation, roles=[Role.FIRST_RESPONDER])
 
 
 @pytest.fixture
 def administrator(db):
-    organisation = OrganisationFactory(kind=OrganisationKind.MONITOR, first_responder_type="")
+    organisation = OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type="")
     return UserFactory(organisation=organisation, roles=[Role.ADMINISTRATOR])
 
 

@@ -8,7 +8,7 @@ import factory
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import FirstResponderType, Organisation, OrganisationKind, Role, User
+from organisations.models import FirstResponderType, Organisation, OrgRole, Role, User
 from organisations.roles import group_for
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -19,9 +19,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
-    kind = OrganisationKind.FIRST_RESPONDER
+    roles = factory.LazyFunction(lambda: [OrgRole.FIRST_RESPONDER])
     first_responder_type = factory.LazyAttribute(
-        lambda o: FirstResponderType.POLICE if o.kind == OrganisationKind.FIRST_RESPONDER else ""
+        lambda o: FirstResponderType.POLICE if OrgRole.FIRST_RESPONDER in o.roles else ""
     )
 
 

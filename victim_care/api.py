@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import record_list_access, refused
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrgRole
 from victim_care import selectors, services, statements
 from victim_care.funding import MissingTariff
 from victim_care.models import CareRecordEntry, EntryKind, SupportCase, SupportType, Tariff
@@ -69,7 +69,7 @@ class ProviderViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         if not is_case_manager(request.user):
             raise PermissionDenied("Only the prime contractor's case managers see providers and tariffs.")
-        providers = Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER).prefetch_related("tariffs")
+        providers = Organisation.objects.holding(OrgRole.SUPPORT_PROVIDER).prefetch_related("tariffs")
         return Response(ProviderSerializer(providers.order_by("name"), many=True).data)
 
 
@@ -105,7 +105,7 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
         body = AllocationRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         provider = Organisation.objects.filter(pk=body.validated_data["provider"],
-                                               kind=OrganisationKind.SUPPORT_PROVIDER).first()
+                                               roles__contains=[OrgRole.SUPPORT_PROVIDER]).first()
         if provider is None:
             raise ValidationError({"provider": ["No such support provider."]})
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from core.forms import GovukDateField
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrgRole
 from referrals.forms import free_text
 from victim_care.models import EntryKind, Region, Service, SupportType
 
@@ -11,7 +11,7 @@ from victim_care.models import EntryKind, Region, Service, SupportType
 class AllocationForm(forms.Form):
     provider = forms.ModelChoiceField(
         label="Support provider", empty_label="Select a provider",
-        queryset=Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER, is_active=True),
+        queryset=Organisation.objects.holding(OrgRole.SUPPORT_PROVIDER).filter(is_active=True),
         error_messages={"required": "Select a support provider", "invalid_choice": "Select a support provider"})
     support_type = forms.ChoiceField(label="Type of support", choices=SupportType.choices, widget=forms.RadioSelect,
                                      error_messages={"required": "Select the type of support"})

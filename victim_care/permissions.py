@@ -3,9 +3,9 @@ statements; providers act on the people they support (see victim_care.selectors)
 
 from __future__ import annotations
 
-from organisations.models import OrganisationKind, Role, User
+from organisations.models import OrgRole, Role, User
 
 
 def is_case_manager(user: User) -> bool:
     return (user.is_authenticated and user.has_role(Role.PC_CASE_MANAGER) and user.organisation_id is not None
-            and user.organisation.kind == OrganisationKind.PRIME_CONTRACTOR)
+            and user.organisation.holds(OrgRole.PRIME_CONTRACTOR))

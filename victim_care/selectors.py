@@ -15,7 +15,7 @@ from django.http import QueryDict
 from audit.models import AccessAction
 from audit.services import record_access, refused
 from core.paging import ListPage, page_of
-from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from victim_care.models import Allocation, CareRecordEntry, SupportCase
 from victim_care.permissions import is_case_manager
 from victim_care.statements import BudgetPosition, budget_position
@@ -243,7 +243,7 @@ def manager_figures(*, today: datetime.date) -> ManagerFigures:
         return cached
     by_status = dict(SupportCase.objects.order_by().values_list("status").annotate(n=Count("pk")))
     figures = ManagerFigures(budget=budget_position(today=today), capacity=capacity_by_provider(),
-                             providers=list(Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER)
+                             providers=list(Organisation.objects.holding(OrgRole.SUPPORT_PROVIDER)
                                             .order_by("name")),
                              awaiting=by_status.get("awaiting_allocation", 0),
                              recovery_ending=_recovery_ending(today, RECOVERY_ENDING_DAYS).count(),

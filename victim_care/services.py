@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
-from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Nation, Referral
 from victim_care.funding import MissingTariff
 from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus, Tariff
@@ -70,7 +70,7 @@ def provider_group(provider: Organisation) -> Group:
 def sync_provider_membership(user: User) -> None:
     """Keep a user in exactly the provider group their organisation and role call for."""
     wanted = None
-    if (user.is_active and user.organisation_id and user.organisation.kind == OrganisationKind.SUPPORT_PROVIDER
+    if (user.is_active and user.organisation_id and user.organisation.holds(OrgRole.SUPPORT_PROVIDER)
             and user.groups.filter(name=Role.SUPPORT_WORKER.label).exists()):
         wanted = provider_group(user.organisation)
     stale = user.groups.filter(name__startswith="Support provider ").exclude(pk=getattr(wanted, "pk", None))
@@ -103,7 +103,7 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
                     by: User) -> Allocation:
     """Allocate the person to a provider from `on`, ending any current allocation the same day."""
     _require_case_manager(by)
-    if provider.kind != OrganisationKind.SUPPORT_PROVIDER:
+    if not provider.holds(OrgRole.SUPPORT_PROVIDER):
         raise PermissionDenied("Allocate to a support provider.")
     _require_rate(provider, support_type, on)
     with transaction.atomic():
@@ -158,7 +158,7 @@ def care_entry_add(*, support_case: SupportCase, kind: str, text: str, by: User,
 def provider_profile_save(*, provider: Organisation, by: User, **fields) -> ProviderProfile:
     """The prime contractor keeps each provider's regions, services and bed spaces."""
     _require_case_manager(by)
-    if provider.kind != OrganisationKind.SUPPORT_PROVIDER:
+    if not provider.holds(OrgRole.SUPPORT_PROVIDER):
         raise PermissionDenied("Only support providers have a profile.")
     profile, _ = ProviderProfile.objects.update_or_create(organisation=provider, defaults=fields)
     return profile
@@ -168,7 +168,7 @@ def tariff_set(*, provider: Organisation, support_type: str, daily_rate_pence: i
                by: User) -> Tariff:
     """A new daily rate from a date; earlier days keep the rate that was in force then."""
     _require_case_manager(by)
-    if provider.kind != OrganisationKind.SUPPORT_PROVIDER:
+    if not provider.holds(OrgRole.SUPPORT_PROVIDER):
         raise PermissionDenied("Only support providers have tariffs.")
     tariff, _ = Tariff.objects.update_or_create(provider=provider, support_type=support_type, valid_from=valid_from,
                                                 defaults={"daily_rate_pence": daily_rate_pence})

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessAction
 from audit.services import record_access
 from core.paging import page_number
-from organisations.models import Organisation, OrganisationKind, Role
+from organisations.models import Organisation, OrgRole, Role
 from victim_care import selectors, services, statements
 from victim_care.forms import (
     AllocationForm,
@@ -140,7 +140,7 @@ def statement(request: HttpRequest, provider_id: str, year: str, month: str, ext
         raise PermissionDenied
     provider_id, year, month = int(provider_id), int(year), int(month)
     if not 1 <= month <= 12 or not Organisation.objects.filter(pk=provider_id,
-                                                              kind=OrganisationKind.SUPPORT_PROVIDER).exists():
+                                                              roles__contains=[OrgRole.SUPPORT_PROVIDER]).exists():
         raise Http404("No such statement")
     lines = statements.statement_lines(provider_id=provider_id, year=year, month=month)
     record_access(user=request.user, action=AccessAction.EXPORT, record_type=Organisation, record_id=provider_id)
@@ -159,7 +159,7 @@ def provider(request: HttpRequest, provider_id: int) -> HttpResponse:
     """The prime contractor manages a provider's profile (regions, services, beds) and its tariffs."""
     if not _is_case_manager(request):
         raise PermissionDenied
-    organisation = Organisation.objects.filter(pk=provider_id, kind=OrganisationKind.SUPPORT_PROVIDER).first()
+    organisation = Organisation.objects.filter(pk=provider_id, roles__contains=[OrgRole.SUPPORT_PROVIDER]).first()
     if organisation is None:
         raise Http404("No such provider")
     profile = ProviderProfile.objects.filter(organisation=organisation).first()

@@ -13,8 +13,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.utils.text import slugify
 
-from bench.national_data.shares import GenerationError, PersonProfile, cum_weights
-from organisations.models import FirstResponderType, Organisation, OrganisationKind, Role, User
+from bench.national_data.shares import PersonProfile, cum_weights
+from organisations.models import FirstResponderType, Organisation, OrgRole, Role, User
 from organisations.roles import group_for
 from referrals.models import Nation
 from referrals.reference_data import UK_POLICE_FORCES
@@ -73,19 +73,19 @@ class Cast:
     support_permission_id: str
 
 
-
-def _organisation(name: str, kind: str, first_responder_type: str = "") -> Organisation:
-    """The organisation of that name, made if missing. A first responder whose name another kind of
-    organisation already holds (the demo's Medaille Trust is a support provider) gets a suffixed name."""
-    taken = Organisation.objects.filter(name__iexact=name).exclude(kind=kind).first()
-    if taken is not None:
-        if kind != OrganisationKind.FIRST_RESPONDER:
-            raise GenerationError(f"{name!r} already exists as a {taken.get_kind_display().lower()}.")
-        name = f"{name} (first responder)"
-    organisation, _ = Organisation.objects.get_or_create(
-        name__iexact=name, kind=kind,
-        defaults={"name": name, "first_responder_type": first_responder_type,
-                  "inbox_email": f"{slugify(name)[:60]}@{EMAIL_DOMAIN}"})
+def _organisation(name: str, org_role: str, first_responder_type: str = "") -> Organisation:
+    """The organisation of that name, made if missing; one that exists in another role also takes this one
+    (the demo's Medaille Trust supports people and refers them as a first responder)."""
+    organisation = Organisation.objects.filter(name__iexact=name).first()
+    if organisation is None:
+        return Organisation.objects.create(
+            name=name, roles=[org_role], first_responder_type=first_responder_type,
+            inbox_email=f"{slugify(name)[:60]}@{EMAIL_DOMAIN}")
+    if not organisation.holds(org_role):
+        organisation.roles = sorted({*organisation.roles, org_role})
+        if org_role == OrgRole.FIRST_RESPONDER:
+            organisation.first_responder_type = first_responder_type
+        organisation.save(update_fields=["roles", "first_responder_type"])
     return organisation
 
 
@@ -129,16 +129,16 @@ def ensure_cast(profiles: list[PersonProfile], tariffs_from: datetime.date) -> C
     one prime contractor, twenty support providers with tariffs) and a handful of users in each."""
     responder_organisations = {}
     for profile in sorted({(p.responder_name, p.responder_type) for p in profiles}):
-        responder_organisations[profile[0]] = _organisation(profile[0], OrganisationKind.FIRST_RESPONDER, profile[1])
-    forces = {force: _organisation(force, OrganisationKind.FIRST_RESPONDER, FirstResponderType.POLICE)
+        responder_organisations[profile[0]] = _organisation(profile[0], OrgRole.FIRST_RESPONDER, profile[1])
+    forces = {force: _organisation(force, OrgRole.FIRST_RESPONDER, FirstResponderType.POLICE)
               for force in UK_POLICE_FORCES}
-    authorities = {name: _organisation(name, OrganisationKind.COMPETENT_AUTHORITY)
+    authorities = {name: _organisation(name, OrgRole.COMPETENT_AUTHORITY)
                    for name in (settings.NRM_DEFAULT_COMPETENT_AUTHORITY, settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY)}
-    prime = _organisation(PRIME_CONTRACTOR, OrganisationKind.PRIME_CONTRACTOR)
+    prime = _organisation(PRIME_CONTRACTOR, OrgRole.PRIME_CONTRACTOR)
     providers = []
     for index, (region, label) in enumerate(Region.choices):
         for offset, (suffix, support_type) in enumerate(PROVIDER_KINDS):
-            provider = _organisation(f"{label} {suffix}", OrganisationKind.SUPPORT_PROVIDER)
+            provider = _organisation(f"{label} {suffix}", OrgRole.SUPPORT_PROVIDER)
             services = ([Service.ACCOMMODATION, Service.COUNSELLING, Service.INTERPRETING]
                         if support_type == SupportType.ACCOMMODATION else [Service.COUNSELLING, Service.LEGAL])
             ProviderProfile.objects.get_or_create(organisation=provider, defaults={

@@ -75,7 +75,7 @@ DATABASE_CHECKS: tuple[tuple[str, str], ...] = (
         SELECT count(*) FROM {Allocation} a LEFT JOIN {SupportCase} s ON s.id = a.support_case_id
         LEFT JOIN {Organisation} p ON p.id = a.provider_id
         LEFT JOIN {User} u ON u.id = a.created_by_id
-        WHERE s.id IS NULL OR u.id IS NULL OR p.kind IS DISTINCT FROM 'support_provider'"""),
+        WHERE s.id IS NULL OR u.id IS NULL OR NOT coalesce('support_provider' = ANY(p.roles), false)"""),
     ("allocations overlapping another allocation of the same person", """
         SELECT count(*) FROM {Allocation} a
         JOIN {Allocation} b ON b.support_case_id = a.support_case_id AND b.id < a.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrgRole
 from referrals.forms import (
     YES_NO,
     YES_NO_NOT_SURE,
@@ -43,7 +43,7 @@ class LocalAuthorityForm(ReferralSectionForm):
     title = "Local authority contacted"
     local_authority = forms.ModelChoiceField(
         label="Which local authority children's services have you contacted?",
-        queryset=Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, is_active=True),
+        queryset=Organisation.objects.holding(OrgRole.LOCAL_AUTHORITY).filter(is_active=True),
         empty_label="Select a local authority",
         error_messages={"required": "Select the local authority you contacted",
                         "invalid_choice": "Select the local authority you contacted"},

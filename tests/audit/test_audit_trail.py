@@ -48,10 +48,11 @@ def test_change_history_cannot_be_updated_or_deleted(first_responder):
 
 def test_changes_record_who_made_them_and_from_which_request(administrator):
     client = sign_in(Client(), administrator)
-    target = Organisation.objects.create(name="Charity to rename", kind="first_responder", first_responder_type="ngo")
+    target = Organisation.objects.create(name="Charity to rename", roles=["first_responder"],
+                                         first_responder_type="ngo")
     response = client.post(
         f"/admin/organisations/organisation/{target.pk}/change/",
-        {"name": "Renamed charity", "kind": "first_responder", "first_responder_type": "ngo", "is_active": "on",
+        {"name": "Renamed charity", "roles": ["first_responder"], "first_responder_type": "ngo", "is_active": "on",
          "inbox_email": ""},
         HTTP_USER_AGENT="pytest-agent", HTTP_X_REQUEST_ID="req-audit-0001",
     )

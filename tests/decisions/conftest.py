@@ -42,8 +42,8 @@ def case(first_responder, manager, decider):
 
 @pytest.fixture
 def other_first_responder_user(db):
-    from organisations.models import OrganisationKind
+    from organisations.models import OrgRole
     from tests.factories import OrganisationFactory
 
-    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER),
+    return UserFactory(organisation=OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER]),
                        roles=[Role.FIRST_RESPONDER])

@@ -285,15 +285,15 @@ def test_another_competent_authority_cannot_act_on_the_case(case, competent_auth
 def test_the_supporting_provider_can_ask_for_reconsideration(case, decider, reviewer):
     from guardian.shortcuts import assign_perm
 
-    from organisations.models import OrganisationKind
+    from organisations.models import OrgRole
     from referrals.selectors import referrals_visible_to
     from tests.factories import OrganisationFactory
     from victim_care.services import provider_group
 
     serve(case, decider, reviewer, outcome=Outcome.NEGATIVE)
-    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     worker = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])
-    other_provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    other_provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     stranger = UserFactory(organisation=other_provider, roles=[Role.SUPPORT_WORKER])
     assert not referrals_visible_to(worker).filter(pk=case.pk).exists()
     # A grant to one person counts for nothing: it would outlive their leaving the provider.

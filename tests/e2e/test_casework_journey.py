@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from decisions.models import CaseFile, Decision, DecisionStatus
 from decisions.services import case_allocate, case_file_open
-from organisations.models import Organisation, OrganisationKind, Role
+from organisations.models import Organisation, OrgRole, Role
 from referrals.models import ReferralStatus
 from referrals.services import referral_submit
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
@@ -24,10 +24,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def people():
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", kind=OrganisationKind.COMPETENT_AUTHORITY,
+    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY],
                                     first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
-    police = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
+    police = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
     responder = UserFactory(organisation=police, roles=[Role.FIRST_RESPONDER])
     decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
     reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from reminders.models import Reminder, ReminderRule, ReminderStatus
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
 from tests.factories import OrganisationFactory, UserFactory
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_monitor_reads_the_report_and_downloads_it(browser, live_server, tmp_path):
-    monitor = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.MONITOR, first_responder_type=""),
+    monitor = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type=""),
                           roles=[Role.MONITOR])
     path = tmp_path / "history.csv"
     path.write_text(csv_text([row(f"R{n}", "2023-11-01", exploitation_types="Sexual;Labour") for n in range(5)]))
@@ -57,7 +57,7 @@ def test_a_monitor_reads_the_report_and_downloads_it(browser, live_server, tmp_p
 
 
 def test_a_manager_retries_a_failed_reminder_with_the_keyboard(browser, live_server):
-    authority = OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    authority = OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     now = timezone.now()
     failed = Reminder.objects.create(

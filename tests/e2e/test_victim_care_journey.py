@@ -16,7 +16,7 @@ from decisions.services import (
     decision_send_for_review,
     decision_sign_off,
 )
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
 from tests.factories import OrganisationFactory, UserFactory
@@ -28,19 +28,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def world():
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", kind=OrganisationKind.COMPETENT_AUTHORITY,
+    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY],
                                     first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
-    responder = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER),
+    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
+    responder = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER]),
                             roles=[Role.FIRST_RESPONDER])
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
     reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
-    salvation_army = OrganisationFactory(name="The Salvation Army", kind=OrganisationKind.PRIME_CONTRACTOR,
+    salvation_army = OrganisationFactory(name="The Salvation Army", roles=[OrgRole.PRIME_CONTRACTOR],
                                          first_responder_type="")
-    medaille = OrganisationFactory(name="Medaille Trust", kind=OrganisationKind.SUPPORT_PROVIDER,
+    medaille = OrganisationFactory(name="Medaille Trust", roles=[OrgRole.SUPPORT_PROVIDER],
                                    first_responder_type="")
-    hestia = OrganisationFactory(name="Hestia", kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    hestia = OrganisationFactory(name="Hestia", roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     for provider in (medaille, hestia):
         Tariff.objects.create(provider=provider, support_type=SupportType.ACCOMMODATION, daily_rate_pence=6000,
                               valid_from=datetime.date(2020, 1, 1))

@@ -22,7 +22,7 @@ from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
 from monitoring.report import build_report
 from monitoring.tasks import store_previous_quarter_report
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.monitoring.builders import published_2011_rows
 from tests.monitoring.conftest import row
@@ -111,7 +111,7 @@ def test_the_command_writes_every_format(load, tmp_path):
 
 
 def test_the_quarterly_job_stores_one_immutable_run_and_tells_the_monitors(load, django_capture_on_commit_callbacks):
-    monitors = OrganisationFactory(kind=OrganisationKind.MONITOR, first_responder_type="")
+    monitors = OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type="")
     monitor = UserFactory(organisation=monitors, roles=[Role.MONITOR])
     load([row("A", "2023-10-02"), row("B", "2024-01-02")])
     with time_machine.travel("2024-01-01 03:00 +00:00", tick=False), \

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from decisions.models import Decision, DecisionStatus
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrgRole
 from referrals.models import ReferenceCounter, Referral, ReferralKind, ReferralStatus
 from tests.monitoring.builders import csv_text
 
@@ -47,7 +47,7 @@ def test_a_good_file_is_imported_with_its_decisions(tmp_path):
         ("cg", "negative", DecisionStatus.SERVED, "2015-06-01")]
     dtn = Referral.objects.get(reference="DTN-2015-000007")
     assert dtn.kind == ReferralKind.DUTY_TO_NOTIFY and dtn.competent_authority is None
-    assert Organisation.objects.get(name="Kent Police").kind == OrganisationKind.FIRST_RESPONDER
+    assert Organisation.objects.get(name="Kent Police").roles == [OrgRole.FIRST_RESPONDER]
     # Live references for 2015 continue after the imported ones.
     assert ReferenceCounter.objects.get(year=2015).last_number == 120
 
@@ -127,3 +127,39 @@ def test_historic_records_stay_out_of_the_casework_queue(tmp_path, settings):
     authority = Organisation.objects.get(name="UK Human Trafficking Centre")
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     assert case_queue(manager).items == []
+
+
+def test_an_organisation_known_in_another_role_takes_the_role_the_file_gives_it(tmp_path):
+    """Real organisations act in several roles: a support provider that refers, a prime contractor that
+    refers, an authority that both referred and decided (the UK Border Agency in 2009-10)."""
+    Organisation.objects.create(name="Medaille Trust", roles=[OrgRole.SUPPORT_PROVIDER])
+    Organisation.objects.create(name="The Salvation Army", roles=[OrgRole.PRIME_CONTRACTOR])
+    rows = [{**GOOD, "reference": "H-1", "first_responder_organisation": "Medaille Trust",
+             "first_responder_type": "NGO and third sector"},
+            {**GOOD, "reference": "H-2", "first_responder_organisation": "The Salvation Army",
+             "first_responder_type": "NGO and third sector"},
+            {**GOOD, "reference": "H-3", "first_responder_organisation": "UK Border Agency",
+             "first_responder_type": "Government agency", "competent_authority": "UK Border Agency"}]
+    _import(tmp_path, rows)
+    medaille = Organisation.objects.get(name="Medaille Trust")
+    assert medaille.roles == [OrgRole.FIRST_RESPONDER, OrgRole.SUPPORT_PROVIDER]
+    assert medaille.first_responder_type == "ngo"
+    assert Organisation.objects.get(name="The Salvation Army").roles == [OrgRole.FIRST_RESPONDER,
+                                                                         OrgRole.PRIME_CONTRACTOR]
+    ukba = Organisation.objects.get(name="UK Border Agency")
+    assert ukba.roles == [OrgRole.COMPETENT_AUTHORITY, OrgRole.FIRST_RESPONDER]
+    referral = Referral.objects.get(reference="H-3")
+    assert referral.first_responder_organisation == ukba == referral.competent_authority
+
+
+def test_a_new_role_as_first_responder_still_needs_the_type(tmp_path):
+    Organisation.objects.create(name="Hestia", roles=[OrgRole.SUPPORT_PROVIDER])
+    path = tmp_path / "hestia.csv"
+    path.write_text(csv_text([{**GOOD, "reference": "H-9", "first_responder_organisation": "Hestia",
+                               "first_responder_type": ""}]))
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_referrals", str(path), stderr=errors)
+    assert "Row 2, first_responder_type: needed to record Hestia as a first responder" in errors.getvalue()
+    assert Organisation.objects.get(name="Hestia").roles == [OrgRole.SUPPORT_PROVIDER]
+    assert not Referral.objects.filter(reference="H-9").exists()

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from decisions.models import QualityAudit
 from decisions.services import case_allocate, case_file_open, decision_draft
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import information_request_create, referral_document_add, referral_submit
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
@@ -62,8 +62,8 @@ def records(first_responder, competent_authorities, monitor):  # noqa: F811
     decision = decision_draft(referral=referral, stage="rg", outcome="positive", reasons="r", evidence_considered="e",
                               by=decider)
     audit = QualityAudit.objects.create(decision=decision, quarter="2026-Q4")
-    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
-    prime = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+    provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
+    prime = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                          first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
     Tariff.objects.create(provider=provider, support_type=SupportType.OUTREACH, daily_rate_pence=100,
                           valid_from="2020-01-01")
@@ -78,7 +78,7 @@ def records(first_responder, competent_authorities, monitor):  # noqa: F811
 
 @pytest.fixture
 def monitor(db):
-    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.MONITOR, first_responder_type=""),
+    return UserFactory(organisation=OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type=""),
                        roles=[Role.MONITOR])
 
 

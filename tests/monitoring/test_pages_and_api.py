@@ -15,7 +15,7 @@ from audit.models import AccessAction, AccessEvent
 from monitoring.models import ReportRun
 from monitoring.periods import Period
 from monitoring.services import report_run_store
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.monitoring.conftest import row
@@ -26,13 +26,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def monitor(db):
-    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.MONITOR, first_responder_type=""),
+    return UserFactory(organisation=OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type=""),
                        roles=[Role.MONITOR])
 
 
 @pytest.fixture
 def ca_manager(db):
-    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY,
+    return UserFactory(organisation=OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY],
                                                         first_responder_type=""), roles=[Role.CA_MANAGER])
 
 
@@ -88,11 +88,11 @@ def test_downloads_in_every_format_are_logged(ca_manager, data):
 @pytest.mark.parametrize("role", [Role.FIRST_RESPONDER, Role.DECISION_MAKER, Role.SUPPORT_WORKER,
                                   Role.PC_CASE_MANAGER])
 def test_everyone_else_is_refused_the_reports(role, data):
-    kind = {Role.FIRST_RESPONDER: OrganisationKind.FIRST_RESPONDER,
-            Role.DECISION_MAKER: OrganisationKind.COMPETENT_AUTHORITY,
-            Role.SUPPORT_WORKER: OrganisationKind.SUPPORT_PROVIDER,
-            Role.PC_CASE_MANAGER: OrganisationKind.PRIME_CONTRACTOR}[role]
-    user = UserFactory(organisation=OrganisationFactory(kind=kind), roles=[role])
+    kind = {Role.FIRST_RESPONDER: OrgRole.FIRST_RESPONDER,
+            Role.DECISION_MAKER: OrgRole.COMPETENT_AUTHORITY,
+            Role.SUPPORT_WORKER: OrgRole.SUPPORT_PROVIDER,
+            Role.PC_CASE_MANAGER: OrgRole.PRIME_CONTRACTOR}[role]
+    user = UserFactory(organisation=OrganisationFactory(roles=[kind]), roles=[role])
     client = sign_in(Client(), user)
     run, _ = report_run_store(period=Period.quarter("2023-Q4"))
     assert client.get("/reports/").status_code == 403

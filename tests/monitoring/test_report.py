@@ -15,7 +15,7 @@ from monitoring.periods import Period, PeriodError
 from monitoring.report import build_report
 from monitoring.suppression import SUPPRESSED, Grid, suppressed_cells
 from monitoring.tables.base import exploitation_label
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrgRole
 from referrals.models import Referral
 from tests.factories import UserFactory
 from tests.monitoring.builders import PUBLISHED_2011, published_2011_rows
@@ -207,7 +207,7 @@ def test_reconsiderations_duty_to_notify_and_quality_audit(load):
 
 def test_victim_care_by_provider_counts_days_at_the_rate_in_force_and_the_budget(load, settings):
     load([row("V1", "2023-08-01"), row("V2", "2023-10-01")])
-    first, second = (Organisation.objects.create(name=name, kind=OrganisationKind.SUPPORT_PROVIDER)
+    first, second = (Organisation.objects.create(name=name, roles=[OrgRole.SUPPORT_PROVIDER])
                      for name in ("Alpha Support", "Beta Support"))
     Tariff.objects.create(provider=first, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5000,
                           valid_from=datetime.date(2020, 1, 1))
@@ -215,7 +215,7 @@ def test_victim_care_by_provider_counts_days_at_the_rate_in_force_and_the_budget
                           valid_from=datetime.date(2023, 11, 1))
     Tariff.objects.create(provider=second, support_type=SupportType.OUTREACH, daily_rate_pence=2000,
                           valid_from=datetime.date(2020, 1, 1))
-    prime = Organisation.objects.create(name="Prime", kind=OrganisationKind.PRIME_CONTRACTOR)
+    prime = Organisation.objects.create(name="Prime", roles=[OrgRole.PRIME_CONTRACTOR])
     manager = UserFactory(organisation=prime)
     moved = SupportCase.objects.create(referral=Referral.objects.get(reference="V1"), status=SupportStatus.SUPPORTED)
     left = SupportCase.objects.create(referral=Referral.objects.get(reference="V2"), status=SupportStatus.EXITED,

@@ -35,7 +35,7 @@ from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, Qualit
 from decisions.services import case_allocate, case_file_open, decision_draft
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
-from organisations.models import ApiToken, FirstResponderType, Organisation, OrganisationKind, Role, User
+from organisations.models import ApiToken, FirstResponderType, Organisation, OrgRole, Role, User
 from referrals.models import Referral, ReferralStatus
 from referrals.sections import SECTIONS_BY_SLUG
 from referrals.services import information_request_create, referral_document_add, referral_submit
@@ -217,10 +217,9 @@ class World:
     run: ReportRun | None = None
 
 
-def _organisation(kind: OrganisationKind, **extra: Any) -> Organisation:
-    defaults = {"first_responder_type": FirstResponderType.POLICE if kind == OrganisationKind.FIRST_RESPONDER
-                else ""}
-    return OrganisationFactory(kind=kind, **(defaults | extra))
+def _organisation(*roles: OrgRole, **extra: Any) -> Organisation:
+    defaults = {"first_responder_type": FirstResponderType.POLICE if OrgRole.FIRST_RESPONDER in roles else ""}
+    return OrganisationFactory(roles=list(roles), **(defaults | extra))
 
 
 def _person(*, responder: User, answers: dict, authority: Organisation, manager: User, decider: User,
@@ -244,18 +243,28 @@ def _person(*, responder: User, answers: dict, authority: Organisation, manager:
 
 
 def _build_world() -> World:
-    ukhtc = _organisation(OrganisationKind.COMPETENT_AUTHORITY, name=settings.NRM_DEFAULT_COMPETENT_AUTHORITY)
-    ukba = _organisation(OrganisationKind.COMPETENT_AUTHORITY, name=settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY)
-    police = _organisation(OrganisationKind.FIRST_RESPONDER)
-    charity = _organisation(OrganisationKind.FIRST_RESPONDER, first_responder_type=FirstResponderType.NGO)
-    council, elsewhere = (_organisation(OrganisationKind.LOCAL_AUTHORITY) for _ in range(2))
-    provider, other_provider = (_organisation(OrganisationKind.SUPPORT_PROVIDER) for _ in range(2))
-    home_office = _organisation(OrganisationKind.MONITOR)
+    ukhtc = _organisation(OrgRole.COMPETENT_AUTHORITY, name=settings.NRM_DEFAULT_COMPETENT_AUTHORITY)
+    ukba = _organisation(OrgRole.COMPETENT_AUTHORITY, name=settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY)
+    # Organisations hold several roles, and each role keeps its own scope: the first responder (FR) and the
+    # support worker (SW) work for one charity that refers people and supports them (as Medaille Trust does);
+    # the prime contractor's case manager (PC) for one that also refers (as the Salvation Army does); the
+    # local authority's lead (LA) for a council whose other teams refer. Every cell is then what it would be
+    # in separate organisations: a role never sees what the organisation's other roles see.
+    refers_and_supports = _organisation(OrgRole.FIRST_RESPONDER, OrgRole.SUPPORT_PROVIDER,
+                                        first_responder_type=FirstResponderType.NGO)
+    charity = _organisation(OrgRole.FIRST_RESPONDER, first_responder_type=FirstResponderType.NGO)
+    council = _organisation(OrgRole.LOCAL_AUTHORITY, OrgRole.FIRST_RESPONDER,
+                            first_responder_type=FirstResponderType.LOCAL_AUTHORITY)
+    elsewhere = _organisation(OrgRole.LOCAL_AUTHORITY)
+    provider, other_provider = refers_and_supports, _organisation(OrgRole.SUPPORT_PROVIDER)
+    home_office = _organisation(OrgRole.MONITOR)
     for supporter in (provider, other_provider):
         Tariff.objects.create(provider=supporter, support_type=SupportType.OUTREACH, daily_rate_pence=6500,
                               valid_from=datetime.date(2020, 1, 1))
-    homes = {"FR": police, "DM": ukhtc, "SR": ukhtc, "CAM": ukhtc, "QA": ukhtc, "LA": council,
-             "PC": _organisation(OrganisationKind.PRIME_CONTRACTOR), "SW": provider, "MON": home_office,
+    prime = _organisation(OrgRole.PRIME_CONTRACTOR, OrgRole.FIRST_RESPONDER,
+                          first_responder_type=FirstResponderType.NGO)
+    homes = {"FR": refers_and_supports, "DM": ukhtc, "SR": ukhtc, "CAM": ukhtc, "QA": ukhtc, "LA": council,
+             "PC": prime, "SW": provider, "MON": home_office,
              "ADM": home_office}
     users = {column: UserFactory(organisation=homes[column], roles=[role]) for column, role in ROLE_COLUMNS.items()}
     colleague = UserFactory(organisation=ukhtc, roles=[Role.DECISION_MAKER])

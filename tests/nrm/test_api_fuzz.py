@@ -18,7 +18,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import positive_data_acceptance
 
-from organisations.models import ApiToken, OrganisationKind, Role
+from organisations.models import ApiToken, OrgRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 
 EXAMPLES = int(os.environ.get("NRM_FUZZ_EXAMPLES", "10"))
@@ -28,9 +28,9 @@ schema.config.update(base_url="http://testserver")
 schema.app = application  # every request, checks' follow-ups included, goes to the app in-process
 
 ROLES = {
-    Role.FIRST_RESPONDER: OrganisationKind.FIRST_RESPONDER,
-    Role.CA_MANAGER: OrganisationKind.COMPETENT_AUTHORITY,
-    Role.MONITOR: OrganisationKind.MONITOR,
+    Role.FIRST_RESPONDER: OrgRole.FIRST_RESPONDER,
+    Role.CA_MANAGER: OrgRole.COMPETENT_AUTHORITY,
+    Role.MONITOR: OrgRole.MONITOR,
 }
 
 
@@ -47,7 +47,7 @@ def _keep_the_test_connection():
 
 def _token_for(role: Role) -> str:
     kind = ROLES[role]
-    organisation = OrganisationFactory(kind=kind, first_responder_type="police" if kind == "first_responder" else "")
+    organisation = OrganisationFactory(roles=[kind], first_responder_type="police" if kind == "first_responder" else "")
     user = UserFactory(organisation=organisation, roles=[role])
     raw = ApiToken.new_raw_token()
     ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw), prefix=raw[:8],

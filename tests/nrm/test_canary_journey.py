@@ -30,7 +30,7 @@ from decisions.services import (
 from monitoring import exports
 from monitoring.periods import Period
 from monitoring.report import build_report
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from reminders.messages import reminder_email, reminder_text
 from reminders.models import Reminder
@@ -83,13 +83,13 @@ def test_no_personal_string_leaves_the_record(first_responder, competent_authori
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
     reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
-    prime = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+    prime = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                          first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
-    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     Tariff.objects.create(provider=provider, support_type=SupportType.OUTREACH, daily_rate_pence=100,
                           valid_from=datetime.date(2000, 1, 1))
     worker = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])
-    monitor = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.MONITOR, first_responder_type=""),
+    monitor = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type=""),
                           roles=[Role.MONITOR])
     start = timezone.now() - datetime.timedelta(days=60)
     visited: list[str] = []

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from audit.models import AccessAction, AccessEvent
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.monitoring.test_monitor_access import (  # noqa: F401 - shared fixtures
@@ -29,11 +29,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def outsiders(competent_authorities, monitor):  # noqa: F811
     other_authority = competent_authorities["ukba"]
-    other_provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    other_provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     return {
         "monitor": monitor,
         "first responder of another organisation": UserFactory(
-            organisation=OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER), roles=[Role.FIRST_RESPONDER]),
+            organisation=OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER]), roles=[Role.FIRST_RESPONDER]),
         "manager of the other competent authority": UserFactory(organisation=other_authority,
                                                                 roles=[Role.CA_MANAGER]),
         "decision maker of the other competent authority": UserFactory(organisation=other_authority,

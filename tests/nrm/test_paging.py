@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from core import paging
 from core.paging import ListPage, page_number, page_of
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import Organisation, OrgRole
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def providers() -> list[Organisation]:
-    return [OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="",
+    return [OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="",
                                 name=f"Provider {index:03}") for index in range(12)]
 
 
 def _ordered():
-    return Organisation.objects.filter(kind=OrganisationKind.SUPPORT_PROVIDER).order_by("name")
+    return Organisation.objects.holding(OrgRole.SUPPORT_PROVIDER).order_by("name")
 
 
 @pytest.mark.parametrize(("asked", "page"), [(None, 1), ("", 1), ("0", 1), ("-2", 1), ("two", 1), ("1.5", 1),

@@ -26,7 +26,7 @@ from decisions.services import (
 )
 from monitoring.periods import Period
 from monitoring.report import build_report
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.models import Referral, ReferralDocument
 from referrals.services import referral_document_add, referral_submit
 from tests.conftest import sign_in
@@ -49,7 +49,7 @@ def people(first_responder, competent_authorities):  # noqa: F811
         "decider": UserFactory(organisation=authority, roles=[Role.DECISION_MAKER]),
         "reviewer": UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER]),
         "other_manager": UserFactory(organisation=competent_authorities["ukba"], roles=[Role.CA_MANAGER]),
-        "prime": UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+        "prime": UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                               first_responder_type=""), roles=[Role.PC_CASE_MANAGER]),
     }
 
@@ -73,7 +73,7 @@ def _closed_case(people, closed_at: datetime.datetime) -> Referral:
         decision_sign_off(decision=decision_send_for_review(decision=rg, by=people["decider"]),
                           by=people["reviewer"], comments=SECRET_STORY)
         support = SupportCase.objects.get(referral=referral)
-        provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+        provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
         Tariff.objects.create(provider=provider, support_type=SupportType.OUTREACH, daily_rate_pence=100,
                               valid_from=datetime.date(2000, 1, 1))
         allocation_move(support_case=support, provider=provider, support_type=SupportType.OUTREACH,

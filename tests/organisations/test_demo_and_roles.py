@@ -11,7 +11,7 @@ from django.test import Client
 
 from organisations.demo import DEMO_ACCOUNTS, DEMO_ORGANISATIONS
 from organisations.home import ROLE_HOMES
-from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from organisations.roles import ROLE_PERMISSIONS
 from organisations.services import RoleNotAllowedForOrganisation, user_create
 from tests.conftest import current_code
@@ -67,8 +67,8 @@ def test_each_role_is_a_group_with_exactly_its_permissions():
         assert granted == set(ROLE_PERMISSIONS.get(role, ()))
 
 
-def test_a_role_cannot_be_given_to_the_wrong_kind_of_organisation():
-    charity = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+def test_a_role_cannot_be_given_in_an_organisation_that_does_not_hold_it():
+    charity = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
     with pytest.raises(RoleNotAllowedForOrganisation):
         user_create(email="dm@example.test", full_name="Wrong Place", organisation=charity,
                     roles=[Role.DECISION_MAKER], password=None)
@@ -96,7 +96,7 @@ def test_administrators_manage_organisations_and_users(administrator):
     client = sign_in(Client(), administrator)
     assert client.get("/admin/organisations/organisation/").status_code == 200
     assert client.get("/admin/organisations/user/").status_code == 200
-    police = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    police = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
     response = client.post(
         "/admin/organisations/user/add/",
         {"email": "New.Officer@Example.test", "full_name": "New Officer", "organisation": police.pk,
@@ -108,11 +108,11 @@ def test_administrators_manage_organisations_and_users(administrator):
     assert created.roles == {Role.FIRST_RESPONDER}
 
 
-def test_admin_refuses_a_role_the_organisation_kind_cannot_hold(administrator):
+def test_admin_refuses_a_role_the_organisation_does_not_hold(administrator):
     from tests.conftest import sign_in
 
     client = sign_in(Client(), administrator)
-    police = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    police = OrganisationFactory(name="Kent Police", roles=[OrgRole.FIRST_RESPONDER])
     response = client.post(
         "/admin/organisations/user/add/",
         {"email": "x@example.test", "full_name": "X", "organisation": police.pk,
@@ -120,17 +120,16 @@ def test_admin_refuses_a_role_the_organisation_kind_cannot_hold(administrator):
          "password1": "ample-lantern-orchard-42", "password2": "ample-lantern-orchard-42", "usable_password": "true"},
     )
     assert response.status_code == 200
-    assert b"Decision maker cannot belong to a First responder organisation" in response.content
+    assert b"Decision maker cannot belong to Kent Police: it is not a competent authority" in response.content
     assert not User.objects.filter(email="x@example.test").exists()
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMINISTRATOR])
 def test_other_roles_are_refused_the_admin(role):
-    from organisations.roles import ROLE_ORGANISATION_KINDS
+    from organisations.roles import ROLE_ORGANISATION_ROLES
     from tests.conftest import sign_in
 
-    kind = sorted(ROLE_ORGANISATION_KINDS[role])[0]
-    organisation = OrganisationFactory(kind=kind)
+    organisation = OrganisationFactory(roles=[sorted(ROLE_ORGANISATION_ROLES[role])[0]])
     user = UserFactory(organisation=organisation, roles=[role])
     client = sign_in(Client(), user)
     for path in ["/admin/", "/admin/organisations/user/", "/admin/organisations/organisation/1/change/"]:

@@ -2,28 +2,28 @@ from __future__ import annotations
 
 import pytest
 
-from organisations.models import FirstResponderType, OrganisationKind, Role
+from organisations.models import FirstResponderType, OrgRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture
 def competent_authorities(db, settings):
     ukhtc = OrganisationFactory(name=settings.NRM_DEFAULT_COMPETENT_AUTHORITY, first_responder_type="",
-                                kind=OrganisationKind.COMPETENT_AUTHORITY, inbox_email="ukhtc@example.test")
+                                roles=[OrgRole.COMPETENT_AUTHORITY], inbox_email="ukhtc@example.test")
     ukba = OrganisationFactory(name=settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY, first_responder_type="",
-                               kind=OrganisationKind.COMPETENT_AUTHORITY, inbox_email="ukba@example.test")
+                               roles=[OrgRole.COMPETENT_AUTHORITY], inbox_email="ukba@example.test")
     return {"ukhtc": ukhtc, "ukba": ukba}
 
 
 @pytest.fixture
 def local_authority(db):
-    return OrganisationFactory(name="Testshire children's services", kind=OrganisationKind.LOCAL_AUTHORITY,
+    return OrganisationFactory(name="Testshire children's services", roles=[OrgRole.LOCAL_AUTHORITY],
                                first_responder_type="", inbox_email="mash@testshire.example.test")
 
 
 @pytest.fixture
 def other_first_responder(db):
-    organisation = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER,
+    organisation = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER],
                                        first_responder_type=FirstResponderType.NGO)
     return UserFactory(organisation=organisation, roles=[Role.FIRST_RESPONDER])
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from audit.models import AccessAction, AccessEvent
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_document_add, referral_start, referral_submit
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
@@ -109,17 +109,17 @@ def test_child_referral_is_visible_to_its_local_authority_only(first_responder, 
     client = sign_in(Client(), safeguarding_lead)
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
     assert referral.reference in client.get(reverse("referrals:list")).content.decode()
-    elsewhere = OrganisationFactory(kind=OrganisationKind.LOCAL_AUTHORITY, first_responder_type="")
+    elsewhere = OrganisationFactory(roles=[OrgRole.LOCAL_AUTHORITY], first_responder_type="")
     stranger = UserFactory(organisation=elsewhere, roles=[Role.LA_SAFEGUARDING_LEAD])
     assert sign_in(Client(), stranger).get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("role, kind", [(Role.MONITOR, OrganisationKind.MONITOR),
-                                        (Role.SUPPORT_WORKER, OrganisationKind.SUPPORT_PROVIDER),
-                                        (Role.ADMINISTRATOR, OrganisationKind.MONITOR)])
+@pytest.mark.parametrize("role, kind", [(Role.MONITOR, OrgRole.MONITOR),
+                                        (Role.SUPPORT_WORKER, OrgRole.SUPPORT_PROVIDER),
+                                        (Role.ADMINISTRATOR, OrgRole.MONITOR)])
 def test_roles_without_referral_access_see_nothing(first_responder, competent_authorities, role, kind):
     referral = referral_submit(referral=completed_draft(first_responder), by=first_responder)
-    user = UserFactory(organisation=OrganisationFactory(kind=kind, first_responder_type=""), roles=[role])
+    user = UserFactory(organisation=OrganisationFactory(roles=[kind], first_responder_type=""), roles=[role])
     client = sign_in(Client(), user)
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
     assert client.get(reverse("referrals:list")).status_code == 403

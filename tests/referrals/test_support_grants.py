@@ -12,7 +12,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from rest_framework.test import APIClient
 
-from organisations.models import OrganisationKind, Role, User
+from organisations.models import OrgRole, Role, User
 from referrals.models import Referral, ReferralGroupObjectPermission
 from referrals.permissions import is_supporting_provider
 from referrals.selectors import referrals_listed_for, referrals_supported_by, referrals_visible_to
@@ -42,7 +42,7 @@ def providers(db):
     """Two support providers, each with one worker (in the provider's group, as their role puts them)."""
     made = []
     for _ in range(2):
-        provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+        provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
         made.append((provider, UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])))
     return made
 

@@ -23,7 +23,7 @@ from django.core import mail
 from django.db import connection
 
 from nrm.celery import app
-from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from reminders.tasks import dispatch_reminders
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.conftest import competent_authorities, local_authority  # noqa: F401 - shared fixtures
@@ -62,9 +62,9 @@ class World:
 @pytest.fixture
 def world(competent_authorities) -> World:  # noqa: F811
     ukhtc, ukba = competent_authorities["ukhtc"], competent_authorities["ukba"]
-    referrer_org = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
-    prime = OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR, first_responder_type="")
-    providers = [OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    referrer_org = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
+    prime = OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR], first_responder_type="")
+    providers = [OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
                  for _ in range(2)]
     for provider in providers:
         Tariff.objects.create(provider=provider, support_type=SupportType.ACCOMMODATION, daily_rate_pence=4000,

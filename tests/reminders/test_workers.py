@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from organisations.models import OrganisationKind, User
+from organisations.models import OrgRole, User
 from reminders.models import Reminder, ReminderRule, ReminderStatus
 from tests.factories import OrganisationFactory
 from tests.reminders.mailbox import delivered
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _due_reminders(count: int) -> list[str]:
     """`count` due reminders, each to a different recipient; returns their addresses."""
-    organisation = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    organisation = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
     users = User.objects.bulk_create(User(email=f"recipient{n}@example.test", full_name=f"Recipient {n}",
                                           organisation=organisation) for n in range(count))
     now = timezone.now()

@@ -17,7 +17,7 @@ from decisions.services import (
     decision_send_for_review,
     decision_sign_off,
 )
-from organisations.models import OrganisationKind, Role, User
+from organisations.models import OrgRole, Role, User
 from referrals.selectors import referrals_supported_by, referrals_visible_to
 from referrals.services import referral_submit
 from tests.factories import OrganisationFactory, UserFactory
@@ -48,11 +48,11 @@ def served_positive(first_responder, competent_authorities):  # noqa: F811
 
 @pytest.fixture
 def setting(db):
-    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+    manager = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                            first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
     providers, workers = [], []
     for _ in range(2):
-        provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+        provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
         Tariff.objects.create(provider=provider, support_type=SupportType.ACCOMMODATION, daily_rate_pence=4000,
                               valid_from=D(2020, 1, 1))
         providers.append(provider)

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import adult_answers, child_answers, completed_draft
@@ -23,14 +23,14 @@ D = datetime.date
 
 @pytest.fixture
 def manager(db):
-    salvation_army = OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR, first_responder_type="")
+    salvation_army = OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR], first_responder_type="")
     return UserFactory(organisation=salvation_army, roles=[Role.PC_CASE_MANAGER])
 
 
 @pytest.fixture
 def providers(db):
-    medaille = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
-    hestia = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    medaille = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
+    hestia = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5000,
                           valid_from=D(2026, 1, 1))
     Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5500,
@@ -95,7 +95,7 @@ def test_budget_defaults_to_two_million_pounds_and_can_be_set_per_year():
 
 
 def test_a_provider_without_a_rate_cannot_be_allocated(support_case, manager):
-    unpriced = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    unpriced = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     with pytest.raises(MissingTariff):
         allocation_move(support_case=support_case, provider=unpriced, support_type="outreach", on=D(2026, 1, 5),
                         by=manager)

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
@@ -24,10 +24,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(first_responder, competent_authorities):  # noqa: F811
-    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+    manager = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                            first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
-    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
-    other = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
+    other = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     Tariff.objects.create(provider=provider, support_type=SupportType.OUTREACH, daily_rate_pence=2000,
                           valid_from=datetime.date(2020, 1, 1))
     worker = UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER])

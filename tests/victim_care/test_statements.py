@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import completed_draft
@@ -25,9 +25,9 @@ D = datetime.date
 
 @pytest.fixture
 def supported(first_responder, competent_authorities):  # noqa: F811
-    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+    manager = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                            first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
-    medaille = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    medaille = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5000,
                           valid_from=D(2026, 1, 1))
     Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5500,
