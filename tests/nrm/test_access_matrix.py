@@ -444,7 +444,7 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
                                                     **_date("valid_from", working_days.today())},
     ("victim_care:allocate", "POST"): lambda w, t: {"provider": w.provider.pk, "support_type": SupportType.OUTREACH,
                                                     **_date("start_on", working_days.today())},
-    ("victim_care:exit", "POST"): lambda w, t: {"reason": "move_on", **_date("on", working_days.today())},
+    ("victim_care:exit", "POST"): lambda w, t: {"reason": "move_on", **_date("last_day", working_days.today())},
     ("api-referral-section", "PUT"): lambda w, t: FIRST_RESPONDER_SECTION,
     ("api-case-allocate", "POST"): lambda w, t: {"decision_maker": _reallocation(w, t).email},
     ("api-case-decision", "PUT"): lambda w, t: {"outcome": Outcome.POSITIVE, "reasons": "Credible.",
