@@ -35,7 +35,7 @@ from referrals.models import (
     ReferralKind,
     ReferralStatus,
 )
-from referrals.reference_data import nationality_code_for_label
+from referrals.reference_data import split_nationality_label
 
 REQUIRED_COLUMNS = ("reference", "referral_date", "first_responder_organisation")
 OPTIONAL_COLUMNS = ("referral_type", "first_responder_type", "competent_authority", "nation", "age_at_exploitation",
@@ -108,19 +108,30 @@ def _choice(options: dict[str, str], allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _nationalities(text: str) -> tuple[str, str]:
+    """One nationality, or two as the Home Office publishes a dual nationality ("Albanian Greek",
+    "Albanian Unknown"); labels, country names or codes."""
+    if not text.strip():
+        return "", ""
+    codes = split_nationality_label(text)
+    if codes is None:
+        raise ValueError(f"'{text}' is not a nationality label such as Albanian, UK, Unknown or Albanian Greek")
+    return codes
+
+
 def _nationality(text: str) -> str:
-    if " ".join(text.split()).lower() in {"", UNKNOWN}:
-        return ""
-    code = nationality_code_for_label(text)
-    if code is None:
-        raise ValueError(f"'{text}' is not a nationality label such as Albanian or UK")
-    return code
+    first, second = _nationalities(text)
+    if second:
+        raise ValueError(f"'{text}' is two nationalities; give one here")
+    return first
 
 
 def _exploitation_types(text: str) -> list[str]:
+    """Types separated by semicolons, or a combined label as published ("Labour & Criminal",
+    "Sexual, Labour & Domestic")."""
     parse = _choice(EXPLOITATION_TYPES, "Sexual, Labour, Domestic, Criminal, Organ Harvesting, "
                                         "Not specified or unknown, separated by semicolons")
-    chosen = {parse(part) for part in text.split(";") if part.strip()}
+    chosen = {parse(part) for part in re.split(r"[;,&]", text) if part.strip()}
     if len(chosen) > 1:
         chosen.discard(ExploitationType.UNKNOWN)
     return [value for value in EXPLOITATION_ORDER if value in chosen] or [ExploitationType.UNKNOWN]
@@ -132,7 +143,7 @@ FIELD_PARSERS: dict[str, tuple[str, Callable[[str], object], object]] = {
     "age_at_exploitation": ("age_at_exploitation", _choice(AGES, "Adult, Child, Not specified or unknown"),
                             AgeGroup.UNKNOWN),
     "gender": ("gender", _choice(GENDERS, "Female, Male, Other, Not specified or unknown"), Gender.UNKNOWN),
-    "nationality": ("nationality", _nationality, ""),
+    "nationality": ("nationality", _nationalities, ("", "")),
     "second_nationality": ("second_nationality", _nationality, ""),
     "exploitation_types": ("exploitation_types", _exploitation_types, [ExploitationType.UNKNOWN]),
     "exploitation_location": ("exploitation_location",
@@ -216,6 +227,12 @@ def parse_rows(lines: Iterable[str]) -> list[ParsedRow]:
                 values[field_name] = parse(text) if text else default
             except ValueError as error:
                 row_errors.append(f"Row {line}, {column}: {error}")
+        if isinstance(values.get("nationality"), tuple):
+            values["nationality"], dual = values["nationality"]
+            if dual and values.get("second_nationality"):
+                row_errors.append(f"Row {line}, second_nationality: the nationality already names two")
+            elif dual:
+                values["second_nationality"] = dual
         rg = cg = None
         if referral_date is not None:
             rg = _outcome(row, "rg", row_errors, line, referral_date)

@@ -67,18 +67,20 @@ class Gender(models.TextChoices):
 
 
 class ExploitationType(models.TextChoices):
+    """The Home Office's published exploitation types, in its spelling (docs/monitoring.md)."""
+
     LABOUR = "labour", "Labour"
     SEXUAL = "sexual", "Sexual"
-    CRIMINAL = "criminal", "Criminal (including forced criminality)"
-    DOMESTIC = "domestic", "Domestic servitude"
-    ORGAN = "organ", "Organ harvesting"
+    CRIMINAL = "criminal", "Criminal"
+    DOMESTIC = "domestic", "Domestic"
+    ORGAN = "organ", "Organ Harvesting"
     UNKNOWN = "unknown", "Not specified or unknown"
 
 
 class ExploitationLocation(models.TextChoices):
     UK = "uk", "UK"
     OVERSEAS = "overseas", "Overseas"
-    BOTH = "both", "UK and overseas"
+    BOTH = "both", "UK and Overseas"
     UNKNOWN = "unknown", "Not specified or unknown"
 
 

@@ -61,7 +61,7 @@ def exploitation_types_for_label(label: str) -> tuple[str, ...]:
 
 def nationality_codes_for_label(label: str) -> tuple[str, str]:
     """(nationality, second nationality) for a published label: 'Albanian' -> ('AL', ''), 'Albanian Greek' ->
-    ('AL', 'GR'), 'Unknown UK' -> ('GB', ''). Unknown, and the rare label with no code (Bermudian), give ''."""
+    ('AL', 'GR'), 'Unknown UK' -> ('GB', ''). Unknown, and a label with no code, give ''."""
     words = label.split()
     splits = [(label, "")] + [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     for first, second in splits:
