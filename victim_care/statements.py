@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from openpyxl import Workbook
 
+from core.figures import bar_width, pounds
 from victim_care.funding import (
     budget_pence,
     committed,
@@ -105,6 +106,16 @@ class BudgetPosition:
     @property
     def remaining_pence(self) -> int:
         return self.budget_pence - self.forecast_pence
+
+    def bars(self, width: int = 150) -> list[dict[str, object]]:
+        """The budget, spend, commitments and forecast as bars on one scale (the largest of them `width` long,
+        so a forecast over budget shows longer than the budget), each with its figure in whole pounds."""
+        measures = [("Budget", self.budget_pence, "#505a5f"), ("Spent", self.spent_pence, "#1d70b8"),
+                    ("Committed", self.committed_pence, "#85994b"), ("Forecast", self.forecast_pence, "#f47738")]
+        scale = max(pence for _, pence, _ in measures)
+        return [{"label": label, "pence": pence, "width": bar_width(pence, scale, width), "colour": colour,
+                 "figure": pounds(pence, whole=True), "y": 4 + 26 * index}
+                for index, (label, pence, colour) in enumerate(measures)]
 
 
 def budget_position(*, today: datetime.date) -> BudgetPosition:
