@@ -103,7 +103,7 @@ def column_chart(categories: list[str], series: list[tuple[str, list[float]]], *
     return _svg(HEIGHT, parts)
 
 
-def bar_chart(labels: list[str], values: list[float], *, unit: str = "") -> SafeString:
+def bar_chart(labels: list[str], values: list[float], *, unit: str = "", prefix: str = "") -> SafeString:
     """Horizontal bars, one per label: long labels (exploitation type combinations) stay readable."""
     row_height, label_width = 26, 230
     top = _nice_top(max(values, default=0))
@@ -114,7 +114,7 @@ def bar_chart(labels: list[str], values: list[float], *, unit: str = "") -> Safe
         width = plot_width * value / top if top else 0
         parts.append(_text(label_width - 6, y + 16, label[:40], "end"))
         parts.append(_rect(label_width, y + 4, width, row_height - 8, COLOURS[0]))
-        parts.append(_text(label_width + width + 6, y + 16, f"{_format(value)}{unit}"))
+        parts.append(_text(label_width + width + 6, y + 16, f"{prefix}{_format(value)}{unit}"))
     return _svg(TOP + row_height * max(len(labels), 1) + 8, parts)
 
 
@@ -170,11 +170,40 @@ def spend_against_budget(report: Report) -> Chart:
     labels = ["Budget", "Spent", "Committed", "Forecast"]
     return Chart("chart-spend", "Victim care spend against budget",
                  "The financial year's budget beside spend to date, commitments and the forecast, in pounds.",
-                 bar_chart(labels, [r[1] for r in rows], unit=""), ["Measure", "Amount (£)"],
+                 bar_chart(labels, [round(float(r[1])) for r in rows], prefix="£"), ["Measure", "Amount (£)"],
                  [[label, r[1]] for label, r in zip(labels, rows, strict=True)])
+
+
+def decisions_by_outcome(report: Report) -> Chart:
+    """RG and CG decisions served, positive and negative, beside the tables by outcome."""
+    stages = [("Reasonable Grounds", "rg_decisions_by_outcome_and_age"),
+              ("Conclusive Grounds", "cg_decisions_by_outcome_and_age")]
+    totals = {stage: {r[0]: r[-1] for r in report.table(table_id).rows} for stage, table_id in stages}
+    outcomes = ["Positive", "Negative"]
+    rows = [[stage, *[totals[stage].get(outcome, 0) for outcome in outcomes], totals[stage].get("Total", 0)]
+            for stage, _ in stages]
+    return Chart("chart-decisions-by-outcome", "Decisions served by outcome",
+                 f"Reasonable Grounds and Conclusive Grounds decisions served in {report.period.label}, "
+                 "positive and negative.",
+                 column_chart([r[0] for r in rows], [(outcome, [r[1 + i] for r in rows])
+                                                     for i, outcome in enumerate(outcomes)], stacked=True),
+                 ["Stage", *outcomes, "Total"], rows)
+
+
+def days_to_decision(report: Report) -> Chart:
+    """Median days from referral to RG and to CG served, by competent authority, beside that table."""
+    table = report.table("decision_days_by_competent_authority")
+    rows = [[r[0], r[2], r[6]] for r in table.rows if r[0] != "Total"]
+    numbers = [[value if isinstance(value, int | float) else 0 for value in r[1:]] for r in rows]
+    return Chart("chart-days-to-decision", "Median days from referral to decision, by competent authority",
+                 f"Median days from referral to Reasonable Grounds and to Conclusive Grounds decisions served in "
+                 f"{report.period.label}; [x] where none were served.",
+                 column_chart([r[0] for r in rows], [("Reasonable Grounds", [n[0] for n in numbers]),
+                                                     ("Conclusive Grounds", [n[1] for n in numbers])], stacked=False),
+                 ["Competent authority", "Median days to RG", "Median days to CG"], rows)
 
 
 def charts_for(report: Report) -> list[Chart]:
     with reads_from_replica():
-        return [referrals_by_quarter(report.period), exploitation_types(report), rg_timeliness(report.period),
-                spend_against_budget(report)]
+        return [referrals_by_quarter(report.period), exploitation_types(report), decisions_by_outcome(report),
+                rg_timeliness(report.period), days_to_decision(report), spend_against_budget(report)]

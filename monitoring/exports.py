@@ -8,8 +8,10 @@ import csv
 import io
 import json
 import zipfile
+from decimal import Decimal
 
-from monitoring.report import NOTES, TITLE, Report, suppression_rule
+from core.figures import Money, count
+from monitoring.report import SYMBOLS, TITLE, Report, suppression_rule
 
 FORMATS = {
     "json": "application/json",
@@ -31,16 +33,26 @@ def safe_text(value: object) -> object:
     return value
 
 
+def title(report: Report) -> str:
+    return f"{TITLE} (provisional)" if report.provisional else TITLE
+
+
 def cover_rows(report: Report) -> list[list[str]]:
     return [
-        [TITLE],
-        ["Period", f"{report.period.start:%-d %B %Y} to {report.period.end:%-d %B %Y}"],
+        [title(report)],
+        ["Period", f"{report.period.start:%-d %B %Y} to {report.period.end:%-d %B %Y}"
+                   + (" (provisional)" if report.provisional else "")],
         ["Generated", f"{report.generated_at:%-d %B %Y %H:%M} UTC"],
         ["Suppression", suppression_rule()],
-        *[["Note", note] for note in NOTES],
+        *[["Note", note] for note in report.notes],
+        *[["Symbol " + symbol, meaning] for symbol, meaning in SYMBOLS.items()],
         ["Tables", ""],
         *[[table.sheet, table.title] for table in report.tables],
     ]
+
+
+def _csv_value(value: object) -> object:
+    return str(value) if isinstance(value, Money) else safe_text(value)
 
 
 def to_json(report: Report) -> bytes:
@@ -54,7 +66,7 @@ def to_csv_zip(report: Report) -> bytes:
             text = io.StringIO()
             writer = csv.writer(text)
             writer.writerow([safe_text(column) for column in table.columns])
-            writer.writerows([[safe_text(value) for value in row] for row in table.rows])
+            writer.writerows([[_csv_value(value) for value in row] for row in table.rows])
             archive.writestr(f"{table.id}.csv", text.getvalue())
     return buffer.getvalue()
 
@@ -71,9 +83,17 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append([None] * len(row_values))
         for column, value in enumerate(row_values, start=1):
             cell = sheet.cell(row=sheet.max_row, column=column)
-            cell.value = value
+            if isinstance(value, Money):  # a number in pounds, shown as published: £2,000,000.00
+                cell.value = value.decimal
+                cell.number_format = '"£"#,##0.00'
+            else:
+                cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, even "=..."
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cell.number_format = "#,##0"
+            elif isinstance(value, float | Decimal):
+                cell.number_format = "#,##0.0"
             if bold:
                 cell.font = Font(bold=True)
 
@@ -91,23 +111,44 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_ods(report: Report) -> bytes:
+    from odf.number import CurrencyStyle, CurrencySymbol, Number, NumberStyle
     from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
     document = OpenDocumentSpreadsheet()
+    # Counts with thousands separators, money as pounds to the penny: the published forms.
+    whole = NumberStyle(name="whole")
+    whole.addElement(Number(decimalplaces=0, minintegerdigits=1, grouping="true"))
+    one_place = NumberStyle(name="one-place")
+    one_place.addElement(Number(decimalplaces=1, minintegerdigits=1, grouping="true"))
+    sterling = CurrencyStyle(name="sterling")
+    sterling.addElement(CurrencySymbol(language="en", country="GB", text="£"))
+    sterling.addElement(Number(decimalplaces=2, minintegerdigits=1, grouping="true"))
+    styles = {}
+    for data_style in (whole, one_place, sterling):
+        document.styles.addElement(data_style)
+        styles[data_style.getAttribute("name")] = Style(name=f"cell-{data_style.getAttribute('name')}",
+                                                        family="table-cell", datastylename=data_style)
+        document.automaticstyles.addElement(styles[data_style.getAttribute("name")])
 
     def add_sheet(name: str, rows: list[list[object]]) -> None:
         sheet = Table(name=name)
         for row_values in rows:
             row = TableRow()
             for value in row_values:
-                if isinstance(value, bool) or not isinstance(value, int | float):
+                if isinstance(value, Money):
+                    cell = TableCell(valuetype="currency", currency="GBP", value=str(value.decimal),
+                                     stylename=styles["sterling"])
+                    cell.addElement(P(text=str(value)))
+                elif isinstance(value, bool) or not isinstance(value, int | float | Decimal):
                     cell = TableCell(valuetype="string")
                     cell.addElement(P(text="" if value is None else str(value)))
                 else:
-                    cell = TableCell(valuetype="float", value=value)
-                    cell.addElement(P(text=str(value)))
+                    style = styles["whole"] if isinstance(value, int) else styles["one-place"]
+                    cell = TableCell(valuetype="float", value=value, stylename=style)
+                    cell.addElement(P(text=count(value)))
                 row.addElement(cell)
             sheet.addElement(row)
         document.spreadsheet.addElement(sheet)

@@ -15,7 +15,7 @@ from monitoring.forms import ReportPeriodForm, period_from_query, query_for
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period, PeriodError
 from monitoring.permissions import may_view_reports
-from monitoring.report import NOTES, build_report, suppression_rule
+from monitoring.report import NOTES, PROVISIONAL_NOTE, SYMBOLS, build_report, suppression_rule
 
 FORMAT_LABELS = {"ods": "OpenDocument spreadsheet (ODS)", "xlsx": "Excel spreadsheet (XLSX)",
                  "csv": "CSV files (ZIP)", "json": "JSON"}
@@ -35,7 +35,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
         period = Period.previous_quarter()
         form = ReportPeriodForm(initial={"kind": "quarter", "quarter": period.label})
     context = {"form": form, "runs": ReportRun.objects.prefetch_related("files")[:40],
-               "suppression_rule": suppression_rule(), "notes": NOTES, "format_labels": FORMAT_LABELS}
+               "suppression_rule": suppression_rule(), "notes": NOTES, "format_labels": FORMAT_LABELS,
+               "symbols": SYMBOLS, "provisional_note": PROVISIONAL_NOTE}
     if period is None:
         return render(request, "monitoring/report.html", context, status=400)
     report = build_report(period)

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
+from core.figures import Money
 from monitoring.periods import Period
 from monitoring.suppression import Grid, apply_suppression
 from referrals.models import AgeGroup, ExploitationLocation, ExploitationType, Gender, Nation, Referral, ReferralKind
-from referrals.reference_data import NATIONALITY_LABELS
+from referrals.reference_data import NATIONALITY_LABELS, UNKNOWN_NATIONALITY
 
 AGE_ORDER = [AgeGroup.ADULT, AgeGroup.CHILD, AgeGroup.UNKNOWN]
 AGE_COLUMNS = ["Adult (18 or over)", "Child (17 or under)", "Not specified or unknown", "Total"]
@@ -25,6 +26,11 @@ EXPLOITATION_LABELS = {ExploitationType.SEXUAL: "Sexual", ExploitationType.LABOU
                        ExploitationType.ORGAN: "Organ Harvesting"}
 LOCATION_LABELS = {ExploitationLocation.UK: "UK", ExploitationLocation.OVERSEAS: "Overseas",
                    ExploitationLocation.BOTH: "UK and Overseas", ExploitationLocation.UNKNOWN: UNKNOWN}
+# Combined labels the Home Office publishes in a spelling of their own (the Q4 2023 tables): followed as published.
+PUBLISHED_COMBINED_LABELS = {
+    frozenset({ExploitationType.LABOUR, ExploitationType.DOMESTIC, ExploitationType.ORGAN}):
+        "Labour, Domestic, Organ Harvesting",
+}
 NATION_LABELS = {**{value: label for value, label in Nation.choices}, "": UNKNOWN}
 GENDER_LABELS = dict(Gender.choices)
 
@@ -37,15 +43,25 @@ class Table:
     rows: list[list[object]]
     sheet: str  # a spreadsheet sheet name (31 characters at most)
     suppressed: bool = False
+    counterpart: str = ""  # the Home Office's published table it stands beside (docs/monitoring.md)
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "title": self.title, "columns": self.columns, "rows": self.rows}
+        return {"id": self.id, "title": self.title, "columns": self.columns,
+                "rows": [[_jsonable(value) for value in row] for row in self.rows]}
+
+
+def _jsonable(value: object) -> object:
+    """Money as it is published in tables (£2,000,000.00); everything else as it is."""
+    return str(value) if isinstance(value, Money) else value
 
 
 
 def exploitation_label(types: Iterable[str]) -> str:
-    """'Sexual', 'Sexual & Labour', 'Labour, Domestic & Criminal': in the Home Office's order."""
-    chosen = [EXPLOITATION_LABELS[value] for value in EXPLOITATION_ORDER if value in set(types)]
+    """'Sexual', 'Sexual & Labour', 'Labour, Domestic & Criminal': in the Home Office's order and spelling."""
+    chosen_types = [value for value in EXPLOITATION_ORDER if value in set(types)]
+    if frozenset(chosen_types) in PUBLISHED_COMBINED_LABELS:
+        return PUBLISHED_COMBINED_LABELS[frozenset(chosen_types)]
+    chosen = [EXPLOITATION_LABELS[value] for value in chosen_types]
     if not chosen:
         return UNKNOWN
     return chosen[0] if len(chosen) == 1 else ", ".join(chosen[:-1]) + " & " + chosen[-1]
@@ -60,9 +76,9 @@ def exploitation_sort_key(label: str) -> tuple:
 
 
 def nationality_label(first: str, second: str) -> str:
-    if not first:
-        return UNKNOWN
-    return " ".join(NATIONALITY_LABELS.get(code, code) for code in (first, second) if code)
+    """The published label: "Albanian", "Albanian Greek", "Unknown", "Unknown UK"."""
+    first_label = NATIONALITY_LABELS.get(first, first) if first else UNKNOWN_NATIONALITY
+    return " ".join([first_label, *([NATIONALITY_LABELS.get(second, second)] if second else [])])
 
 
 def referrals_in_period(period: Period, kind: str = ReferralKind.NRM) -> QuerySet[Referral]:

@@ -1,5 +1,6 @@
 """The referral tables of the monitoring report (NRM referrals by exploitation type, first responder,
-gender, nationality, location and nation, each by age at exploitation) and the Duty to Notify tables.
+gender, nationality, location, nation, competent authority, police force area and local authority, each by
+age at exploitation) and the Duty to Notify tables.
 Referrals count by their referral date; Duty to Notify records only in their own tables."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import F
+from django.db.models.fields.json import KT
 
 from monitoring.periods import Period
 from monitoring.tables.base import (
@@ -33,7 +35,8 @@ def referrals_by_exploitation_type(period: Period) -> Table:
     rows = age_rows(groups, lambda g: (exploitation_label(g["exploitation_types"]),),
                      sort_key=lambda label: exploitation_sort_key(label[0]))
     return Table("referrals_by_exploitation_type_and_age", "Referrals by exploitation type and age at exploitation",
-                 ["Exploitation type", *AGE_COLUMNS], rows, "Exploitation type")
+                 ["Exploitation type", *AGE_COLUMNS], rows, "Exploitation type",
+                 counterpart="NRM referrals by exploitation type and age at exploitation")
 
 
 def referrals_by_first_responder(period: Period) -> Table:
@@ -43,9 +46,10 @@ def referrals_by_first_responder(period: Period) -> Table:
     type_labels = dict(FirstResponderType.choices)
     rows = age_rows(groups, lambda g: (type_labels.get(g["responder_type"], UNKNOWN), g["name"]),
                      sort_key=lambda labels: labels, total_labels=2)
-    return suppressed(Table("referrals_by_first_responder", "Referrals by first responder and age at exploitation",
-                             ["First responder type", "First responder", *AGE_COLUMNS], rows, "First responder"),
-                       label_columns=2)
+    # Published in full by the Home Office, small counts included: not suppressed.
+    return Table("referrals_by_first_responder", "Referrals by first responder and age at exploitation",
+                 ["First responder type", "First responder", *AGE_COLUMNS], rows, "First responder",
+                 counterpart="NRM referrals by first responder organisation and age at exploitation")
 
 
 def referrals_by_gender(period: Period) -> Table:
@@ -53,7 +57,8 @@ def referrals_by_gender(period: Period) -> Table:
     rows = age_rows(groups, lambda g: (GENDER_LABELS[g["gender"]],),
                      labels=[(label,) for label in GENDER_LABELS.values()])
     return Table("referrals_by_gender_and_age", "Referrals by gender and age at exploitation",
-                 ["Gender", *AGE_COLUMNS], rows, "Gender")
+                 ["Gender", *AGE_COLUMNS], rows, "Gender",
+                 counterpart="NRM referrals by gender and age at exploitation")
 
 
 def referrals_by_nationality(period: Period) -> Table:
@@ -61,7 +66,8 @@ def referrals_by_nationality(period: Period) -> Table:
     rows = age_rows(groups, lambda g: (nationality_label(g["nationality"], g["second_nationality"]),),
                      sort_key=lambda label: (label[0] == UNKNOWN, label[0]))
     return Table("referrals_by_nationality_and_age", "Referrals by nationality and age at exploitation",
-                 ["Nationality", *AGE_COLUMNS], rows, "Nationality")
+                 ["Nationality", *AGE_COLUMNS], rows, "Nationality",
+                 counterpart="NRM referrals by nationality and age at exploitation")
 
 
 def referrals_by_exploitation_location(period: Period) -> Table:
@@ -69,15 +75,48 @@ def referrals_by_exploitation_location(period: Period) -> Table:
     rows = age_rows(groups, lambda g: (LOCATION_LABELS[g["exploitation_location"]],),
                      labels=[(label,) for label in LOCATION_LABELS.values()])
     return Table("referrals_by_exploitation_location_and_age", "Referrals by where the exploitation happened and age",
-                 ["Exploitation location", *AGE_COLUMNS], rows, "Exploitation location")
+                 ["Exploitation location", *AGE_COLUMNS], rows, "Exploitation location",
+                 counterpart="NRM referrals by location of exploitation and age")
 
 
 def referrals_by_nation(period: Period) -> Table:
     groups = grouped(referrals_in_period(period), "nation", age=F("age_at_exploitation"))
     rows = age_rows(groups, lambda g: (NATION_LABELS[g["nation"]],),
                      labels=[(label,) for label in NATION_LABELS.values()])
-    return suppressed(Table("referrals_by_nation_and_age", "Referrals by nation and age at exploitation",
-                             ["Nation", *AGE_COLUMNS], rows, "Nation"), label_columns=1)
+    # The UK's four nations are national figures, published in full.
+    return Table("referrals_by_nation_and_age", "Referrals by nation and age at exploitation",
+                 ["Nation", *AGE_COLUMNS], rows, "Nation",
+                 counterpart="NRM referrals by UK nation where the exploitation took place and age")
+
+
+def referrals_by_competent_authority(period: Period) -> Table:
+    groups = grouped(referrals_in_period(period), age=F("age_at_exploitation"), name=F("competent_authority__name"))
+    rows = age_rows(groups, lambda g: (g["name"] or UNKNOWN,), sort_key=lambda label: (label[0] == UNKNOWN, label))
+    return Table("referrals_by_competent_authority_and_age", "Referrals by competent authority and age at exploitation",
+                 ["Competent authority", *AGE_COLUMNS], rows, "Competent authority",
+                 counterpart="NRM referrals by competent authority (SCA, IECA) and age at exploitation")
+
+
+def referrals_by_police_force_area(period: Period) -> Table:
+    """Where the exploitation was reported to the police (the referral's police force answer)."""
+    groups = grouped(referrals_in_period(period), age=F("age_at_exploitation"), force=KT("answers__risk__police_force"))
+    rows = age_rows(groups, lambda g: (g["force"] or UNKNOWN,), sort_key=lambda label: (label[0] == UNKNOWN, label))
+    return suppressed(Table("referrals_by_police_force_area_and_age",
+                            "Referrals by police force area where the exploitation was reported, and age",
+                            ["Police force area", *AGE_COLUMNS], rows, "Police force area",
+                            counterpart="NRM referrals by police force area where exploitation was reported"),
+                      label_columns=1)
+
+
+def referrals_by_local_authority(period: Period) -> Table:
+    """The local authority a child's referral is shared with (adults: not specified)."""
+    groups = grouped(referrals_in_period(period), age=F("age_at_exploitation"), name=F("local_authority__name"))
+    rows = age_rows(groups, lambda g: (g["name"] or UNKNOWN,), sort_key=lambda label: (label[0] == UNKNOWN, label))
+    return suppressed(Table("referrals_by_local_authority_and_age",
+                            "Referrals by local authority where the exploitation was reported, and age",
+                            ["Local authority", *AGE_COLUMNS], rows, "Local authority",
+                            counterpart="NRM referrals by local authority where exploitation was reported"),
+                      label_columns=1)
 
 
 def _count_rows(groups: dict[str, int], labels: list[str]) -> list[list[object]]:
@@ -90,6 +129,16 @@ def duty_to_notify_by_gender(period: Period) -> Table:
     counts = {GENDER_LABELS[g["gender"]]: g["n"] for g in grouped(records, "gender")}
     return Table("duty_to_notify_by_gender", "Duty to Notify records by gender", ["Gender", "Count"],
                  _count_rows(counts, list(GENDER_LABELS.values())), "Duty to Notify by gender")
+
+
+def duty_to_notify_by_exploitation_type(period: Period) -> Table:
+    counts: dict[str, int] = defaultdict(int)
+    for group in grouped(referrals_in_period(period, ReferralKind.DUTY_TO_NOTIFY), "exploitation_types"):
+        counts[exploitation_label(group["exploitation_types"])] += group["n"]
+    labels = sorted(counts, key=exploitation_sort_key)
+    return Table("duty_to_notify_by_exploitation_type", "Duty to Notify records by exploitation type",
+                 ["Exploitation type", "Count"], _count_rows(counts, labels), "Duty to Notify by exploitation",
+                 counterpart="Duty to Notify reports by exploitation type")
 
 
 def duty_to_notify_by_nationality(period: Period) -> Table:

@@ -10,6 +10,7 @@ from django.db import connections
 from django.utils import timezone
 
 from core.db_router import replica_alias
+from core.figures import Money
 from monitoring.periods import Period
 from monitoring.tables.base import Table, suppressed
 from victim_care.statements import budget_position
@@ -58,8 +59,8 @@ _PROVIDER_SQL = """
 """
 
 
-def _pounds(pence: int) -> float:
-    return round(pence / 100, 2)
+def _pounds(pence: int) -> Money:
+    return Money(int(pence))
 
 
 def provider_activity(period: Period) -> list[tuple[str, int, int, int, int, int]]:
@@ -77,6 +78,7 @@ def victim_care_by_provider(period: Period, activity: list[tuple] | None = None)
             for name, people, entries, exits, days, pence in activity]
     totals = [sum(row[index] for row in rows) for index in range(1, 5)]
     rows.append(["Total", *totals, _pounds(sum(row[5] for row in activity))])
+    # Below national level by provider: counts of people suppressed; days and money are not counts of people.
     table = Table("victim_care_by_provider", "Victim care by support provider",
                   ["Provider", "People supported", "Entries", "Exits", "Support days", "Spend (£)"], rows,
                   "Victim care by provider")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -17,6 +18,7 @@ from odf.opendocument import load as load_ods
 from odf.table import Table, TableCell, TableRow
 from openpyxl import load_workbook
 
+from core.figures import count
 from monitoring import exports
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
@@ -45,7 +47,7 @@ def report(load, settings):
 
 def _json_tables(report) -> dict[str, list]:
     data = json.loads(exports.to_json(report))
-    assert set(data) == {"period", "generated_at", "tables"}
+    assert set(data) == {"period", "generated_at", "provisional", "notes", "symbols", "tables"}
     assert data["period"] == {"start": "2023-10-01", "end": "2023-12-31"}
     return {table["id"]: [table["columns"], *table["rows"]] for table in data["tables"]}
 
@@ -57,13 +59,27 @@ def test_xlsx_holds_the_json_numbers_with_a_cover_sheet(report):
     cover = [[cell for cell in r if cell is not None] for r in workbook["Cover"].iter_rows(values_only=True)]
     assert ["Period", "1 October 2023 to 31 December 2023"] in cover
     assert any(r and r[0] == "Suppression" for r in cover)
+    assert ["Symbol [x]", "not available: there is nothing to take the figure from, such as a median with no "
+            "decisions"] in cover
     for table in report.tables:
         sheet = [list(r) for r in workbook[table.sheet].iter_rows(values_only=True)]
         assert sheet[0][0] == table.title
-        assert [[("" if v is None else v) for v in r[:len(table.columns)]] for r in sheet[1:]] == expected[table.id]
+        assert [[("" if v is None else v) for v in r[:len(table.columns)]] for r in sheet[1:]] == [
+            [_pounds_as_number(v) for v in r] for r in expected[table.id]]
+    budget = workbook["Budget"]
+    assert budget["B3"].value == 2000000
+    assert budget["B3"].number_format == '"£"#,##0.00', "money shown as published, and still a number"
+    assert workbook["Exploitation type"]["E3"].number_format == "#,##0"
     responders = workbook["First responder"]
     nasty = next(c for r in responders.iter_rows() for c in r if c.value == NASTY)
     assert nasty.data_type == "s", "text, not a formula"
+
+
+def _pounds_as_number(value: object) -> object:
+    """JSON gives money as published ("£2,000,000.00"); a spreadsheet holds the number of pounds."""
+    if isinstance(value, str) and value.startswith("£"):
+        return float(Decimal(value[1:].replace(",", "")))
+    return value
 
 
 def _ods_sheets(content: bytes) -> dict[str, list[list[str]]]:
@@ -82,7 +98,9 @@ def test_ods_holds_the_json_numbers(report):
     assert next(iter(sheets)) == "Cover" and len(sheets) == 1 + len(report.tables)
     for table in report.tables:
         assert sheets[table.sheet][0] == [table.title]
-        assert sheets[table.sheet][1:] == [[str(v) for v in r] for r in expected[table.id]]
+        assert sheets[table.sheet][1:] == [[v if isinstance(v, str) else count(v) for v in r]
+                                           for r in expected[table.id]]
+    assert ["Budget for the financial year April 2023 to March 2024", "£2,000,000.00"] in sheets["Budget"]
 
 
 def test_csv_is_a_zip_of_one_file_per_table_with_formulas_escaped(report):

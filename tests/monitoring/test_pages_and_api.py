@@ -47,13 +47,29 @@ def test_a_monitor_chooses_a_quarter_and_sees_tables_charts_and_downloads(monito
     assert page.status_code == 200
     html = page.content.decode()
     assert "1 October 2023 to 31 December 2023" in html
-    assert html.count('<table class="govuk-table" id="') == 15
+    assert html.count('<table class="govuk-table" id="') == 23
     main = html.split("<main", 1)[1].split("</main>", 1)[0]
-    assert main.count("<svg") == 4 and "Referrals per quarter by age group" in html
+    assert main.count("<svg") == 6 and "Referrals per quarter by age group" in html
+    assert "Decisions served by outcome" in html and "Median days from referral to decision" in html
     assert "Sexual &amp; Labour" in html
     for export_format in ("ods", "xlsx", "csv", "json"):
         assert f'/reports/monitoring.{export_format}?quarter=2023-Q4' in html
     assert "/referrals/" not in main and "/cases/" not in main and "/support/" not in main
+
+
+def test_the_page_explains_every_symbol_marks_the_latest_quarter_provisional_and_formats_figures(monitor, load):
+    load([row(f"F{n}", Period.previous_quarter().start.isoformat()) for n in range(1204)])
+    client = sign_in(Client(), monitor)
+    html = client.get("/reports/").content.decode()  # the last complete quarter, provisional
+    assert 'id="provisional">Provisional</strong>' in html and "Figures for the latest quarter are provisional" in html
+    symbols = html.split('id="symbols">', 1)[1].split("</dl>", 1)[0]
+    for symbol in ("[c]", "[x]", "[z]"):
+        assert f">{symbol}</dt>" in symbols
+    assert "published in full" in html, "the suppression rule is stated"
+    assert ">1,204</td>" in html and ">1204</td>" not in html
+    assert "£2,000,000.00" in html and "2000000.0" not in html
+    earlier = client.get("/reports/", {"kind": "quarter", "quarter": "2023-Q4"}).content.decode()
+    assert 'id="provisional"' not in earlier
 
 
 def test_a_period_of_dates_and_a_wrong_period(monitor, data):

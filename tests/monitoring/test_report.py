@@ -10,9 +10,10 @@ import random
 import pytest
 from django.utils import timezone
 
+from core.figures import Money
 from decisions.models import Decision, DecisionStatus, QualityAudit, Reconsideration
 from monitoring.periods import Period, PeriodError
-from monitoring.report import build_report
+from monitoring.report import SYMBOLS, build_report, is_provisional, suppression_rule
 from monitoring.suppression import SUPPRESSED, Grid, suppressed_cells
 from monitoring.tables.base import exploitation_label
 from organisations.models import Organisation, OrgRole
@@ -92,27 +93,55 @@ def test_people_tables_by_gender_nationality_location_and_nation(load):
     assert location["Not specified or unknown"] == [0, 0, 1, 1]
 
 
-def test_first_responder_and_nation_tables_are_suppressed_with_secondary_suppression(load, settings):
+def test_first_responder_and_national_tables_are_in_full_and_geography_below_national_level_suppressed(
+        load, settings):
     rows = [row(f"K{n}", "2023-11-01", age_at_exploitation="Adult", nation="England") for n in range(12)]
     rows += [row("L1", "2023-11-01", first_responder_organisation="Leeds City Council",
                  first_responder_type="Local authority", age_at_exploitation="Child", nation="Wales")]
     load(rows)
+    # Where the exploitation was reported: the referral's police force answer, the child's local authority.
+    Referral.objects.filter(reference__startswith="K").update(answers={"risk": {"police_force": "Kent Police"}})
+    council = Organisation.objects.create(name="Leeds children's services", roles=[OrgRole.LOCAL_AUTHORITY])
+    Referral.objects.filter(reference="L1").update(answers={"risk": {"police_force": "West Yorkshire Police"}},
+                                                   local_authority=council)
     report = build_report(Q4_2023)
     responders = report.table("referrals_by_first_responder")
     assert responders.columns[:2] == ["First responder type", "First responder"]
     by_name = {r[1]: r[2:] for r in responders.rows}
-    assert by_name["Leeds City Council"] == [0, SUPPRESSED, 0, SUPPRESSED]
-    assert by_name["Kent Police"][0] == SUPPRESSED, "secondary: Leeds' 1 must not follow from the totals"
-    assert responders.rows[-1][-1] == 13
-    _assert_no_lone_suppressed_cell(responders.rows, first_count=2)
-    nations = _rows_by_label(report.table("referrals_by_nation_and_age"))
-    assert nations["Wales"] == [0, SUPPRESSED, 0, SUPPRESSED]
-    _assert_no_lone_suppressed_cell(report.table("referrals_by_nation_and_age").rows, first_count=1)
-    # National tables are exact.
+    assert by_name["Leeds City Council"] == [0, 1, 0, 1], "published in full, as the Home Office does"
+    assert by_name["Kent Police"] == [12, 0, 0, 12] and not responders.suppressed
+    assert _rows_by_label(report.table("referrals_by_nation_and_age"))["Wales"] == [0, 1, 0, 1]
     assert _rows_by_label(report.table("referrals_by_gender_and_age"))["Total"] == [12, 1, 0, 13]
+
+    forces = report.table("referrals_by_police_force_area_and_age")
+    assert forces.suppressed
+    assert _rows_by_label(forces)["West Yorkshire Police"] == [0, SUPPRESSED, 0, SUPPRESSED]
+    assert _rows_by_label(forces)["Kent Police"][0] == SUPPRESSED, "secondary: the 1 must not follow from totals"
+    assert forces.rows[-1][-1] == 13
+    _assert_no_lone_suppressed_cell(forces.rows, first_count=1)
+    authorities = _rows_by_label(report.table("referrals_by_local_authority_and_age"))
+    assert authorities["Leeds children's services"] == [0, SUPPRESSED, 0, SUPPRESSED]
+    _assert_no_lone_suppressed_cell(report.table("referrals_by_local_authority_and_age").rows, first_count=1)
     settings.NRM_REPORT_SUPPRESS_MAX = 0
-    assert {r[1]: r[2:] for r in build_report(Q4_2023).table("referrals_by_first_responder").rows}[
-        "Leeds City Council"] == [0, 1, 0, 1]
+    assert _rows_by_label(build_report(Q4_2023).table("referrals_by_police_force_area_and_age"))[
+        "West Yorkshire Police"] == [0, 1, 0, 1]
+
+
+def test_the_rule_and_every_symbol_are_stated_and_the_latest_quarters_are_provisional(load):
+    load([row("P1", "2023-11-01")])
+    report = build_report(Q4_2023)
+    rule = suppression_rule()
+    assert "table by first responder are published in full" in rule and "police force area" in rule
+    published = report.as_dict()
+    assert rule in published["notes"]
+    assert published["symbols"] == SYMBOLS and set(SYMBOLS) == {"[c]", "[x]", "[z]"}
+    assert SYMBOLS["[x]"].startswith("not available") and SYMBOLS["[z]"].startswith("not applicable")
+    assert published["provisional"] is False
+    today = datetime.date(2024, 2, 10)
+    assert is_provisional(Q4_2023, today) and is_provisional(Period.quarter("2024-Q1"), today)
+    assert not is_provisional(Period.quarter("2023-Q3"), today)
+    current = build_report(Period.previous_quarter())
+    assert current.provisional and any("provisional" in note for note in current.as_dict()["notes"])
 
 
 def _assert_no_lone_suppressed_cell(rows: list[list], *, first_count: int) -> None:
@@ -198,7 +227,7 @@ def test_reconsiderations_duty_to_notify_and_quality_audit(load):
     assert _rows_by_label(report.table("duty_to_notify_by_gender")) == {
         "Female": [2], "Male": [1], "Other": [0], "Not specified or unknown": [0], "Total": [3]}
     assert _rows_by_label(report.table("duty_to_notify_by_nationality")) == {
-        "Vietnamese": [2], "Not specified or unknown": [1], "Total": [3]}
+        "Vietnamese": [2], "Unknown": [1], "Total": [3]}
     assert _rows_by_label(report.table("referrals_by_gender_and_age"))["Total"] == [0, 0, 0, 0]
     assert _rows_by_label(report.table("decision_quality_audit")) == {
         "Auditor agreed with the decision": [1], "Auditor disagreed with the decision": [0],
@@ -231,15 +260,19 @@ def test_victim_care_by_provider_counts_days_at_the_rate_in_force_and_the_budget
     report = build_report(Q4_2023)
     providers = _rows_by_label(report.table("victim_care_by_provider"))
     # Alpha: 1-10 October at £50 (£500); 20-31 October at £50 (£600) and 1-9 November at £60 (£540).
-    assert providers["Alpha Support"] == [2, 1, 1, 31, 1640.0]
-    assert providers["Beta Support"] == [1, 0, 0, 82, 1640.0]  # 11 October to 31 December at £20
-    assert providers["Total"] == [3, 1, 1, 113, 3280.0]
+    assert providers["Alpha Support"] == [2, 1, 1, 31, Money(164000)]
+    assert providers["Beta Support"] == [1, 0, 0, 82, Money(164000)]  # 11 October to 31 December at £20
+    assert providers["Total"] == [3, 1, 1, 113, Money(328000)]
     budget = _rows_by_label(report.table("victim_care_budget"))
-    assert budget["Spent in this period"] == [3280.0]
-    assert budget["Budget for the financial year April 2023 to March 2024"] == [settings.NRM_ANNUAL_BUDGET_PENCE / 100]
+    assert budget["Spent in this period"] == [Money(328000)]
+    assert budget["Budget for the financial year April 2023 to March 2024"] == [Money(settings.NRM_ANNUAL_BUDGET_PENCE)]
+    assert str(Money(200_000_000)) == "£2,000,000.00" and str(Money(0)) == "£0.00"
+    published = {table["id"]: table for table in report.as_dict()["tables"]}
+    assert published["victim_care_budget"]["rows"][0][1] == "£2,000,000.00"
+    assert published["victim_care_by_provider"]["rows"][-1][-1] == "£3,280.00"
     settings.NRM_REPORT_SUPPRESS_MAX = 4
     suppressed = _rows_by_label(build_report(Q4_2023).table("victim_care_by_provider"))
-    assert suppressed["Alpha Support"] == [SUPPRESSED, SUPPRESSED, SUPPRESSED, 31, 1640.0]
+    assert suppressed["Alpha Support"] == [SUPPRESSED, SUPPRESSED, SUPPRESSED, 31, Money(164000)]
 
 
 def test_the_report_is_built_with_a_fixed_number_of_queries(load, django_assert_max_num_queries):
@@ -249,4 +282,49 @@ def test_the_report_is_built_with_a_fixed_number_of_queries(load, django_assert_
     load([row(f"M{n}", "2023-11-02", nationality=["Albanian", "UK", "Vietnamese"][n % 3]) for n in range(300)])
     with django_assert_max_num_queries(30):
         large = build_report(Q4_2023)
-    assert len(small.tables) == len(large.tables) == 15
+    assert len(small.tables) == len(large.tables) == 23
+
+
+def test_decisions_by_exploitation_type_and_days_by_competent_authority_and_gender(load):
+    load([
+        _decided("R1", "2023-12-20", ("Positive", "2023-12-29")) | {"exploitation_types": "Labour",
+                                                                     "gender": "Female"},
+        _decided("R2", "2023-10-02", ("Negative", "2023-10-13"), age="Child") | {"exploitation_types": "Labour",
+                                                                                 "gender": "Male"},
+        _decided("R3", "2023-10-02", ("Positive", "2023-10-04"), ("Positive", "2023-11-18"))
+        | {"exploitation_types": "Sexual;Labour", "gender": "Male"},
+        _decided("R4", "2023-10-02", ("Positive", "2023-10-05")) | {"competent_authority": "UK Border Agency",
+                                                                     "gender": "Male"},
+        row("D1", "2023-10-05", referral_type="DtN", exploitation_types="Labour"),
+        row("D2", "2023-10-06", referral_type="DtN", exploitation_types="Labour;Criminal"),
+        row("D3", "2023-10-07", referral_type="DtN", exploitation_types="Labour"),
+    ])
+    report = build_report(Q4_2023)
+    rg = {tuple(r[:2]): r[2:] for r in report.table("rg_decisions_by_outcome_exploitation_type_and_age").rows}
+    assert rg[("Labour", "Positive")] == [1, 0, 0, 1] and rg[("Labour", "Negative")] == [0, 1, 0, 1]
+    assert rg[("Sexual & Labour", "Positive")] == [1, 0, 0, 1]
+    assert rg[("Not specified or unknown", "Positive")] == [1, 0, 0, 1] and rg[("Total", "")] == [3, 1, 0, 4]
+    cg = {tuple(r[:2]): r[2:] for r in report.table("cg_decisions_by_outcome_exploitation_type_and_age").rows}
+    assert cg == {("Sexual & Labour", "Positive"): [1, 0, 0, 1], ("Total", ""): [1, 0, 0, 1]}
+
+    authorities = _rows_by_label(report.table("referrals_by_competent_authority_and_age"))
+    assert authorities["UK Human Trafficking Centre"] == [2, 1, 0, 3]
+    assert authorities["UK Border Agency"] == [1, 0, 0, 1]
+
+    days = _rows_by_label(report.table("decision_days_by_competent_authority"))
+    # UKHTC: RG after 9, 11 and 2 days (2 of 3 within 5 working days); CG after 47 days; UKBA: RG after 3 days.
+    assert days["UK Human Trafficking Centre"] == [3, 9.0, 7.3, 66.7, 1, 47.0, 47.0]
+    assert days["UK Border Agency"] == [1, 3.0, 3.0, 100.0, 0, "[x]", "[x]"]
+    assert days["Total"] == [4, 6.0, 6.3, 75.0, 1, 47.0, 47.0]
+    by_gender = _rows_by_label(report.table("decision_days_by_gender"))
+    assert by_gender["Female"] == [1, 9.0, 9.0, 100.0, 0, "[x]", "[x]"]
+    assert by_gender["Other"] == [0, "[x]", "[x]", "[x]", 0, "[x]", "[x]"]
+    assert by_gender["Total"][0] == 4
+
+    dtn = _rows_by_label(report.table("duty_to_notify_by_exploitation_type"))
+    assert dtn == {"Labour": [2], "Labour & Criminal": [1], "Total": [3]}
+
+
+def test_the_published_spellings_of_labels():
+    assert exploitation_label(["labour", "domestic", "organ"]) == "Labour, Domestic, Organ Harvesting"
+    assert exploitation_label(["sexual", "labour", "organ"]) == "Sexual, Labour & Organ Harvesting"
