@@ -23,8 +23,10 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # core.middleware.RequestLogMiddleware usually chose it already, so logs and audit share one id.
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = getattr(request, "request_id", None) or (
+            incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex)
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_context.set(
             RequestContext(

@@ -1,7 +1,13 @@
+import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+from core import logs, metrics
 
 
 class NoStoreForSignedInMiddleware:
@@ -17,3 +23,48 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
+
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+access_logger = logging.getLogger("nrm.access")
+_QUIET_PATHS = ("/healthz", "/metrics", "/static/")
+_OPERATIONS_PATHS = frozenset({"/healthz", "/healthz/live", "/healthz/ready", "/metrics"})
+
+
+class RequestLogMiddleware:
+    """First in the stack: give the request its id (or keep a well-formed one from the load balancer),
+    bind it and, once known, the user's id to every log record, then write one access-log event
+    (time, method, route, status, duration, request id, user id) and count the request for /metrics.
+    The path is logged without its query string, which could carry what someone searched for."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        token = logs.bind(request_id=request.request_id)
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            return response
+        finally:
+            duration = time.perf_counter() - started
+            match = getattr(request, "resolver_match", None)
+            if match is not None:
+                route = "/" + match.route  # the pattern, never the values: "/referrals/<uuid:pk>/"
+            else:
+                route = request.path if request.path in _OPERATIONS_PATHS else "unmatched"
+            metrics.observe_request(route, request.method or "", status, duration)
+            if not request.path.startswith(_QUIET_PATHS) or status >= 500:
+                access_logger.info("%s %s %s", request.method, route, status, extra={
+                    "event": "access", "method": request.method, "route": route, "path": request.path[:200],
+                    "status": status, "duration_ms": round(duration * 1000, 1)})
+            logs.unbind(token)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            logs.bind(user_id=user.pk)  # undone with the request's own binding in __call__

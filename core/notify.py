@@ -23,6 +23,15 @@ from django.core.mail.backends.base import BaseEmailBackend
 class NotifyError(Exception):
     """Notify refused a message; the status code only, as its text may repeat the address."""
 
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again later: Notify overloaded (429) or failing (5xx); a 400 or 403 will not change."""
+        return self.status == 429 or self.status >= 500
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -49,7 +58,7 @@ class NotifyEmailBackend(BaseEmailBackend):
         payload = json.dumps({"email_address": recipient, "template_id": settings.NOTIFY_EMAIL_TEMPLATE_ID,
                               "personalisation": {"subject": subject, "body": body}})
         connection_class = http.client.HTTPSConnection if self.address.scheme == "https" else http.client.HTTPConnection
-        connection = connection_class(self.address.hostname, self.address.port, timeout=10)
+        connection = connection_class(self.address.hostname, self.address.port, timeout=settings.NOTIFY_TIMEOUT)
         try:
             connection.request("POST", f"{self.address.path.rstrip('/')}/v2/notifications/email", body=payload,
                                headers={"Content-Type": "application/json",
@@ -58,7 +67,7 @@ class NotifyEmailBackend(BaseEmailBackend):
         finally:
             connection.close()
         if status != 201:
-            raise NotifyError(f"Notify answered {status}")
+            raise NotifyError(f"Notify answered {status}", status)
 
     def send_messages(self, email_messages) -> int:
         sent = 0

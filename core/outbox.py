@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 
 from celery import current_app
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from core.models import OutboxTask
 
@@ -26,8 +28,14 @@ def publish_on_commit(task: str, *args: str | int) -> OutboxTask:
     return row
 
 
-def publish(row_id: int) -> bool:
-    """Send one waiting task to the broker; False if it was not sent now (taken, done, or broker down)."""
+def publish(row_id: int, *, waiting_ok: bool = True) -> bool:
+    """Send one waiting task to the broker; False if it was not sent now (taken, done, or broker down).
+
+    While the cache has just found Redis down (core/cache.py) a request does not try the broker at
+    all: the row waits for `flush_outbox`, and the request does not spend a timeout on it."""
+    if waiting_ok and not getattr(cache, "available", True):
+        logger.info("Outbox %s left for the outbox job: Redis is down", row_id)
+        return False
     with transaction.atomic():
         row = OutboxTask.objects.select_for_update(skip_locked=True).filter(
             pk=row_id, published_at__isnull=True).first()
@@ -37,7 +45,7 @@ def publish(row_id: int) -> bool:
             # A connection of its own (not the pool's): after an outage the first publish reconnects.
             with current_app.connection_for_write() as connection:
                 current_app.send_task(row.task, args=row.args, connection=connection)
-        except (OperationalError, OSError) as error:
+        except (OperationalError, OSError, RedisError) as error:
             row.attempts += 1
             row.last_error = type(error).__name__
             row.save(update_fields=["attempts", "last_error"])
@@ -53,4 +61,4 @@ def flush(limit: int = 1000) -> int:
     """Publish the waiting tasks, oldest first; returns how many were sent."""
     waiting = list(OutboxTask.objects.filter(published_at__isnull=True).order_by("created_at", "pk")
                    .values_list("pk", flat=True)[:limit])
-    return sum(publish(row_id) for row_id in waiting)
+    return sum(publish(row_id, waiting_ok=False) for row_id in waiting)

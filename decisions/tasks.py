@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from core.jobs import ReliableTask, about_referral
 from decisions.models import Decision, DecisionStatus
 
 
-@shared_task(name="decisions.tasks.send_decision_notice")
+@shared_task(base=ReliableTask, name="decisions.tasks.send_decision_notice")
 def send_decision_notice(decision_id: int) -> int:
     """Tell the referring organisation's inbox that a decision on their referral has been served."""
     decision = (Decision.objects.select_related("case__referral__first_responder_organisation")
@@ -18,6 +19,7 @@ def send_decision_notice(decision_id: int) -> int:
     if decision is None:
         return 0
     referral = decision.case.referral
+    about_referral(referral.pk)
     inbox = referral.first_responder_organisation.inbox_email
     if not inbox:
         return 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.jobs import ReliableTask
 from monitoring.periods import Period
 from monitoring.services import report_run_store
 
 
-@shared_task(name="monitoring.tasks.store_previous_quarter_report")
+@shared_task(base=ReliableTask, name="monitoring.tasks.store_previous_quarter_report")
 def store_previous_quarter_report() -> dict[str, object]:
     run, created = report_run_store(period=Period.previous_quarter())
     return {"run": run.pk, "created": created}

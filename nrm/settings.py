@@ -17,6 +17,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,11 +85,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the access log and the request metrics cover everything below.
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Headers for every response, including redirects and refusals made by the middleware below.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
+    # /healthz/live, /healthz/ready and /metrics, answered before anything checks the Host header.
+    "nrm.middleware.OperationsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,11 +139,22 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Timeouts: a dead or hung PostgreSQL costs a request seconds, not a thread for minutes. connect_timeout
+# is whole seconds (libpq); statement_timeout is enforced by the server (0 turns it off, as the
+# migrate container does for a long index build: docs/operations.md).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=60_000)
+DATABASES["default"].setdefault("OPTIONS", {}).update({
+    "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+    "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+    "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+})
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_" + DATABASES["default"]["NAME"])}
 # A read replica for the monitoring report's queries (nrm/db_router.py); everything else uses default.
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = {**env.db_url("REPLICA_DATABASE_URL"), "ENGINE": "django.db.backends.postgresql",
                             "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"], "CONN_HEALTH_CHECKS": True,
+                            "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
                             "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["core.db_router.ReportReplicaRouter"]
 
@@ -148,11 +165,22 @@ else:
 
     REDIS_URL = embedded_redis_url(DATA_DIR)
 
+# Redis is an optimisation (core/cache.py): short timeouts, no retries, and an outage falls back to each
+# process's memory for a few seconds at a time instead of raising. Nothing that must survive lives in it.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.TolerantRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=f"nrm-{NRM_ENVIRONMENT}"),
+        "RETRY_AFTER": env.float("REDIS_RETRY_AFTER_SECONDS", default=5),
+        "FALLBACK_MAX_TIMEOUT": 60,
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT,
+            "socket_timeout": REDIS_TIMEOUT,
+            "retry": Retry(NoBackoff(), 0),
+            "health_check_interval": 30,
+        },
     }
 }
 
@@ -177,7 +205,9 @@ if NRM_ENVIRONMENT == "test":
     # Hashing cost is irrelevant to what the tests prove and dominates their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in PostgreSQL only: a Redis outage must not sign anyone out, and a sign-out during one must
+# not come back to life from a stale cached copy when Redis returns (docs/operations.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=12))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
@@ -267,10 +297,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+# Short socket timeouts and no publish retries: a request that publishes while Redis is down or hung
+# waits at most one timeout, and the outbox (core/outbox.py) sends the task when Redis is back.
+CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT_SECONDS", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+                                   "socket_timeout": CELERY_BROKER_TIMEOUT,
+                                   "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+                                   "max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Notices, reminders and reports (core/jobs.py): transient failures retried with doubling backoff, capped
+# below the broker's visibility timeout so a waiting retry is never delivered twice; then FAILED, on the desk.
+NRM_TASK_RETRY_BASE_SECONDS = env.float("NRM_TASK_RETRY_BASE_SECONDS", default=30)
+NRM_TASK_RETRY_MAX_SECONDS = min(env.float("NRM_TASK_RETRY_MAX_SECONDS", default=600), CELERY_TASK_TIME_LIMIT)
+NRM_TASK_MAX_RETRIES = env.int("NRM_TASK_MAX_RETRIES", default=8)
+# Only one beat sends the schedule (nrm/beat.py): the others wait on this PostgreSQL advisory lock.
+CELERY_BEAT_SCHEDULER = "nrm.beat.SingleBeatScheduler"
+NRM_BEAT_LOCK_ID = env.int("NRM_BEAT_LOCK_ID", default=0x4E524D42)  # "NRMB"
+# Celery logs through the LOGGING below (JSON), not a format of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default=f"nrm-{NRM_ENVIRONMENT}")
 
 # --- Email: a reference and a link only, never personal details. ---
@@ -285,12 +332,14 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=IS_PRODUCTION)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)  # a hung mail server fails the send; the task retries
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nrm-no-reply@nrm.example.gov.uk")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 # GOV.UK Notify instead of SMTP: EMAIL_BACKEND=core.notify.NotifyEmailBackend plus these two.
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = env.float("NOTIFY_TIMEOUT_SECONDS", default=10)
 
 # --- Internationalisation and time: store aware datetimes, show UK local time. ---
 LANGUAGE_CODE = "en-gb"
@@ -344,23 +393,61 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if IS_PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
 SECURE_HSTS_PRELOAD = IS_PRODUCTION
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 if env.bool("BEHIND_TLS_PROXY", default=IS_PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging: identifiers only, never personal data. ---
+# One JSON object per line on standard output, times in UTC, with the request id, user id and task id
+# (core/logs.py; a sample in docs/operations.md). LOG_FORMAT=plain for a developer's terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "filters": {
+        "context": {"()": "core.logs.ContextFilter"},
+        "quiet_refusals": {"()": "core.logs.QuietExpectedRefusals"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": "json" if LOG_FORMAT == "json" else "plain",
+                             "filters": ["context", "quiet_refusals"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # Our access log (core.middleware) replaces runserver's and gunicorn's.
+        "django.server": {"level": "WARNING"},
     },
 }
+
+# --- Error reporting: Sentry when SENTRY_DSN is set; never personal data (docs/operations.md). ---
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from core.logs import scrub_sentry_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=NRM_ENVIRONMENT),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,  # no cookies, no user details, no client address
+        include_local_variables=False,  # a frame's variables can hold a victim's details
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+        before_send=scrub_sentry_event,
+    )
+
+# --- Metrics: /metrics for an internal Prometheus scraper with this bearer token; 404 when unset. ---
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Service settings (domain figures arrive with the issues that use them). ---
 SERVICE_NAME = "National Referral Mechanism"
@@ -372,3 +459,6 @@ PGHISTORY_APPEND_ONLY = True  # change history cannot be edited or deleted by th
 
 # The NRM's rules and time limits, and the reminders' timings: in a module of their own (nrm/settings_rules.py).
 from nrm.settings_rules import *  # noqa: E402, F403
+
+# Migrations wait at most this long for a table lock, then fail and can be run again (core/migration_ops.py).
+MIGRATION_LOCK_TIMEOUT_MS = env.int("MIGRATION_LOCK_TIMEOUT_MS", default=5000)

@@ -15,7 +15,12 @@ urlpatterns = [
     path("sign-in/security-code/", organisation_views.sign_in_verify, name="sign-in-verify"),
     path("sign-in/set-up-authenticator/", organisation_views.sign_in_set_up, name="sign-in-set-up"),
     path("sign-out/", organisation_views.sign_out, name="sign-out"),
+    # Answered by nrm.middleware.OperationsMiddleware before the host check; listed here so that the
+    # URL walk and the access matrix see them.
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz-live"),
+    path("healthz/ready", views.healthz_ready, name="healthz-ready"),
+    path("metrics", views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("referrals/", include("referrals.urls")),
     path("cases/", include("decisions.urls")),

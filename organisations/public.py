@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
-PUBLIC_URL_NAMES = frozenset({"sign-in", "healthz", "api-token"})
+PUBLIC_URL_NAMES = frozenset({"sign-in", "healthz", "healthz-live", "healthz-ready", "metrics", "api-token"})
 
-_PUBLIC_PREFIXES = ("/healthz", settings.STATIC_URL, "/favicon.ico", "/robots.txt")
+_PUBLIC_PREFIXES = ("/healthz", "/metrics", settings.STATIC_URL, "/favicon.ico", "/robots.txt")
 _PUBLIC_EXACT = frozenset({"/sign-in/"})
 
 

@@ -7,12 +7,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from core.jobs import ReliableTask, about_referral
 from referrals.models import Referral, ReferralKind
 
 
-@shared_task(name="referrals.tasks.send_submission_notice")
+@shared_task(base=ReliableTask, name="referrals.tasks.send_submission_notice")
 def send_submission_notice(referral_id: str) -> int:
-    """Tell the competent authority's inbox, and for a child the local authority's, that a referral arrived."""
+    """Tell the competent authority's inbox, and for a child the local authority's, that a referral arrived.
+    A mail server that is away is retried with backoff; a notice that never goes shows as failed."""
+    about_referral(referral_id)
     referral = (
         Referral.objects.select_related("competent_authority", "local_authority")
         .filter(pk=referral_id, kind=ReferralKind.NRM).first()

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
+
+from core.models import JobRun, JobStatus
 from organisations.models import Role, User
+from referrals.models import Referral
 from reminders.models import Reminder, ReminderStatus
+
+# What a manager calls each tracked job (core/jobs.py).
+JOB_LABELS = {
+    "referrals.tasks.send_submission_notice": "New referral notice to the authority's inbox",
+    "decisions.tasks.send_decision_notice": "Decision notice to the referring organisation",
+    "reminders.tasks.dispatch_reminders": "Sending due reminders",
+    "monitoring.tasks.store_previous_quarter_report": "Quarterly monitoring report",
+}
+FAILED_JOBS_SHOWN = 50
 
 
 def notifications_for(user: User) -> QuerySet[Reminder]:
@@ -38,3 +51,26 @@ def status_counts(user: User) -> dict[str, int]:
     counts = (Reminder.objects.filter(competent_authority_id=user.organisation_id).values("status")
               .annotate(total=Count("pk")).order_by())
     return {row["status"]: row["total"] for row in counts}
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    run: JobRun
+    label: str
+    reference: str
+    referral_id: object
+
+
+def failed_jobs_for_manager(user: User) -> list[FailedJob]:
+    """Notices and jobs that failed for good (core/jobs.py): those about the manager's own authority's
+    referrals, and the service-wide ones (reminder dispatch, reports) that concern every authority."""
+    if not may_manage_reminders(user):
+        return []
+    own = Referral.objects.filter(competent_authority_id=user.organisation_id).values("pk")
+    runs = list(JobRun.objects.filter(status=JobStatus.FAILED)
+                .filter(Q(referral_id__in=own) | Q(referral_id__isnull=True))
+                .order_by("-finished_at", "-pk")[:FAILED_JOBS_SHOWN])
+    references = dict(Referral.objects.filter(pk__in={run.referral_id for run in runs if run.referral_id})
+                      .values_list("pk", "reference"))
+    return [FailedJob(run=run, label=JOB_LABELS.get(run.task, run.task),
+                      reference=references.get(run.referral_id) or "", referral_id=run.referral_id) for run in runs]

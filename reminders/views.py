@@ -60,7 +60,8 @@ def manage(request: HttpRequest) -> HttpResponse:
              "current": choice.value == status} for choice in ReminderStatus]
     return render(request, "reminders/manage.html", {
         "page": page, "rows": rows, "tabs": tabs, "status": status, "rules": RULES.values(),
-        "max_attempts": settings.NRM_REMINDER_MAX_ATTEMPTS})
+        "max_attempts": settings.NRM_REMINDER_MAX_ATTEMPTS,
+        "failed_jobs": selectors.failed_jobs_for_manager(request.user)})
 
 
 @require_POST
