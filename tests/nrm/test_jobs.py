@@ -53,11 +53,12 @@ def test_a_notice_survives_a_mail_server_outage_and_is_sent_when_it_returns(
     settings.NRM_TASK_MAX_RETRIES = 30
     referral = referral_submit(referral=completed_draft(first_responder), by=first_responder)  # outbox -> Redis
     with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10, pool="solo"):
-        _wait_for(lambda: JobRun.objects.filter(task=NOTICE, attempts__gte=2, status=JobStatus.RETRYING).exists())
-        run = JobRun.objects.get(task=NOTICE)
+        mine = JobRun.objects.filter(task=NOTICE, referral_id=referral.pk)
+        _wait_for(lambda: mine.filter(attempts__gte=2, status=JobStatus.RETRYING).exists())
+        run = mine.get()
         assert run.last_error == "ConnectionRefusedError" and str(run.referral_id) == str(referral.pk)
         with mail_server(mail_down) as received:  # the mail server is back
-            _wait_for(lambda: JobRun.objects.filter(task=NOTICE, status=JobStatus.SUCCEEDED).exists())
+            _wait_for(lambda: mine.filter(status=JobStatus.SUCCEEDED).exists())
             _wait_for(lambda: received)
     run.refresh_from_db()
     assert run.attempts >= 3 and run.finished_at is not None
