@@ -28,6 +28,7 @@ MIGRATIONS_BEFORE_LOCK_TIMEOUT = frozenset({
     "nrm/migrations/0001_initial.py",
     "nrm/migrations/0002_outbox_moved_to_core.py",
     "organisations/migrations/0001_initial.py",
+    "organisations/migrations/0002_organisation_roles.py",
     "referrals/migrations/0001_initial.py",
     "referrals/migrations/0002_alter_referral_options_alter_referral_status_and_more.py",
     "referrals/migrations/0003_support_grant.py",
