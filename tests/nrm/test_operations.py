@@ -37,6 +37,7 @@ MIGRATIONS_BEFORE_LOCK_TIMEOUT = frozenset({
     "referrals/migrations/0006_anonymised_at.py",
     "referrals/migrations/0007_referral_referral_responder_list_idx.py",
     "referrals/migrations/0008_grant_sort_key.py",
+    "referrals/migrations/0009_published_exploitation_labels.py",
     "reminders/migrations/0001_initial.py",
     "victim_care/migrations/0001_initial.py",
     "victim_care/migrations/0002_care_records.py",
