@@ -9,6 +9,10 @@ import socketserver
 import threading
 from collections.abc import Iterator
 
+import pytest
+
+from nrm.celery import app
+
 
 def closed_port() -> int:
     """A local port nothing listens on: bound once to get a free number, then closed."""
@@ -89,3 +93,23 @@ def mail_server(port: int) -> Iterator[list[str]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(params=["closed", "hung"])
+def redis_away(request, settings):
+    """Point the cache and the Celery broker at a dead Redis; yields a function that brings it back."""
+    working_cache, working_broker = settings.CACHES, app.conf.broker_url
+    with contextlib.ExitStack() as stack:
+        port = closed_port() if request.param == "closed" else stack.enter_context(hung_server())
+        dead = f"redis://127.0.0.1:{port}/0"
+        settings.CACHES = redis_caches(settings, dead)
+        app.conf.broker_url = dead
+
+        def back() -> None:
+            settings.CACHES = working_cache
+            app.conf.broker_url = working_broker
+
+        try:
+            yield back
+        finally:
+            back()

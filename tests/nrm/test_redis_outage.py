@@ -6,7 +6,6 @@ was lost: the session still works, the token still works, and the submission not
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 import pytest
@@ -22,7 +21,7 @@ from organisations.models import Role
 from referrals.models import Referral, ReferralStatus
 from tests.conftest import current_code
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.nrm.outage import closed_port, hung_server, redis_caches
+from tests.nrm.outage import redis_away  # noqa: F401 - the fixture
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401 - shared fixtures
 
@@ -31,26 +30,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The slowest a request may be with Redis away: its usual time (well under a second here) plus the
 # broker's timeout (the one wait a request can meet: publishing a task) and some slack for a busy machine.
 WITHIN = django_settings.CELERY_BROKER_TIMEOUT + 2.0
-
-
-@pytest.fixture(params=["closed", "hung"])
-def redis_away(request, settings):
-    """Point the cache and the Celery broker at a dead Redis; yields a function that brings it back."""
-    working_cache, working_broker = settings.CACHES, app.conf.broker_url
-    with contextlib.ExitStack() as stack:
-        port = closed_port() if request.param == "closed" else stack.enter_context(hung_server())
-        dead = f"redis://127.0.0.1:{port}/0"
-        settings.CACHES = redis_caches(settings, dead)
-        app.conf.broker_url = dead
-
-        def back() -> None:
-            settings.CACHES = working_cache
-            app.conf.broker_url = working_broker
-
-        try:
-            yield back
-        finally:
-            back()
 
 
 def _timed(call, *args, **kwargs):
@@ -104,7 +83,7 @@ def test_sign_in_pages_api_token_and_submission_work_and_nothing_is_lost(
     cache._cache.get_client().delete(app.conf.task_default_queue)  # no worker here: leave no message behind
 
 
-def test_the_token_throttle_still_refuses_with_429_without_redis(redis_away):
+def test_the_token_throttle_still_refuses_with_429_without_redis(redis_away):  # noqa: F811
     """Counted in the process's memory while Redis is away: weaker than one count for the service, never open."""
     api = APIClient()
     answers = [api.post("/api/v1/auth/token/", {}, format="json").status_code for _ in range(11)]
@@ -112,7 +91,7 @@ def test_the_token_throttle_still_refuses_with_429_without_redis(redis_away):
     assert answers[10] == 429
 
 
-def test_a_signed_in_page_without_redis_is_not_an_error(redis_away, signed_in_client):
+def test_a_signed_in_page_without_redis_is_not_an_error(redis_away, signed_in_client):  # noqa: F811
     """The 500 page and every page with a session used to fail when Redis was away."""
     for path in ("/", "/referrals/", "/notifications/", "/does-not-exist/"):
         response = _timed(signed_in_client.get, path)

@@ -22,8 +22,8 @@ class Command(BaseCommand):
         python = sys.executable
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nrm.settings"}
         commands = {
-            "web": [python, "-m", "gunicorn", "nrm.wsgi:application", "--bind", bind, "--workers", str(workers),
-                    "--access-logfile", "-", "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(M)sms'],
+            # gunicorn.conf.py: JSON logs; the access log is the application's (core.middleware).
+            "web": [python, "-m", "gunicorn", "nrm.wsgi:application", "--bind", bind, "--workers", str(workers)],
             "worker": [python, "-m", "celery", "-A", "nrm", "worker", "--loglevel", "INFO", "--concurrency", "2"],
             "beat": [python, "-m", "celery", "-A", "nrm", "beat", "--loglevel", "INFO"],
         }
