@@ -126,6 +126,7 @@ def test_the_prime_contractor_manages_providers_and_rates(world):
                                  "valid_from_day": "1", "valid_from_month": "4", "valid_from_year": "2026"})
     assert response.status_code == 302
     assert Tariff.objects.get(provider=world["provider"], valid_from=datetime.date(2026, 4, 1)).daily_rate_pence == 2600
+    assert ">£26.00</td>" in client.get(url).content.decode(), "the rate shown in pounds, as published"
     assert client.post(url, {"form": "tariff", "support_type": "outreach"}).status_code == 400
     assert sign_in(Client(), world["worker"]).get(url).status_code == 403
 
