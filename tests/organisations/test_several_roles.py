@@ -8,7 +8,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -164,3 +165,26 @@ def test_a_prime_contractor_that_also_refers_keeps_its_case_managers_out_of_its_
     assert own in referrals_visible_to(referrer)
     assert own not in referrals_visible_to(world["case_manager"])
     assert not may_make_referrals(world["case_manager"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_makes_each_kind_the_one_role_its_organisation_holds_history_included():
+    """organisations 0002: each organisation's kind becomes its one role, in the table and in the append-only
+    history alike (rewritten in place, so no history row is lost or added)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("organisations", "0001_initial")])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("""INSERT INTO organisations_organisation
+                              (name, kind, first_responder_type, inbox_email, is_active, created_at)
+                              VALUES ('Old Police', 'first_responder', 'police', '', true, now()),
+                                     ('Old Provider', 'support_provider', '', '', true, now())""")
+            cursor.execute("UPDATE organisations_organisation SET is_active = false WHERE name = 'Old Provider'")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Organisation.objects.get(name="Old Police").roles == ["first_responder"]
+    assert Organisation.objects.get(name="Old Provider").roles == ["support_provider"]
+    history = list(Organisation.pgh_event_model.objects.filter(name="Old Provider").order_by("pgh_id")
+                   .values_list("pgh_label", "roles", "is_active"))
+    assert history == [("insert", ["support_provider"], True), ("update", ["support_provider"], False)]
