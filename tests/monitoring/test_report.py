@@ -152,6 +152,19 @@ def _assert_no_lone_suppressed_cell(rows: list[list], *, first_count: int) -> No
         assert sum(r[column] == SUPPRESSED for r in rows) != 1, column
 
 
+def test_secondary_suppression_hides_the_smallest_other_count_and_a_total_only_when_nothing_else_is_left():
+    """The order of choice, pinned: a count before a total, then the smallest count; a total is hidden
+    only when its row or column has nothing else left to hide."""
+    by_row = Grid(count_columns=[1, 2, 3, 4], total_column=4, total_row=None)
+    rows = [["A", 1, 9, 5, 15],    # the lone [c] is paired with the smaller of 9 and 5, not with the total
+            ["B", 3, 0, 40, 43],   # with 40 (a zero hides nothing), not with the total 43
+            ["C", 0, 40, 30, 70]]  # nothing small: nothing hidden
+    assert suppressed_cells(rows, by_row, 4) == {(0, 1), (0, 3), (1, 1), (1, 3)}
+    # One person's row and the Total row: the Total row has no count but totals left, so one of those goes.
+    both = Grid(count_columns=[1, 2, 3], total_column=3, total_row=1)
+    assert suppressed_cells([["A", 2, 10, 12], ["Total", 2, 10, 12]], both, 4) == {(0, 1), (0, 2), (1, 1), (1, 2)}
+
+
 def test_secondary_suppression_leaves_no_cell_recoverable_on_random_tables():
     generator = random.Random(7)
     for _ in range(300):

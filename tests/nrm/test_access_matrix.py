@@ -196,12 +196,15 @@ class Person:
 
 @dataclass
 class Subject:
-    """'own', 'allocated' or 'other' in the matrix: a draft, an adult's records and a child's."""
+    """'own', 'allocated' or 'other' in the matrix: a draft, an adult's records and a child's; and a
+    child's draft naming the side's local authority (what the local authority's column is shown)."""
 
     draft: Referral
     draft_document: Any
     adult: Person
     child: Person
+    child_draft: Referral
+    child_draft_document: Any
 
 
 @dataclass
@@ -291,7 +294,11 @@ def _build_world() -> World:
         child_answer["personal-details"]["family_name"] = f"Child-{whose}"
         child = _person(responder=responder, answers=child_answer, authority=authority, manager=manager,
                         decider=decider, adult=False)
-        world.subjects[whose] = Subject(draft, draft_document, adult, child)
+        child_draft = completed_draft(responder, child_answer)
+        assert child_draft.is_draft and child_draft.local_authority_id == local_authority.pk
+        child_draft_document = referral_document_add(referral=child_draft, by=responder,
+                                                     upload=SimpleUploadedFile("child-draft.pdf", PDF))
+        world.subjects[whose] = Subject(draft, draft_document, adult, child, child_draft, child_draft_document)
         # Support: 'allocated' is with the support worker's provider now; 'own' was with it before (its
         # entries stay its own) and has moved on; 'other' was never with it.
         support = adult.support_case
@@ -372,10 +379,14 @@ class Target:
 
 def target_for(world: World, column: str, row: Row) -> Target:
     """What 'Whose' and 'Record' mean for this role: the local authority's lead is shown the child's
-    referral (only children's referrals are shared with a local authority); everyone else the adult's."""
+    referral and the child's draft naming its local authority (only children's referrals are shared with a
+    local authority, so an adult's draft would be hidden from it whatever the draft rule); everyone else the
+    adult's."""
     whose = row.whose if row.whose != NONE else "own"
     subject = world.subjects[whose]
     if row.record in ("draft", "draft document"):
+        if column == "LA":
+            return Target(referral=subject.child_draft.pk, document=subject.child_draft_document.pk)
         return Target(referral=subject.draft.pk, document=subject.draft_document.pk)
     person = subject.child if column == "LA" and row.record not in ("quality audit", "support case") \
         else subject.adult

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AccessAction, AccessEvent
 from organisations.models import OrgRole, Role
+from referrals.models import Referral
 from referrals.services import referral_document_add, referral_start, referral_submit
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
@@ -91,13 +92,21 @@ def test_colleagues_in_the_same_organisation_share_drafts(draft_with_document, f
 
 
 def test_competent_authority_sees_routed_referrals_not_drafts(first_responder, decision_maker, competent_authorities):
-    draft = referral_start(by=first_responder)
     submitted = referral_submit(referral=completed_draft(first_responder), by=first_responder)
+    assert submitted.competent_authority_id == decision_maker.organisation_id
+    # A draft that already names the authority (as an imported or re-opened record could): only the draft
+    # rule hides it, not a missing authority.
+    draft = completed_draft(first_responder)
+    Referral.objects.filter(pk=draft.pk).update(competent_authority_id=decision_maker.organisation_id)
     client = sign_in(Client(), decision_maker)
     assert client.get(reverse("referrals:detail", args=[draft.pk])).status_code == 404
     assert client.get(reverse("referrals:detail", args=[submitted.pk])).status_code == 200
-    # It may read, not edit: the first responder's pages for changing answers are not for it.
-    assert client.get(reverse("referrals:task-list", args=[submitted.pk])).status_code in (302, 403)
+    api = APIClient()
+    api.force_authenticate(decision_maker)
+    assert [row["id"] for row in api.get("/api/v1/referrals/").json()["results"]] == [str(submitted.pk)]
+    # It may read, not edit: the page for changing answers sends it to the referral's summary.
+    response = client.get(reverse("referrals:task-list", args=[submitted.pk]))
+    assert (response.status_code, response["Location"]) == (302, reverse("referrals:detail", args=[submitted.pk]))
     other_ca = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.DECISION_MAKER])
     assert sign_in(Client(), other_ca).get(reverse("referrals:detail", args=[submitted.pk])).status_code == 404
 
@@ -106,9 +115,13 @@ def test_child_referral_is_visible_to_its_local_authority_only(first_responder, 
                                                                local_authority, safeguarding_lead):
     referral = referral_submit(referral=completed_draft(first_responder, child_answers(local_authority.pk)),
                                by=first_responder)
+    child_draft = completed_draft(first_responder, child_answers(local_authority.pk))
+    assert child_draft.local_authority_id == local_authority.pk
     client = sign_in(Client(), safeguarding_lead)
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
     assert referral.reference in client.get(reverse("referrals:list")).content.decode()
+    # The child's draft names the same local authority, but is not shared until it is submitted.
+    assert client.get(reverse("referrals:detail", args=[child_draft.pk])).status_code == 404
     elsewhere = OrganisationFactory(roles=[OrgRole.LOCAL_AUTHORITY], first_responder_type="")
     stranger = UserFactory(organisation=elsewhere, roles=[Role.LA_SAFEGUARDING_LEAD])
     assert sign_in(Client(), stranger).get(reverse("referrals:detail", args=[referral.pk])).status_code == 404

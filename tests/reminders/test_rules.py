@@ -20,9 +20,11 @@ from decisions.services import (
     decision_sign_off,
     involvement_declare,
 )
+from organisations.models import Role
 from referrals.models import Referral
 from referrals.services import drafts_expire, referral_start, referral_submit
 from reminders.models import Reminder, ReminderRule, ReminderStatus
+from tests.factories import UserFactory
 from tests.referrals.builders import ADULT, completed_draft
 from tests.reminders.conftest import World, dispatch_at, recipients, reminder_mail, uk
 from victim_care.models import EntryKind, SupportCase, SupportType
@@ -113,17 +115,22 @@ def test_a_withdrawn_case_gets_no_more_reminders(world, celery_worker):
 
 
 def test_a_decision_waiting_for_review_goes_to_independent_reviewers_after_two_working_days(world, celery_worker):
-    referral = _submitted(world, uk(2026, 4, 1, 10))
+    """Not to a reviewer who declared involvement, and not to the decision's author, who here also holds
+    the second reviewer role (an authority may give a decision maker both)."""
+    author = UserFactory(organisation=world.ukhtc, roles=[Role.DECISION_MAKER, Role.SECOND_REVIEWER])
+    referral = _submitted(world, uk(2026, 4, 1, 10), allocate=False)
     with time_machine.travel(uk(2026, 4, 2, 15), tick=False):
+        case_allocate(referral=referral, to=author, by=world.manager)
         involvement_declare(referral=referral, details="I decided their asylum claim.", by=world.involved_reviewer)
         decision = decision_draft(referral=referral, stage="rg", outcome="positive", reasons="Reasons.",
-                                  evidence_considered="Evidence.", by=world.decider)
-        decision_send_for_review(decision=decision, by=world.decider)
+                                  evidence_considered="Evidence.", by=author)
+        decision_send_for_review(decision=decision, by=author)
     # Sent Thursday 2 April; Tuesday 7 and Wednesday 8 are the two working days it may wait.
     dispatch_at(uk(2026, 4, 8, 17))
     assert recipients(R.REVIEW_WAITING.label) == []
     dispatch_at(uk(2026, 4, 9, 8, 5))
     assert recipients(R.REVIEW_WAITING.label) == [world.reviewer.email]
+    assert not Reminder.objects.filter(rule=R.REVIEW_WAITING, recipient=author).exists()
 
 
 def test_recovery_period_reminders_and_cg_overdue(world, celery_worker):
