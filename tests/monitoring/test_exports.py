@@ -143,9 +143,11 @@ def test_the_quarterly_job_stores_one_immutable_run_and_tells_the_monitors(load,
     stored = json.loads(run.files.get(export_format="json").file.read())
     assert stored["tables"] == run.data["tables"]
     assert next(t for t in stored["tables"] if t["id"] == "referrals_by_gender_and_age")["rows"][-1][-1] == 1
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match=r"(?s)Cannot update or delete rows from monitoring_reportrun table"
+                                            r".*pgtrigger_report_run_immutable_"), transaction.atomic():
         ReportRun.objects.filter(pk=run.pk).update(data={})
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match=r"(?s)Cannot update or delete rows from monitoring_reportfile table"
+                                            r".*pgtrigger_report_file_immutable_"), transaction.atomic():
         ReportFile.objects.filter(run=run).delete()
     assert [message.to for message in mail.outbox] == [[monitor.email]]
     assert "2023-Q4" in mail.outbox[0].subject and "/reports/?quarter=2023-Q4" in mail.outbox[0].body

@@ -78,7 +78,7 @@ def test_a_role_cannot_be_given_in_an_organisation_that_does_not_hold_it():
 def test_a_user_must_belong_to_an_organisation():
     from django.db import IntegrityError
 
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match='check constraint "user_has_organisation_unless_superuser"'):
         User.objects.create_user(email="orphan@example.test", password=None, full_name="No Organisation")
 
 

@@ -50,7 +50,8 @@ def test_overlapping_allocations_are_refused_by_the_database(support_case, provi
     medaille, hestia = providers
     Allocation.objects.create(support_case=support_case, provider=medaille, support_type="accommodation",
                               start_on=D(2026, 1, 5), end_on=D(2026, 1, 20), created_by=manager)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match='exclusion constraint "no_overlapping_allocations_per_person"'), \
+            transaction.atomic():
         Allocation.objects.create(support_case=support_case, provider=hestia, support_type="outreach",
                                   start_on=D(2026, 1, 19), created_by=manager)
     # Back to back is allowed: the move day belongs to the new provider only.
@@ -90,7 +91,7 @@ def test_budget_defaults_to_two_million_pounds_and_can_be_set_per_year():
     assert budget_pence(D(2026, 4, 1)) == 200_000_000
     BudgetYear.objects.create(starts_on=D(2027, 4, 1), amount_pence=250_000_000)
     assert budget_pence(D(2027, 4, 1)) == 250_000_000
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match='check constraint "budget_year_starts_1_april"'), transaction.atomic():
         BudgetYear.objects.create(starts_on=D(2028, 1, 1), amount_pence=1)
 
 
