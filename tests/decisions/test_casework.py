@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from decisions.models import Decision, DecisionStatus, Outcome, QualityAudit, Stage
+from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
 from decisions.permissions import ReviewerNotIndependent, may_decide
 from decisions.services import (
     DecisionConflict,
@@ -32,7 +32,7 @@ from decisions.services import (
     quarter_of,
     reconsideration_request,
 )
-from decisions.workflow import TRANSITIONS, Action, TransitionNotAllowed, next_status
+from decisions.workflow import TRANSITIONS, TransitionNotAllowed, next_status
 from organisations.models import Role
 from referrals.models import Referral, ReferralStatus
 from tests.factories import UserFactory
@@ -181,11 +181,16 @@ def test_positive_decisions_cannot_be_reconsidered(case, decider, reviewer, firs
         reconsideration_request(referral=case, reasons="?", new_evidence="", by=first_responder)
 
 
-def test_withdrawal_and_closure(case, decider, reviewer):
+def test_a_withdrawn_case_is_neither_decided_nor_closed_nor_reallocated(case, decider, manager):
     case_withdraw(referral=case, reason="Returned home and does not want to continue.", by=decider)
     assert status(case) == ReferralStatus.WITHDRAWN
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed, match="not allowed while the case is 'Withdrawn'"):
         draft(case, decider)
+    with pytest.raises(TransitionNotAllowed, match="'close' is not allowed while the case is 'Withdrawn'"):
+        case_close(referral=case, by=decider)
+    with pytest.raises(TransitionNotAllowed, match="'allocate' is not allowed while the case is 'Withdrawn'"):
+        case_allocate(referral=case, to=decider, by=manager)
+    assert status(case) == ReferralStatus.WITHDRAWN and not Decision.objects.filter(case_id=case.pk).exists()
 
 
 def test_closing_needs_a_served_cg(case, decider, reviewer):
@@ -272,14 +277,17 @@ def test_quality_sample_takes_at_least_one_per_decision_maker(ukhtc, reviewer, f
     assert sampled_authors == {author.pk for author in authors}
 
 
-def test_another_competent_authority_cannot_act_on_the_case(case, competent_authorities):
+def test_another_competent_authority_cannot_act_on_the_case(case, decider, competent_authorities):
     outsider_manager = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.CA_MANAGER])
     outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.DECISION_MAKER])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only the competent authority's managers allocate cases"):
         case_allocate(referral=case, to=outsider, by=outsider_manager)
     with pytest.raises(PermissionDenied):
         draft(case, outsider)
-    assert Action.ALLOCATE in TRANSITIONS
+    # Nothing changed: still allocated to its own decision maker, with no decision drafted.
+    case_file = CaseFile.objects.get(pk=case.pk)
+    assert (status(case), case_file.allocated_to_id) == (ReferralStatus.ALLOCATED, decider.pk)
+    assert not Decision.objects.filter(case_id=case.pk).exists()
 
 
 def test_the_supporting_provider_can_ask_for_reconsideration(case, decider, reviewer):

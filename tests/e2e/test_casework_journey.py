@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from decisions.models import CaseFile, Decision, DecisionStatus
 from decisions.services import case_allocate, case_file_open
-from organisations.models import Organisation, OrgRole, Role
+from organisations.models import OrgRole, Role
 from referrals.models import ReferralStatus
 from referrals.services import referral_submit
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
@@ -116,4 +116,8 @@ def test_rg_signed_off_then_cg_returned_corrected_and_signed_off(browser, live_s
     finally:
         decider_context.close()
         reviewer_context.close()
-    assert Organisation.objects.filter(pk=people["authority"].pk).exists()
+    # Both decisions served, each drafted by the case's decision maker and signed off by the reviewer.
+    served = {(d.stage, d.outcome, d.status, d.author_id, d.reviewer_id)
+              for d in Decision.objects.filter(case_id=people["referral"].pk)}
+    assert served == {("rg", "positive", DecisionStatus.SERVED, people["decider"].pk, people["reviewer"].pk),
+                      ("cg", "negative", DecisionStatus.SERVED, people["decider"].pk, people["reviewer"].pk)}

@@ -6,17 +6,21 @@ from __future__ import annotations
 import datetime
 import io
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from monitoring.periods import Period
+from monitoring.report import build_report
 from organisations.models import OrgRole, Role
 from reminders.models import Reminder, ReminderRule, ReminderStatus
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
 from tests.factories import OrganisationFactory, UserFactory
 from tests.monitoring.builders import csv_text
 from tests.monitoring.conftest import row
+from tests.monitoring.test_exports import _ods_sheets
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +52,12 @@ def test_a_monitor_reads_the_report_and_downloads_it(browser, live_server, tmp_p
         with page.expect_download() as download:
             page.get_by_role("link", name="OpenDocument spreadsheet (ODS)").click()
         assert download.value.suggested_filename == "nrm-monitoring-2023-11-01_to_2023-11-30.ods"
+        # The file opened and read back: the Total row of the five referrals, as the report has it.
+        table = build_report(Period(datetime.date(2023, 11, 1), datetime.date(2023, 11, 30))).table(
+            "referrals_by_gender_and_age")
+        sheet = _ods_sheets(Path(download.value.path()).read_bytes())[table.sheet]
+        assert table.rows[-1][0] == "Total" and table.rows[-1][-1] == 5
+        assert sheet[-1][:len(table.columns)] == [str(value) for value in table.rows[-1]]
         page.get_by_role("group", name="To").get_by_label("Year").fill("2022")
         page.get_by_role("button", name="Show the report").click()
         assert_accessible(page)

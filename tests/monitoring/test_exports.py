@@ -3,6 +3,7 @@ job stores one immutable run however often it runs, and tells the monitors."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import zipfile
@@ -114,15 +115,26 @@ def test_csv_is_a_zip_of_one_file_per_table_with_formulas_escaped(report):
 
 
 def test_the_command_writes_every_format(load, tmp_path):
+    """Each file opened and read back: the same Total row of the same table in every format."""
     load(published_2011_rows())
     for export_format in ("json", "csv", "xlsx", "ods"):
         target = tmp_path / f"report.{export_format}"
         call_command("monitoring_report", "--start", "2009-04-01", "--end", "2010-12-31", "--format", export_format,
                      "--output", str(target), stdout=io.StringIO())
-        assert target.stat().st_size > 0
+    total = ["Total", 932, 322, 0, 1254]
     data = json.loads((tmp_path / "report.json").read_text())
     table = next(t for t in data["tables"] if t["id"] == "referrals_by_exploitation_type_and_age")
-    assert table["rows"][-1] == ["Total", 932, 322, 0, 1254]
+    assert table["rows"][-1] == total
+    sheet = next(t.sheet for t in build_report(Period(datetime.date(2009, 4, 1), datetime.date(2010, 12, 31))).tables
+                 if t.id == table["id"])
+    archive = zipfile.ZipFile(tmp_path / "report.csv")
+    lines = archive.read(f"{table['id']}.csv").decode().splitlines()
+    assert lines[0].split(",") == table["columns"] and lines[-1].split(",") == [str(v) for v in total]
+    workbook = load_workbook(tmp_path / "report.xlsx")
+    rows = [list(r[:len(total)]) for r in workbook[sheet].iter_rows(values_only=True)]
+    assert rows[1] == table["columns"] and rows[-1] == total
+    ods = _ods_sheets((tmp_path / "report.ods").read_bytes())[sheet]
+    assert ods[1][:len(total)] == table["columns"] and ods[-1][:len(total)] == [str(v) for v in total]
     out = io.StringIO()
     call_command("monitoring_report", "--quarter", "2010-Q2", "--output", "-", stdout=out)
     assert json.loads(out.getvalue())["period"] == {"start": "2010-04-01", "end": "2010-06-30"}

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AccessAction, AccessEvent
 from organisations.models import OrgRole, Role
+from reminders.models import ReminderStatus
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.monitoring.test_monitor_access import (  # noqa: F401 - shared fixtures
@@ -74,3 +75,29 @@ def test_other_organisations_get_404_on_every_record_route_and_are_logged(record
         probed += 1
     assert probed >= 30
     assert unlogged == [], f"{who}: refused without an access-log entry: {unlogged}"
+
+
+def test_reminder_routes_refuse_rows_that_exist_but_are_someone_elses(records, outsiders):  # noqa: F811
+    """The reminder routes probed with the ids of real rows (a sent notification to the case's decision
+    maker, a failed reminder of its authority): 404 for everyone else, and the owner's request works, so
+    the 404 is the refusal and not a missing row."""
+    notification, failed = records["notification"], records["failed_reminder"]
+    open_url = reverse("reminders:open", args=[notification.pk])
+    retry_url = reverse("reminders:retry", args=[failed.pk])
+    clients = {}
+    for who, user in [*outsiders.items(), ("the case's manager, not the recipient", records["manager"])]:
+        clients[who] = sign_in(Client(), user)  # once each: a security code is accepted once
+        denied = AccessEvent.objects.filter(user=user, action=AccessAction.DENIED, record_id=str(notification.pk))
+        assert clients[who].get(open_url).status_code == 404, who
+        assert denied.count() == 1, f"{who}: refused without an access-log entry"
+    assert clients["manager of the other competent authority"].post(retry_url).status_code == 404
+    notification.refresh_from_db()
+    failed.refresh_from_db()
+    assert (notification.read_at, failed.status) == (None, ReminderStatus.FAILED)
+
+    opened = sign_in(Client(), records["decider"]).get(open_url)
+    assert (opened.status_code, opened["Location"]) == (302, notification.link)
+    retried = clients["the case's manager, not the recipient"].post(retry_url)
+    assert retried.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == ReminderStatus.PENDING

@@ -71,7 +71,7 @@ def test_route_is_public_by_list_or_refuses_anonymous(path, name):
             assert response.status_code < 500
             continue
         if path.startswith("/api/"):
-            assert response.status_code in (401, 403), f"{path} answered {response.status_code} to anonymous"
+            assert response.status_code == 401, f"{path} answered {response.status_code} to anonymous"
         else:
             assert response.status_code == 302, f"{path} answered {response.status_code} to anonymous"
             assert response.url.startswith("/sign-in/"), f"{path} redirected to {response.url}"

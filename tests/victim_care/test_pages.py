@@ -3,12 +3,15 @@ its people and writes only while it supports them; everyone else is refused."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
@@ -17,7 +20,7 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401
 from victim_care.models import CareRecordEntry, SupportType, Tariff
-from victim_care.services import support_case_open
+from victim_care.services import allocation_move, support_case_open
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +56,26 @@ def test_the_prime_contractor_allocates_from_the_page(world):
 
 
 def test_statements_download_for_the_prime_contractor_only(world):
+    """The files' rows read back: the person's days in January at the provider's rate, and the total."""
+    allocation_move(support_case=world["case"], provider=world["provider"], support_type="outreach",
+                    on=datetime.date(2026, 1, 5), by=world["manager"])
+    reference = world["case"].referral.reference
+    expected = [["Reference", "Support type", "First day", "Last day", "Days", "Daily rate (pence)", "Amount (pence)"],
+                [reference, "outreach", "2026-01-05", "2026-01-31", 27, 2000, 54000],
+                ["Total", "", "", "", 27, "", 54000]]
+    manager = sign_in(Client(), world["manager"])
     url = reverse("victim_care:statement", args=[world["provider"].pk, "2026", "01", "csv"])
-    response = sign_in(Client(), world["manager"]).get(url)
+    response = manager.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert list(csv.reader(io.StringIO(response.content.decode()))) == [[str(v) for v in r] for r in expected]
+    xlsx = manager.get(reverse("victim_care:statement", args=[world["provider"].pk, "2026", "01", "xlsx"]))
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)] == expected
     assert sign_in(Client(), world["worker"]).get(url).status_code == 403
 
 
 def test_the_provider_writes_while_it_supports_the_person(world):
-    from victim_care.services import allocation_move
 
     allocation_move(support_case=world["case"], provider=world["provider"], support_type="outreach",
                     on=datetime.date.today(), by=world["manager"])
@@ -138,7 +153,7 @@ def test_the_case_manager_records_needs_and_risks(world):
     assert client.post(url, {"needs": "Safe house, women-only.", "risks": "Exploiters nearby."}).status_code == 302
     world["case"].refresh_from_db()
     assert world["case"].needs == "Safe house, women-only."
-    assert sign_in(Client(), world["worker"]).post(url, {"needs": "x", "risks": "y"}).status_code in (403, 404)
+    assert sign_in(Client(), world["worker"]).post(url, {"needs": "x", "risks": "y"}).status_code == 404
 
 
 def _committed_pounds(client: Client) -> str:
@@ -189,7 +204,6 @@ def test_the_dashboard_adds_up_the_allocations_once_per_change(world):
 def test_a_provider_sees_its_people_a_page_at_a_time_newest_first(world, first_responder, monkeypatch,
                                                                    django_assert_max_num_queries):
     from core import paging
-    from victim_care.services import allocation_move
 
     today = datetime.date.today()
     older = support_case_open(referral=referral_submit(referral=completed_draft(first_responder), by=first_responder))
