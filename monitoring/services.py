@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.jobs import TRANSIENT_ERRORS
+from core.outbox import publish_on_commit
 from monitoring import exports
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
@@ -36,14 +38,26 @@ def report_run_store(*, period: Period) -> tuple[ReportRun, bool]:
                 ReportFile.objects.create(run=run, export_format=export_format, size=len(content),
                                           sha256=hashlib.sha256(content).hexdigest(),
                                           file=ContentFile(content, name=exports.filename(report, export_format)))
-            transaction.on_commit(lambda: _notify_monitors(run.pk))
+            transaction.on_commit(lambda: _notify_monitors_now_or_later(run.pk))
     except IntegrityError:  # another worker stored the same period a moment ago
         return ReportRun.objects.get(period_start=period.start, period_end=period.end, scheduled=True), False
     logger.info("Stored monitoring report run %s for %s", run.pk, period.label)
     return run, True
 
 
-def _notify_monitors(run_id: int) -> None:
+def _notify_monitors_now_or_later(run_id: int) -> None:
+    """Tell the monitors now; if the mail server is away, leave the notice to a job that retries it
+    (monitoring.tasks.send_report_notice, through the outbox) instead of failing the report job,
+    whose rerun would find the report stored and never send the notice (issue 23)."""
+    try:
+        report_notice_send(run_id=run_id)
+    except TRANSIENT_ERRORS as error:
+        logger.warning("report run %s stored; its notice failed (%s) and will be retried", run_id,
+                       type(error).__name__, extra={"event": "report_notice_deferred"})
+        publish_on_commit("monitoring.tasks.send_report_notice", run_id)
+
+
+def report_notice_send(*, run_id: int) -> None:
     run = ReportRun.objects.get(pk=run_id)
     period = Period(run.period_start, run.period_end)
     recipients = list(User.objects.filter(is_active=True, groups__name=Role.MONITOR.label)

@@ -17,6 +17,7 @@ JOB_LABELS = {
     "decisions.tasks.send_decision_notice": "Decision notice to the referring organisation",
     "reminders.tasks.dispatch_reminders": "Sending due reminders",
     "monitoring.tasks.store_previous_quarter_report": "Quarterly monitoring report",
+    "monitoring.tasks.send_report_notice": "Report ready notice to the monitors",
 }
 FAILED_JOBS_SHOWN = 50
 

@@ -14,14 +14,15 @@ from django.test import Client
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from core.jobs import backoff_seconds
-from core.models import JobRun, JobStatus
+from core.models import JobRun, JobStatus, OutboxTask
+from monitoring.tasks import send_report_notice, store_previous_quarter_report
 from nrm.beat import SingleBeatScheduler
 from nrm.celery import app
-from organisations.models import Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from referrals.tasks import send_submission_notice
 from tests.conftest import sign_in
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.nrm.outage import closed_port, mail_server
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401 - shared fixtures
@@ -131,3 +132,20 @@ def test_backoff_doubles_and_stays_below_the_visibility_timeout(settings):
     assert 24 <= waits[0] <= 30 and 48 <= waits[1] <= 60 and 96 <= waits[2] <= 120
     assert max(waits) <= 600 < app.conf.broker_transport_options["visibility_timeout"]
     assert timedelta(seconds=sum(waits)) > timedelta(minutes=30), "a long outage is outlasted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_ready_notice_survives_a_mail_server_outage(mail_down):
+    """The report is stored while the mail server is away; its notice waits for a job that retries it,
+    instead of failing the report job (whose rerun would find the report stored and send nothing)."""
+    monitor = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type=""),
+                          roles=[Role.MONITOR])
+    stored = store_previous_quarter_report.apply()
+    assert stored.successful() and stored.result["created"] is True
+    waiting = OutboxTask.objects.get(task="monitoring.tasks.send_report_notice")
+    assert waiting.args == [stored.result["run"]]
+    cache._cache.get_client().delete(app.conf.task_default_queue)  # no worker here: run it ourselves
+    with mail_server(mail_down) as received:  # the mail server is back
+        sent = send_report_notice.apply(args=waiting.args)
+    assert sent.successful()
+    assert len(received) == 1 and "is ready" in received[0] and monitor.email in received[0]
