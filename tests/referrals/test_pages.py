@@ -121,10 +121,11 @@ def test_list_page_runs_a_fixed_number_of_queries(client, first_responder, compe
             referral_start(by=first_responder)
 
     build(2)
-    with django_assert_max_num_queries(12) as few:
+    # One of these is the session, read from PostgreSQL (issue 23: Redis is not needed to serve a page).
+    with django_assert_max_num_queries(13) as few:
         client.get(reverse("referrals:list"))
     transaction_control = [query for query in few.captured_queries if query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(few.captured_queries) - len(transaction_control) <= 10
+    assert len(few.captured_queries) - len(transaction_control) <= 11
     build(8)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("referrals:list"))
