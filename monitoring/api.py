@@ -33,12 +33,19 @@ class ReportTableSerializer(serializers.Serializer):
     title = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()),
-                                 help_text="Label(s) then numbers; '[c]' marks a suppressed count, '[x]' none.")
+                                 help_text="Label(s) then figures: counts as numbers, money as published "
+                                           "('£2,000,000.00'); the symbols are explained in `symbols`.")
 
 
 class MonitoringReportSerializer(serializers.Serializer):
     period = PeriodSerializer()
     generated_at = serializers.DateTimeField()
+    provisional = serializers.BooleanField(help_text="The period reaches into the latest quarters, which the "
+                                                     "Home Office revises in its next release.")
+    notes = serializers.ListField(child=serializers.CharField(), help_text="Counting rules and the suppression "
+                                                                           "rule.")
+    symbols = serializers.DictField(child=serializers.CharField(),
+                                    help_text="Each symbol used in the tables ([c], [x], [z]) and what it means.")
     tables = ReportTableSerializer(many=True)
 
 
