@@ -6,7 +6,7 @@
   (`conditional_fields`) that are only validated and kept when the answer revealing them is given.
 - `reveal`: builds `conditional_fields` from (question, answer, [revealed questions]) rules.
 
-The `govuk` template tags (nrm/templatetags/govuk.py) render all of these.
+The `govuk` template tags (core/templatetags/govuk.py) render all of these.
 """
 
 from __future__ import annotations
