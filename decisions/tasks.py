@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
+from datetime import timedelta
 
+from celery import shared_task
+from django.urls import reverse
+from django.utils import timezone
+
+from core.email import send_templated_email
 from core.jobs import ReliableTask, about_referral
 from decisions.models import Decision, DecisionStatus
+from decisions.services import quality_sample_draw, quarter_of
 
 
 @shared_task(base=ReliableTask, name="decisions.tasks.send_decision_notice")
@@ -20,27 +23,17 @@ def send_decision_notice(decision_id: int) -> int:
         return 0
     referral = decision.case.referral
     about_referral(referral.pk)
-    inbox = referral.first_responder_organisation.inbox_email
-    if not inbox:
-        return 0
-    link = settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
-    return send_mail(
-        subject=f"Decision made on NRM referral {referral.reference}",
-        message=f"A {decision.get_stage_display()} decision has been made on referral {referral.reference}.\n\n"
-                f"Sign in to see it: {link}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[inbox],
-    )
+    return send_templated_email("decision_served", {
+        "reference": referral.reference, "stage": decision.get_stage_display(),
+        "link": reverse("referrals:detail", args=[referral.pk]),
+    }, [referral.first_responder_organisation.inbox_email])
 
 
 @shared_task(name="decisions.tasks.draw_quality_sample")
 def draw_quality_sample() -> int:
     """At the start of each quarter, sample the previous quarter's served decisions."""
-    from datetime import timedelta
 
-    from django.utils import timezone
 
-    from decisions.services import quality_sample_draw, quarter_of
 
     first_of_quarter = timezone.localdate().replace(day=1)
     previous_quarter = quarter_of(first_of_quarter - timedelta(days=1))

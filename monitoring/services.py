@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.email import send_templated_email
 from core.jobs import TRANSIENT_ERRORS
 from core.outbox import publish_on_commit
 from monitoring import exports
@@ -62,9 +61,5 @@ def report_notice_send(*, run_id: int) -> None:
     period = Period(run.period_start, run.period_end)
     recipients = list(User.objects.filter(is_active=True, groups__name=Role.MONITOR.label)
                       .values_list("email", flat=True).distinct())
-    if recipients:
-        link = settings.SITE_URL + reverse("monitoring:report") + f"?quarter={period.label}"
-        send_mail(subject=f"NRM monitoring report {period.label} is ready",
-                  message=f"The monitoring report for {period.label} has been built and stored.\n\n"
-                          f"Sign in to read and download it: {link}\n",
-                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=recipients)
+    send_templated_email("report_ready", {
+        "period": period.label, "link": reverse("monitoring:report") + f"?quarter={period.label}"}, recipients)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 
+from core.email import send_templated_email
 from core.jobs import ReliableTask, about_referral
 from referrals.models import Referral, ReferralKind
+from referrals.services import drafts_expire
 
 
 @shared_task(base=ReliableTask, name="referrals.tasks.send_submission_notice")
@@ -22,22 +22,13 @@ def send_submission_notice(referral_id: str) -> int:
     )
     if referral is None or referral.reference is None:
         return 0
-    link = settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
     recipients = [org.inbox_email for org in (referral.competent_authority, referral.local_authority)
-                  if org is not None and org.inbox_email]
-    if not recipients:
-        return 0
-    return send_mail(
-        subject=f"New NRM referral {referral.reference}",
-        message=f"A National Referral Mechanism referral has been submitted: {referral.reference}.\n\n"
-                f"Sign in to read it: {link}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
+                  if org is not None]
+    return send_templated_email("referral_submitted", {
+        "reference": referral.reference, "link": reverse("referrals:detail", args=[referral.pk])}, recipients)
 
 
 @shared_task(name="referrals.tasks.expire_drafts")
 def expire_drafts() -> dict[str, int]:
-    from referrals.services import drafts_expire
 
     return {"deleted": drafts_expire()}

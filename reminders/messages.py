@@ -39,8 +39,7 @@ def reminder_text(reminder: Reminder) -> str:
     )
 
 
-def reminder_email(reminder: Reminder) -> tuple[str, str]:
-    """Subject and body of the email: the reminder's words and a link to sign in."""
-    subject = f"NRM: {reminder.get_rule_display()}" + (f" ({reminder.reference})" if reminder.reference else "")
-    body = f"{reminder_text(reminder)}\n\nSign in to see it: {settings.SITE_URL}{reminder.link}\n"
-    return subject, body
+def reminder_email_context(reminder: Reminder) -> dict[str, str]:
+    """What templates/email/reminder.txt says: the reminder's words and a link to sign in."""
+    return {"rule": reminder.get_rule_display(), "reference": reminder.reference, "text": reminder_text(reminder),
+            "link": reminder.link}

@@ -19,6 +19,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from core.email import render_email
 from core.outbox import flush
 from decisions.services import (
     case_allocate,
@@ -32,7 +33,7 @@ from monitoring.periods import Period
 from monitoring.report import build_report
 from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
-from reminders.messages import reminder_email, reminder_text
+from reminders.messages import reminder_email_context, reminder_text
 from reminders.models import Reminder
 from reminders.services import reminders_dispatch
 from tests.conftest import sign_in
@@ -148,7 +149,7 @@ def test_no_personal_string_leaves_the_record(first_responder, competent_authori
     outputs = {
         "log line": [record.getMessage() for record in caplog.records],
         "email": [m.subject + m.body + " ".join(m.to) for m in mail.outbox],
-        "notification": [reminder_text(r) + "".join(reminder_email(r)) for r in sent],
+        "notification": [reminder_text(r) + "".join(render_email("reminder", reminder_email_context(r))) for r in sent],
         "Celery message": published,
         "URL": visited + [r.link for r in sent],
         "error page": pages,

@@ -11,9 +11,10 @@ import time_machine
 from celery.signals import before_task_publish
 from django.core import mail
 
+from core.email import render_email
 from decisions.services import case_allocate, case_file_open, decision_draft, decision_send_for_review
 from referrals.services import referral_submit
-from reminders.messages import reminder_email, reminder_text
+from reminders.messages import reminder_email_context, reminder_text
 from reminders.models import Reminder, ReminderStatus
 from tests.referrals.builders import completed_draft
 from tests.reminders.conftest import dispatch_at, uk
@@ -55,7 +56,7 @@ def test_no_reminder_output_carries_the_persons_name_or_date_of_birth(world, cel
     outputs = {
         "email": [message.subject + message.body + " ".join(message.to) for message in mail.outbox],
         "notification": [reminder_text(reminder) for reminder in sent],
-        "email as rendered": ["".join(reminder_email(reminder)) for reminder in sent],
+        "email as rendered": ["".join(render_email("reminder", reminder_email_context(reminder))) for reminder in sent],
         "task message": published,
         "log line": [record.getMessage() for record in caplog.records],
     }
