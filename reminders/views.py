@@ -5,23 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit.services import refused
-from reminders import selectors, services
+from core.paging import ListPage, page_number, page_of
+from reminders import permissions, selectors, services
 from reminders.messages import reminder_text
 from reminders.models import Reminder, ReminderStatus
 from reminders.rules import RULES
 
-PAGE_SIZE = 50
 
-
-def _page(request: HttpRequest, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, rows) -> ListPage:
+    """The same paging as every other list: a page plus one row, a count that stops at 1,000."""
+    return page_of(rows, number=page_number(request.GET.get("page")), query=request.GET)
 
 
 def notifications(request: HttpRequest) -> HttpResponse:
@@ -48,7 +47,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 def manage(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_manage_reminders(request.user):
+    if not permissions.may_manage_reminders(request.user):
         raise PermissionDenied("Only competent authority managers can see the authority's reminders.")
     status = request.GET.get("status", ReminderStatus.PENDING)
     if status not in ReminderStatus.values:
@@ -66,7 +65,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    if not selectors.may_manage_reminders(request.user):
+    if not permissions.may_manage_reminders(request.user):
         raise PermissionDenied("Only competent authority managers can retry reminders.")
     reminder = selectors.reminders_for_manager(request.user, ReminderStatus.FAILED).filter(pk=pk).first()
     if reminder is None:
