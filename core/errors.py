@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,18 +66,31 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return drf_exception_handler(exc, context)
 
 
-def attempt(form, call: Callable[[], Any]) -> tuple[bool, Any]:
+def attempt(form, call: Callable[[], Any]) -> bool:
     """Run a service for a web form. A domain refusal becomes form errors (shown in the GOV.UK error
-    summary, each field's own beside it) and (False, None); success is (True, result). NotFound is not
-    caught: a record the user may not see answers 404 like any other."""
+    summary, each field's own beside it) and False. NotFound is not caught: a record the user may not
+    see answers 404 like any other. Anything else (a bug) is not caught either."""
+    try:
+        call()
+    except NotFound:
+        raise
+    except DomainError as refusal:
+        for field, errors in refusal.fields.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        if not refusal.fields:
+            form.add_error(None, refusal.message)
+        return False
+    return True
+
+
+def attempt_or_message(request: HttpRequest, call: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run a service for a one-button action: a domain refusal becomes an error message on the next
+    page (a GOV.UK notification banner) and (False, None); success is (True, the service's result)."""
     try:
         return True, call()
     except NotFound:
         raise
-    except DomainError as refused:
-        for field, errors in refused.fields.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-        if not refused.fields:
-            form.add_error(None, refused.message)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
         return False, None

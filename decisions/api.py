@@ -4,16 +4,15 @@ does not allow it, or someone else got there first)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import refused
-from decisions import permissions, selectors, services
+from decisions import selectors, services
 from decisions.models import Decision, QualityAudit, Stage
 from decisions.serializers import (
     AllocateSerializer,
@@ -27,25 +26,9 @@ from decisions.serializers import (
     ReturnSerializer,
     ReviewSerializer,
 )
-from decisions.workflow import TransitionNotAllowed
 from organisations.models import User
 from referrals import selectors as referral_selectors
 from referrals.models import Referral
-
-
-class Conflict(APIException):
-    status_code = 409
-    default_detail = "The case's state does not allow this."
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except (DjangoPermissionDenied, permissions.ReviewerNotIndependent) as denied:
-        raise PermissionDenied(str(denied)) from denied
-    except (TransitionNotAllowed, services.DecisionConflict, services.RecoveryPeriodNotOver,
-            services.ReconsiderationWindowClosed) as conflict:
-        raise Conflict(str(conflict)) from conflict
 
 
 class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -73,7 +56,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         person = User.objects.filter(email__iexact=body.validated_data["decision_maker"]).first()
         if person is None:
             return Response({"decision_maker": ["No such decision maker."]}, status=400)
-        _call(services.case_allocate, referral=referral, to=person, by=request.user)
+        services.case_allocate(referral=referral, to=person, by=request.user)
         return Response(CaseDetailSerializer(selectors.case_for(request.user, pk)).data)
 
     @extend_schema(request=DraftDecisionSerializer, responses=DecisionSerializer)
@@ -82,8 +65,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         referral = selectors.case_for(request.user, pk)
         body = DraftDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = _call(services.decision_draft, referral=referral, stage=Stage(stage), by=request.user,
-                         **body.validated_data)
+        decision = services.decision_draft(referral=referral, stage=Stage(stage), by=request.user,
+                                           **body.validated_data)
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=ReconsiderationSerializer, responses={201: None})
@@ -93,7 +76,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         referral = referral_selectors.referral_for(request.user, pk)
         body = ReconsiderationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(services.reconsideration_request, referral=referral, by=request.user, **body.validated_data)
+        services.reconsideration_request(referral=referral, by=request.user, **body.validated_data)
         return Response(status=status.HTTP_201_CREATED)
 
 
@@ -113,7 +96,7 @@ class DecisionViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk=None) -> Response:
-        decision = _call(services.decision_send_for_review, decision=self._decision(pk), by=request.user)
+        decision = services.decision_send_for_review(decision=self._decision(pk), by=request.user)
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=ReviewSerializer, responses=DecisionSerializer)
@@ -122,8 +105,8 @@ class DecisionViewSet(viewsets.GenericViewSet):
         decision = self._decision(pk)  # 404 before anything about the body
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = _call(services.decision_sign_off, decision=decision, by=request.user,
-                         comments=body.validated_data["comments"])
+        decision = services.decision_sign_off(decision=decision, by=request.user,
+                                              comments=body.validated_data["comments"])
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=ReturnSerializer, responses=DecisionSerializer)
@@ -132,8 +115,8 @@ class DecisionViewSet(viewsets.GenericViewSet):
         decision = self._decision(pk)  # 404 before anything about the body
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = _call(services.decision_return, decision=decision, by=request.user,
-                         comments=body.validated_data["comments"])
+        decision = services.decision_return(decision=decision, by=request.user,
+                                            comments=body.validated_data["comments"])
         return Response(DecisionSerializer(decision).data)
 
 
@@ -154,5 +137,5 @@ class QualityAuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise refused(user=request.user, record_type=QualityAudit, record_id=pk)
         body = FindingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        audit = _call(services.quality_audit_record, audit=audit, by=request.user, **body.validated_data)
+        audit = services.quality_audit_record(audit=audit, by=request.user, **body.validated_data)
         return Response(QualityAuditSerializer(audit).data)

@@ -55,6 +55,19 @@ class ReviewForm(ActionForm):
         return cleaned
 
 
+class SignOffForm(ActionForm):
+    """The API's sign-off: optional comments (the web page asks sign off or return in one form)."""
+
+    comments = free_text("Comments", rows=4)
+
+
+class ReturnForm(ActionForm):
+    """The API's return: comments are required, as on the web page."""
+
+    comments = free_text("Comments", required=True, rows=4)
+    comments.error_messages["required"] = "Say why the decision is being returned."
+
+
 class NoteForm(ActionForm):
     text = free_text("Add a note", required=True, rows=3)
 

@@ -6,22 +6,51 @@ from __future__ import annotations
 
 from guardian.shortcuts import get_perms
 
+from core.errors import NotAllowed
 from decisions.models import Decision, InvolvementDeclaration
-from organisations.models import Role, User
+from organisations.models import COMPETENT_AUTHORITY_ROLES, OrgRole, Role, User
 from referrals.models import Referral
 
 DECIDE = "decide_referral"
 
 
-class ReviewerNotIndependent(Exception):
+class ReviewerNotIndependent(NotAllowed):
     """The reviewer wrote the decision, declared involvement, or works elsewhere."""
 
 
 def works_on(user: User, referral: Referral) -> bool:
     return user.is_authenticated and referral.competent_authority_id is not None and (
         user.organisation_id == referral.competent_authority_id
-        and user.has_role(Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
+        and user.has_role(*COMPETENT_AUTHORITY_ROLES)
     )
+
+
+def may_use_casework(user: User) -> bool:
+    """The queue and the casework pages: staff of a competent authority in one of its casework roles."""
+    return (user.is_authenticated and user.organisation_id is not None
+            and user.has_role(*COMPETENT_AUTHORITY_ROLES))
+
+
+def may_review_decisions(user: User) -> bool:
+    """Second review pages (whether this reviewer may review a given decision: check_reviewer_independent)."""
+    return user.is_authenticated and user.has_role(Role.SECOND_REVIEWER)
+
+
+def may_audit(user: User) -> bool:
+    """The quality audit list and findings."""
+    return user.is_authenticated and user.has_role(Role.QUALITY_AUDITOR)
+
+
+def may_record_finding(user: User, referral: Referral) -> bool:
+    """A quality auditor of the deciding authority, or of the Home Office's monitors."""
+    return may_audit(user) and (user.organisation_id == referral.competent_authority_id
+                                or user.organisation.holds(OrgRole.MONITOR))
+
+
+def may_be_allocated(person: User, referral: Referral) -> bool:
+    """Cases go to active decision makers of the deciding competent authority."""
+    return (person.is_active and person.organisation_id == referral.competent_authority_id
+            and person.has_role(Role.DECISION_MAKER))
 
 
 def may_manage(user: User, referral: Referral) -> bool:

@@ -13,6 +13,7 @@ from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
 from core import working_days
 from core.paging import ListPage, page_of
+from decisions import permissions
 from decisions.models import (
     CaseFile,
     CaseNote,
@@ -35,14 +36,13 @@ from referrals.models import (
 )
 from referrals.permissions import is_referring_organisation
 
-CA_ROLES = (Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
 RG_PENDING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
               ReferralStatus.RG_AWAITING_REVIEW)
 
 
 def cases_visible_to(user: User) -> QuerySet[Referral]:
     """NRM cases routed to the user's competent authority (organisation scope, index-backed)."""
-    if not (user.is_authenticated and user.organisation_id and user.has_role(*CA_ROLES)):
+    if not permissions.may_use_casework(user):
         return Referral.objects.none()
     return (Referral.objects.filter(competent_authority_id=user.organisation_id, kind=ReferralKind.NRM)
             .exclude(status=ReferralStatus.DRAFT))
@@ -243,7 +243,7 @@ def _decision_history(case: CaseFile) -> list[TimelineEntry]:
 
 
 def audits_for(user: User) -> list[QualityAudit]:
-    if not user.has_role(Role.QUALITY_AUDITOR):
+    if not permissions.may_audit(user):
         return []
     return list(QualityAudit.objects.filter(decision__case__referral__competent_authority_id=user.organisation_id)
                 .select_related("decision__case__referral", "decision__author").order_by("completed_at", "-pk")[:200])

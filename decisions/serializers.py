@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from decisions.models import Decision, Outcome, QualityAudit
+from core.api_forms import form_serializer
+from decisions import forms
+from decisions.models import Decision, QualityAudit
 from referrals.models import Referral
 
 
@@ -46,24 +48,12 @@ class AllocateSerializer(serializers.Serializer):
     decision_maker = serializers.EmailField()
 
 
-class DraftDecisionSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    reasons = serializers.CharField(max_length=15000)
-    evidence_considered = serializers.CharField(max_length=15000)
-
-
-class ReviewSerializer(serializers.Serializer):
-    comments = serializers.CharField(max_length=15000, required=False, allow_blank=True, default="")
-
-
-class ReturnSerializer(serializers.Serializer):
-    comments = serializers.CharField(max_length=15000, error_messages={
-        "required": "Say why the decision is being returned.", "blank": "Say why the decision is being returned."})
-
-
-class ReconsiderationSerializer(serializers.Serializer):
-    reasons = serializers.CharField(max_length=15000)
-    new_evidence = serializers.CharField(max_length=15000, required=False, allow_blank=True, default="")
+# Request bodies: validated by the decision forms the web pages use (core.api_forms).
+DraftDecisionSerializer = form_serializer(forms.DecisionForm, "DraftDecisionSerializer")
+ReviewSerializer = form_serializer(forms.SignOffForm, "ReviewSerializer")
+ReturnSerializer = form_serializer(forms.ReturnForm, "ReturnSerializer")
+ReconsiderationSerializer = form_serializer(forms.ReconsiderationForm, "ReconsiderationSerializer")
+FindingSerializer = form_serializer(forms.AuditFindingForm, "FindingSerializer")
 
 
 class QualityAuditSerializer(serializers.ModelSerializer):
@@ -74,7 +64,3 @@ class QualityAuditSerializer(serializers.ModelSerializer):
         fields = ["id", "quarter", "reference", "decision", "finding", "feedback", "completed_at"]
         read_only_fields = fields
 
-
-class FindingSerializer(serializers.Serializer):
-    finding = serializers.ChoiceField(choices=QualityAudit.Finding.choices)
-    feedback = serializers.CharField(max_length=15000)

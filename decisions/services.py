@@ -10,13 +10,13 @@ import random
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core import working_days
+from core.errors import Conflict, Invalid, NotAllowed
 from core.outbox import publish_on_commit
 from decisions import permissions
 from decisions.models import (
@@ -34,22 +34,23 @@ from decisions.models import (
 )
 from decisions.signals import decision_served
 from decisions.workflow import Action, TransitionNotAllowed, next_status
-from organisations.models import Organisation, OrgRole, Role, User
+from organisations.models import Organisation, OrgRole, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
+from referrals.permissions import may_request_reconsideration
 
 logger = logging.getLogger(__name__)
 
 
-class DecisionConflict(Exception):
+class DecisionConflict(Conflict):
     """Someone else changed the decision first (another reviewer signed it off, say)."""
 
 
-class RecoveryPeriodNotOver(Exception):
-    pass
+class RecoveryPeriodNotOver(Conflict):
+    """A Conclusive Grounds decision before the minimum recovery period has run."""
 
 
-class ReconsiderationWindowClosed(Exception):
-    pass
+class ReconsiderationWindowClosed(Conflict):
+    """Asked for after the reconsideration window closed."""
 
 
 def case_file_open(referral: Referral) -> CaseFile:
@@ -80,7 +81,7 @@ def _move(referral: Referral, action: Action) -> None:
 
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise NotAllowed(message)
 
 
 def case_allocate(*, referral: Referral, to: User, by: User) -> CaseFile:
@@ -88,9 +89,9 @@ def case_allocate(*, referral: Referral, to: User, by: User) -> CaseFile:
     with transaction.atomic():
         locked, case = _lock(referral)
         _require(permissions.may_manage(by, locked), "Only the competent authority's managers allocate cases.")
-        if not (to.organisation_id == locked.competent_authority_id and to.has_role(Role.DECISION_MAKER)
-                and to.is_active):
-            raise PermissionDenied("Cases are allocated to decision makers of the deciding competent authority.")
+        if not permissions.may_be_allocated(to, locked):
+            raise Invalid("Cases are allocated to decision makers of the deciding competent authority.",
+                          fields={"to": ["Choose a decision maker of the deciding competent authority."]})
         if locked.status == ReferralStatus.SUBMITTED:
             _move(locked, Action.ALLOCATE)
         elif locked.status in (ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN):
@@ -110,7 +111,8 @@ def case_transfer(*, referral: Referral, to_authority: Organisation, reason: str
         _require(permissions.may_manage(by, locked), "Only the competent authority's managers transfer cases.")
         same = to_authority.pk == locked.competent_authority_id
         if not to_authority.holds(OrgRole.COMPETENT_AUTHORITY) or same:
-            raise PermissionDenied("Transfer to another competent authority.")
+            raise Invalid("Transfer to another competent authority.",
+                          fields={"to_authority": ["Choose another competent authority."]})
         _move(locked, Action.TRANSFER)
         transfer = Transfer.objects.create(case=case, from_authority_id=locked.competent_authority_id,
                                            to_authority=to_authority, reason=reason, transferred_by=by)
@@ -217,7 +219,8 @@ def decision_sign_off(*, decision: Decision, by: User, comments: str = "") -> De
 def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
     """The second reviewer sends the decision back to its author with comments."""
     if not comments.strip():
-        raise ValueError("Say why the decision is being returned.")
+        raise Invalid("Say why the decision is being returned.",
+                      fields={"comments": ["Say why the decision is being returned."]})
     with transaction.atomic():
         locked, referral, _case = _locked_decision(decision)
         permissions.check_reviewer_independent(by, locked)
@@ -233,7 +236,6 @@ def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
 def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: str, by: User) -> Reconsideration:
     """The first responder or support provider asks for a negative decision to be looked at again, within the window.
     The original decision stays on the record; a new one is drafted with the same review rule."""
-    from referrals.permissions import may_request_reconsideration
 
     with transaction.atomic():
         locked, case = _lock(referral)
@@ -260,7 +262,7 @@ def case_withdraw(*, referral: Referral, reason: str, by: User) -> CaseFile:
         locked, case = _lock(referral)
         _require(permissions.may_record(by, locked), "Only the deciding competent authority records withdrawal.")
         if locked.is_child:
-            raise PermissionDenied("A child's referral cannot be withdrawn.")
+            raise Conflict("A child's referral cannot be withdrawn.")
         _move(locked, Action.WITHDRAW)
         case.withdrawn_at, case.withdrawal_reason = timezone.now(), reason
         case.save(update_fields=["withdrawn_at", "withdrawal_reason"])
@@ -331,11 +333,9 @@ def quality_audit_record(*, audit: QualityAudit, finding: str, feedback: str, by
     with transaction.atomic():
         locked = QualityAudit.objects.select_for_update().select_related("decision__case__referral").get(pk=audit.pk)
         referral = locked.decision.case.referral
-        _require(by.has_role(Role.QUALITY_AUDITOR) and (
-            by.organisation_id == referral.competent_authority_id or by.organisation.holds(OrgRole.MONITOR)),
-            "Only quality auditors record findings.")
+        _require(permissions.may_record_finding(by, referral), "Only quality auditors record findings.")
         if locked.decision.author_id == by.pk:
-            raise PermissionDenied("You cannot audit your own decision.")
+            raise NotAllowed("You cannot audit your own decision.")
         locked.finding, locked.feedback, locked.auditor, locked.completed_at = finding, feedback, by, timezone.now()
         locked.save()
     return locked

@@ -14,30 +14,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import refused
+from core.errors import attempt, attempt_or_message
 from core.paging import page_number
 from decisions import forms, permissions, selectors, services
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
-from decisions.workflow import TransitionNotAllowed
-from organisations.models import Organisation, OrgRole, Role
+from organisations.models import Organisation, OrgRole
 from referrals import selectors as referral_selectors
-from referrals.models import ReferralStatus
+from referrals.models import ReferralStatus, SupportRoute
 from referrals.permissions import may_request_reconsideration
 from referrals.presenters import summarise_section
 from referrals.sections import sections_for
 from referrals.services import information_request_create
-
-DOMAIN_ERRORS = (PermissionDenied, TransitionNotAllowed, services.DecisionConflict, services.RecoveryPeriodNotOver,
-                 services.ReconsiderationWindowClosed, permissions.ReviewerNotIndependent, ValueError)
-
-
-def _attempt(form, call: Callable[[], Any]) -> bool:
-    """Run a service; a refusal becomes an error on the form (shown in the GOV.UK error summary)."""
-    try:
-        call()
-    except DOMAIN_ERRORS as refused:
-        form.add_error(None, str(refused) or "You cannot do this.")
-        return False
-    return True
 
 
 def _form_page(request: HttpRequest, referral, form, *, title: str, button: str, intro: str = "",
@@ -48,7 +35,7 @@ def _form_page(request: HttpRequest, referral, form, *, title: str, button: str,
 
 
 def queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(*selectors.CA_ROLES):
+    if not permissions.may_use_casework(request.user):
         raise PermissionDenied
     filters = {key: request.GET.get(key, "") for key in selectors.QUEUE_FILTERS}
     order = request.GET.get("order", "due")
@@ -77,6 +64,7 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
                        and permissions.may_review(user, d)],
         "open_decision": next((d for d in decisions if d.is_open), None),
         "statuses": ReferralStatus,
+        "support_routes": SupportRoute,
         "declared": any(d.user_id == user.pk for d in case.involvement_declarations.all()),
     }
 
@@ -111,7 +99,7 @@ def allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not permissions.may_manage(request.user, referral):
         raise PermissionDenied
     form = forms.AllocateForm(request.POST, decision_makers=selectors.decision_makers(request.user))
-    if form.is_valid() and _attempt(form, lambda: services.case_allocate(
+    if form.is_valid() and attempt(form, lambda: services.case_allocate(
             referral=referral, to=form.cleaned_data["decision_maker"], by=request.user)):
         messages.success(request, f"Case allocated to {form.cleaned_data['decision_maker'].full_name}")
         return redirect("decisions:case", pk)
@@ -128,7 +116,7 @@ def transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if other is None:
         raise Http404("No other competent authority")
     form = forms.TransferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.case_transfer(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.case_transfer(
             referral=referral, to_authority=other, reason=form.cleaned_data["reason"], by=request.user)):
         messages.success(request, f"{referral.reference} transferred to {other.name}")
         return redirect("decisions:queue")
@@ -147,7 +135,7 @@ def decision_edit(request: HttpRequest, pk: uuid.UUID, stage: str) -> HttpRespon
     initial = ({"outcome": existing.outcome, "reasons": existing.reasons,
                 "evidence_considered": existing.evidence_considered} if existing else {})
     form = forms.DecisionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.decision_draft(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.decision_draft(
             referral=referral, stage=stage, by=request.user, **form.cleaned_data)):
         messages.success(request, "Decision saved as a draft")
         return redirect("decisions:case", pk)
@@ -169,10 +157,9 @@ def decision_send(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> Http
     decision = _decision(referral, decision_id)
     if not (permissions.may_decide(request.user, referral) and decision.author_id == request.user.pk):
         raise PermissionDenied  # only the decision's author sends it on (the API answers 403 too)
-    try:
-        sent = services.decision_send_for_review(decision=decision, by=request.user)
-    except DOMAIN_ERRORS as refused:
-        messages.error(request, str(refused))
+    done, sent = attempt_or_message(
+        request, lambda: services.decision_send_for_review(decision=decision, by=request.user))
+    if not done:
         return redirect("decisions:case", pk)
     messages.success(request, "Decision served" if sent.status == DecisionStatus.SERVED
                      else "Decision sent for second review")
@@ -183,7 +170,7 @@ def decision_send(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> Http
 def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
     referral = selectors.case_for(request.user, pk)
     decision = _decision(referral, decision_id)
-    if not request.user.has_role(Role.SECOND_REVIEWER):
+    if not permissions.may_review_decisions(request.user):
         raise PermissionDenied
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +182,7 @@ def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpRespons
             call = lambda: services.decision_return(decision=decision, by=request.user,  # noqa: E731
                                                     comments=form.cleaned_data["comments"])
             done = "Decision returned to the decision maker"
-        if _attempt(form, call):
+        if attempt(form, call):
             messages.success(request, done)
             return redirect("decisions:case", pk)
     return render(request, "decisions/review.html", {
@@ -211,7 +198,7 @@ def _simple_action(request: HttpRequest, pk: uuid.UUID, form_class, *, title: st
     if not allowed(referral):
         raise PermissionDenied
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: run(referral, form.cleaned_data)):
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: run(referral, form.cleaned_data)):
         messages.success(request, done)
         return redirect(back_to, pk)
     return _form_page(request, referral, form, title=title, button=button, intro=intro,
@@ -257,11 +244,8 @@ def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = selectors.case_for(request.user, pk)
     if not permissions.may_record(request.user, referral):
         raise PermissionDenied  # decision makers and managers close cases; reviewers and auditors may not
-    try:
-        services.case_close(referral=referral, by=request.user)
-    except DOMAIN_ERRORS as refused:
-        messages.error(request, str(refused))
-    else:
+    closed, _case = attempt_or_message(request, lambda: services.case_close(referral=referral, by=request.user))
+    if closed:
         messages.success(request, "Case closed")
     return redirect("decisions:case", pk)
 
@@ -273,7 +257,7 @@ def reconsider(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not may_request_reconsideration(request.user, referral):
         raise PermissionDenied  # the referring first responder or the supporting provider only
     form = forms.ReconsiderationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.reconsideration_request(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.reconsideration_request(
             referral=referral, by=request.user, **form.cleaned_data)):
         messages.success(request, "Reconsideration requested: the competent authority will make a new decision")
         return redirect("referrals:detail", pk)
@@ -282,7 +266,7 @@ def reconsider(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def audits(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.QUALITY_AUDITOR):
+    if not permissions.may_audit(request.user):
         raise PermissionDenied
     return render(request, "decisions/audits.html", {"audits": selectors.audits_for(request.user)})
 
@@ -293,7 +277,7 @@ def audit_finding(request: HttpRequest, audit_id: int) -> HttpResponse:
     if audit is None:
         raise refused(user=request.user, record_type=QualityAudit, record_id=audit_id)
     form = forms.AuditFindingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: services.quality_audit_record(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.quality_audit_record(
             audit=audit, by=request.user, **form.cleaned_data)):
         messages.success(request, "Finding recorded and sent to the decision maker")
         return redirect("decisions:audits")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from core.errors import Conflict
 from referrals.models import ReferralStatus as S
 
 
@@ -49,7 +50,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
 }
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(Conflict):
+    """The case is not in a state from which this action may start (409)."""
+
     def __init__(self, action: Action, status: str) -> None:
         super().__init__(f"'{action}' is not allowed while the case is '{S(status).label}'.")
         self.action, self.status = action, status

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from organisations.models import Role
+from organisations.models import COMPETENT_AUTHORITY_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "home", None),
     NavItem("Referrals", "referrals:list", frozenset({Role.FIRST_RESPONDER, Role.LA_SAFEGUARDING_LEAD})),
-    NavItem("Cases", "decisions:queue", frozenset({Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER,
-                                                   Role.QUALITY_AUDITOR})),
+    NavItem("Cases", "decisions:queue", frozenset(COMPETENT_AUTHORITY_ROLES)),
     NavItem("Quality audits", "decisions:audits", frozenset({Role.QUALITY_AUDITOR})),
     NavItem("Reminders", "reminders:manage", frozenset({Role.CA_MANAGER})),
     NavItem("Victim care", "victim_care:home", frozenset({Role.PC_CASE_MANAGER, Role.SUPPORT_WORKER})),

@@ -150,7 +150,7 @@ DATABASES["default"].setdefault("OPTIONS", {}).update({
     "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
 })
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_" + DATABASES["default"]["NAME"])}
-# A read replica for the monitoring report's queries (nrm/db_router.py); everything else uses default.
+# A read replica for the monitoring report's queries (core/db_router.py); everything else uses default.
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = {**env.db_url("REPLICA_DATABASE_URL"), "ENGINE": "django.db.backends.postgresql",
                             "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"], "CONN_HEALTH_CHECKS": True,
@@ -239,6 +239,8 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people hold 
 
 # --- API ---
 REST_FRAMEWORK = {
+    # Domain errors (core.errors) answer 403/404/409/400 with their message and field errors.
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "organisations.authentication.ExpiringTokenAuthentication",
         "organisations.authentication.VerifiedSessionAuthentication",

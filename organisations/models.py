@@ -88,6 +88,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+# Everyone who works on a competent authority's cases (the queue, case pages, the casework API).
+COMPETENT_AUTHORITY_ROLES = (Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Organisation(models.Model):
     name = models.CharField(max_length=200)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -68,13 +67,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise NotFound("No such section for this referral.")
         answers = SectionAnswersSerializer(data=request.data)
         answers.is_valid(raise_exception=True)
-        try:
-            form = services.referral_section_save(
-                referral=referral, section_slug=section,
-                data=current.form_class.data_from_answers(answers.validated_data), by=request.user,
-            )
-        except DjangoPermissionDenied as refused:
-            raise PermissionDenied(str(refused)) from refused
+        form = services.referral_section_save(
+            referral=referral, section_slug=section,
+            data=current.form_class.data_from_answers(answers.validated_data), by=request.user,
+        )
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
         return Response(ReferralDetailSerializer(referral).data)
@@ -85,10 +81,5 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def submit(self, request: Request, pk=None) -> Response:
         """Submit a complete draft. Repeating the call returns the same submitted referral."""
         referral = self._referral(pk)
-        try:
-            submitted = services.referral_submit(referral=referral, by=request.user)
-        except services.ReferralIncomplete as missing:
-            return Response({"incomplete_sections": missing.incomplete}, status=status.HTTP_400_BAD_REQUEST)
-        except DjangoPermissionDenied as refused:
-            raise PermissionDenied(str(refused)) from refused
+        submitted = services.referral_submit(referral=referral, by=request.user)
         return Response(ReferralDetailSerializer(submitted).data)

@@ -9,12 +9,14 @@ statistics filter and count by them.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from organisations.models import Organisation
@@ -82,6 +84,16 @@ class ExploitationLocation(models.TextChoices):
     OVERSEAS = "overseas", "Overseas"
     BOTH = "both", "UK and Overseas"
     UNKNOWN = "unknown", "Not specified or unknown"
+
+
+class SupportRoute(models.TextChoices):
+    """Where support comes from: the adult victim care contract covers England and Wales only."""
+
+    VICTIM_CARE_CONTRACT = "victim_care_contract", "The Salvation Army's adult victim care contract"
+    LOCAL_AUTHORITY = "local_authority", "The local authority (a child is not in the adult victim care contract)"
+    SCOTLAND = "scotland", "Supported under Scotland's own arrangements"
+    NORTHERN_IRELAND = "northern_ireland", "Supported under Northern Ireland's own arrangements"
+    DECLINED = "declined", "The person did not want support"
 
 
 @pghistory.track(
@@ -184,18 +196,29 @@ class Referral(models.Model):
     @property
     def draft_expires_at(self):
         """When an untouched draft is deleted (NRM_DRAFT_EXPIRY_DAYS after its last save)."""
-        from datetime import timedelta
 
         return self.updated_at + timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
 
     @property
     def draft_expiring_soon(self) -> bool:
         """Past the warning age: the author has been reminded that it will be deleted."""
-        from datetime import timedelta
 
-        from django.utils import timezone
 
         return self.updated_at <= timezone.now() - timedelta(days=settings.NRM_DRAFT_WARNING_DAYS)
+
+    @property
+    def support_route(self) -> SupportRoute:
+        """Who supports the person while the case is decided: the one place this rule is written (the
+        case page shows it; victim care opens a support case only on the adult contract's route)."""
+        if self.is_child is not False:
+            return SupportRoute.LOCAL_AUTHORITY
+        if self.nation == Nation.SCOTLAND:
+            return SupportRoute.SCOTLAND
+        if self.nation == Nation.NORTHERN_IRELAND:
+            return SupportRoute.NORTHERN_IRELAND
+        if self.wants_support is False:
+            return SupportRoute.DECLINED
+        return SupportRoute.VICTIM_CARE_CONTRACT
 
     @property
     def age_group(self) -> str:

@@ -9,8 +9,6 @@ from django.db.models import QuerySet, Subquery
 from organisations.models import OrgRole, Role, User
 from referrals.models import Referral, ReferralGroupObjectPermission
 
-COMPETENT_AUTHORITY_ROLES = (Role.DECISION_MAKER, Role.SECOND_REVIEWER, Role.CA_MANAGER, Role.QUALITY_AUDITOR)
-
 
 def may_make_referrals(user: User) -> bool:
     return (

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
 from core.paging import ListPage, page_of
-from organisations.models import Role, User
+from organisations.models import COMPETENT_AUTHORITY_ROLES, Role, User
 from referrals.models import (
     InformationRequest,
     Referral,
@@ -22,7 +22,7 @@ from referrals.models import (
     ReferralKind,
     ReferralStatus,
 )
-from referrals.permissions import COMPETENT_AUTHORITY_ROLES, support_grants_of, support_permission_id
+from referrals.permissions import support_grants_of, support_permission_id
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from referrals.models import Referral
+from referrals.sections import sections_for
+from referrals.services import incomplete_sections
 
 
 class ReferralSummarySerializer(serializers.ModelSerializer):
@@ -34,12 +36,10 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
         read_only_fields = fields
 
     def get_sections(self, referral: Referral) -> list[str]:
-        from referrals.sections import sections_for
 
         return [section.slug for section in sections_for(referral)]
 
     def get_incomplete_sections(self, referral: Referral) -> list[str]:
-        from referrals.services import incomplete_sections
 
         return incomplete_sections(referral) if referral.is_draft else []
 

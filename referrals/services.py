@@ -11,11 +11,11 @@ from typing import Any
 
 import pghistory
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import Conflict, Invalid, NotAllowed
 from core.outbox import publish_on_commit
 from organisations.models import User
 from referrals import permissions
@@ -42,20 +42,23 @@ logger = logging.getLogger(__name__)
 DUTY_TO_NOTIFY_SECTIONS = ("first-responder", "age", "consent", "your-details")
 
 
-class ReferralNotEditable(PermissionDenied):
+class ReferralNotEditable(NotAllowed):
     """The referral is not a draft of the user's organisation."""
 
 
-class ReferralIncomplete(Exception):
+class ReferralIncomplete(Invalid):
+    """Submitted with sections unanswered: the API lists them under `incomplete_sections`."""
+
     def __init__(self, incomplete: list[str]) -> None:
-        super().__init__(f"Incomplete sections: {', '.join(incomplete)}")
+        super().__init__(f"Incomplete sections: {', '.join(incomplete)}", fields={"incomplete_sections": incomplete})
         self.incomplete = incomplete
 
 
-class DocumentRejected(Exception):
+class DocumentRejected(Invalid):
+    """An evidence file of the wrong type, size or content."""
+
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, fields={"documents": [message]})
 
 
 def _locked(referral: Referral) -> Referral:
@@ -70,7 +73,7 @@ def _require_editable(user: User, referral: Referral) -> None:
 def referral_start(*, by: User) -> Referral:
     """A new draft for the first responder's organisation."""
     if not permissions.may_make_referrals(by):
-        raise PermissionDenied("Only first responders can make referrals.")
+        raise NotAllowed("Only first responders can make referrals.")
     return Referral.objects.create(first_responder_organisation=by.organisation, created_by=by)
 
 
@@ -263,7 +266,7 @@ def referral_document_remove(*, document: ReferralDocument, by: User) -> None:
 def information_request_create(*, referral: Referral, question: str, by: User) -> InformationRequest:
     """A competent authority asks the first responder for more information."""
     if not permissions.may_request_information(by, referral):
-        raise PermissionDenied("Only the deciding competent authority can ask for information.")
+        raise NotAllowed("Only the deciding competent authority can ask for information.")
     return InformationRequest.objects.create(referral=referral, question=question, requested_by=by)
 
 
@@ -271,9 +274,9 @@ def information_request_answer(*, request: InformationRequest, answer: str, by: 
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().select_related("referral").get(pk=request.pk)
         if not permissions.may_answer_information_requests(by, locked.referral):
-            raise PermissionDenied("Only the referring organisation can answer.")
+            raise NotAllowed("Only the referring organisation can answer.")
         if locked.is_answered:
-            raise PermissionDenied("This request has already been answered.")
+            raise Conflict("This request has already been answered.")
         locked.answer, locked.answered_by, locked.answered_at = answer, by, timezone.now()
         locked.save()
     return locked

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from core.models import JobRun, JobStatus
-from organisations.models import Role, User
+from organisations.models import User
 from referrals.models import Referral
 from reminders.models import Reminder, ReminderStatus
+from reminders.permissions import may_manage_reminders
 
 # What a manager calls each tracked job (core/jobs.py).
 JOB_LABELS = {
@@ -31,10 +32,6 @@ def unread_count(user: User) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
 
 
-def may_manage_reminders(user: User) -> bool:
-    return user.is_authenticated and user.organisation_id is not None and user.has_role(Role.CA_MANAGER)
-
-
 def reminders_for_manager(user: User, status: str) -> QuerySet[Reminder]:
     """The reminders about the manager's own authority's cases, in one state."""
     if not may_manage_reminders(user):
@@ -45,8 +42,6 @@ def reminders_for_manager(user: User, status: str) -> QuerySet[Reminder]:
 
 
 def status_counts(user: User) -> dict[str, int]:
-    from django.db.models import Count
-
     if not may_manage_reminders(user):
         return {}
     counts = (Reminder.objects.filter(competent_authority_id=user.organisation_id).values("status")

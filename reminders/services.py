@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,9 +22,11 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from core import working_days
-from organisations.models import Role, User
-from reminders import rules
-from reminders.messages import reminder_email
+from core.email import send_templated_email
+from core.errors import Conflict, NotAllowed
+from organisations.models import User
+from reminders import permissions, rules
+from reminders.messages import reminder_email_context
 from reminders.models import Reminder, ReminderRule, ReminderStatus
 
 logger = logging.getLogger(__name__)
@@ -91,9 +91,7 @@ class DispatchResult:
 
 
 def _send(reminder: Reminder) -> None:
-    subject, body = reminder_email(reminder)
-    send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL,
-              recipient_list=[reminder.recipient.email])
+    send_templated_email("reminder", reminder_email_context(reminder), [reminder.recipient.email])
 
 
 def _deliver(reminder_id: int, *, applies: bool, now: datetime.datetime) -> str:
@@ -193,11 +191,10 @@ def reminder_retry(*, reminder: Reminder, by: User) -> Reminder:
     """A competent-authority manager sends a failed reminder again."""
     with transaction.atomic():
         locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
-        if not (by.has_role(Role.CA_MANAGER) and by.organisation_id
-                and locked.competent_authority_id == by.organisation_id):
-            raise PermissionDenied("Only the competent authority's managers can retry its reminders.")
+        if not permissions.may_retry(by, locked):
+            raise NotAllowed("Only the competent authority's managers can retry its reminders.")
         if locked.status != ReminderStatus.FAILED:
-            raise PermissionDenied("Only a reminder that failed can be retried.")
+            raise Conflict("Only a reminder that failed can be retried.")
         now = timezone.now()
         locked.status, locked.attempts, locked.send_at = ReminderStatus.PENDING, 0, now
         locked.retried_by, locked.retried_at = by, now

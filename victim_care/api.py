@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +16,6 @@ from rest_framework.views import APIView
 from audit.services import record_list_access, refused
 from organisations.models import Organisation, OrgRole
 from victim_care import selectors, services, statements
-from victim_care.funding import MissingTariff
 from victim_care.models import CareRecordEntry, EntryKind, SupportCase, SupportType, Tariff
 from victim_care.permissions import is_case_manager
 
@@ -108,14 +106,8 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
                                                roles__contains=[OrgRole.SUPPORT_PROVIDER]).first()
         if provider is None:
             raise ValidationError({"provider": ["No such support provider."]})
-        try:
-            services.allocation_move(support_case=case, provider=provider,
-                                     support_type=body.validated_data["support_type"],
-                                     on=body.validated_data["start_on"], by=request.user)
-        except MissingTariff as missing:
-            raise ValidationError({"provider": [str(missing)]}) from missing
-        except DjangoPermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from denied
+        services.allocation_move(support_case=case, provider=provider, support_type=body.validated_data["support_type"],
+                                 on=body.validated_data["start_on"], by=request.user)
         return Response(status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=CareEntrySerializer(many=True))
@@ -128,13 +120,9 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
         body = CareEntrySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         corrects = body.validated_data.get("corrects")
-        try:
-            entry = services.care_entry_add(support_case=self._case(pk), kind=body.validated_data["kind"],
-                                            text=body.validated_data["text"], by=request.user,
-                                            review_due_on=body.validated_data.get("review_due_on"),
-                                            corrects=corrects)
-        except DjangoPermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from denied
+        entry = services.care_entry_add(support_case=self._case(pk), kind=body.validated_data["kind"],
+                                        text=body.validated_data["text"], by=request.user,
+                                        review_due_on=body.validated_data.get("review_due_on"), corrects=corrects)
         return Response(CareEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.db import connections
 
 from core.db_router import replica_alias
+from core.errors import Conflict
 from victim_care.models import BudgetYear, Tariff
 
 
-class MissingTariff(Exception):
-    """A supported day has no rate in force: the provider cannot be paid for it."""
+class MissingTariff(Conflict):
+    """A supported day has no rate in force: the provider cannot be paid for it (409: set the rate first)."""
 
 
 def financial_year_start(day: datetime.date) -> datetime.date:

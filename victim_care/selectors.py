@@ -9,14 +9,18 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
+from django.utils import timezone
 
 from audit.models import AccessAction
 from audit.services import record_access, refused
 from core.paging import ListPage, page_of
 from organisations.models import Organisation, OrgRole, Role, User
-from victim_care.models import Allocation, CareRecordEntry, SupportCase
+from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase
 from victim_care.permissions import is_case_manager
 from victim_care.statements import BudgetPosition, budget_position
 
@@ -100,7 +104,6 @@ def _recovery_ending(today: datetime.date, days: int) -> QuerySet[SupportCase]:
 def recovery_ending_within(*, days: int, page: int = 1, query: QueryDict | None = None,
                            total: int | None = None) -> ListPage:
     """One page of the people whose recovery period ends within `days`, soonest first."""
-    from django.utils import timezone
 
     queryset = (_recovery_ending(timezone.localdate(), days).select_related("referral__case_file")
                 .order_by("referral__case_file__recovery_period_ends_on", "pk"))
@@ -111,9 +114,7 @@ def recovery_ending_within(*, days: int, page: int = 1, query: QueryDict | None 
 def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> list[dict]:
     """Providers with a profile, filtered by region and service, with their free bed spaces for
     the person's gender (accommodation allocations open now count against capacity)."""
-    from django.db.models import Count, Q
 
-    from victim_care.models import ProviderProfile
 
     profiles = ProviderProfile.objects.select_related("organisation").annotate(
         accommodated=Count("organisation__allocations", filter=Q(organisation__allocations__end_on__isnull=True,
@@ -136,8 +137,6 @@ def contact_overdue(*, last_contact: datetime.datetime | None, allocated_on: dat
                     today: datetime.date, interval: datetime.timedelta) -> bool:
     """Contact is due one interval after the later of the allocation's first day and the last contact;
     a person allocated minutes ago is not overdue. Without an open allocation nothing is owed."""
-    from django.utils import timezone
-
     since = [day for day in (allocated_on, last_contact and timezone.localdate(last_contact)) if day is not None]
     return bool(since) and today > max(since) + interval
 
@@ -147,8 +146,6 @@ def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = N
     of open allocations), each with the next care-plan review and whether contact is overdue. The two
     dates are subqueries worked out for the page's rows only: a MAX over a join would group every care
     record entry of every person first."""
-    from django.conf import settings
-    from django.utils import timezone
 
     today = timezone.localdate()
     interval = datetime.timedelta(days=settings.NRM_CONTACT_INTERVAL_DAYS)
@@ -173,9 +170,7 @@ def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = N
 
 
 def capacity_by_provider() -> list[dict]:
-    from django.db.models import Count, Q
 
-    from victim_care.models import ProviderProfile
 
     profiles = ProviderProfile.objects.select_related("organisation").annotate(
         accommodated=Count("organisation__allocations", filter=Q(organisation__allocations__end_on__isnull=True,
@@ -224,8 +219,6 @@ def manager_figures(*, today: datetime.date) -> ManagerFigures:
     capacity add up every open allocation, which at national scale takes longer than the rest of the
     dashboard together, so all of these are cached until a row they come from changes (or the day
     does). Without the cache (Redis unreachable) they are computed each time."""
-    from django.core.cache import cache
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(_FIGURES_FINGERPRINT)

@@ -6,31 +6,25 @@ import contextlib
 import datetime
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.errors import Conflict, Invalid, NotAllowed
 from organisations.models import Organisation, OrgRole, Role, User
-from referrals.models import Nation, Referral
-from victim_care.funding import MissingTariff
+from referrals.models import Referral, SupportRoute
 from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus, Tariff
-from victim_care.permissions import is_case_manager
-
-CONTRACT_NATIONS = (Nation.ENGLAND, Nation.WALES)
+from victim_care.permissions import is_case_manager, may_write_care_record
 
 
-class NotInContract(Exception):
+class NotInContract(Conflict):
     """Children, and people referred in Scotland or Northern Ireland, are supported elsewhere."""
 
 
 def support_case_open(*, referral: Referral) -> SupportCase:
     """After a served positive RG: an adult referred in England or Wales who wants support."""
-    if referral.is_child is not False:
-        raise NotInContract("Children are supported by their local authority, not this contract.")
-    if referral.nation not in CONTRACT_NATIONS:
-        raise NotInContract("Scotland and Northern Ireland support people under their own arrangements.")
-    if referral.wants_support is False:
-        raise NotInContract("The person did not want support.")
+    route = referral.support_route
+    if route != SupportRoute.VICTIM_CARE_CONTRACT:
+        raise NotInContract(f"Not in the adult victim care contract: {route.label}.")
     answers = referral.answers
     needs = "\n".join(filter(None, [
         answers.get("consent", {}).get("wants_support") == "yes" and "Wants support while the case is decided.",
@@ -91,12 +85,13 @@ def on_user_groups_changed(sender, instance, action: str, **kwargs) -> None:
 
 def _require_case_manager(user: User) -> None:
     if not is_case_manager(user):
-        raise PermissionDenied("Only the prime contractor's case managers allocate support.")
+        raise NotAllowed("Only the prime contractor's case managers allocate support.")
 
 
 def _require_rate(provider: Organisation, support_type: str, on: datetime.date) -> None:
     if not Tariff.objects.filter(provider=provider, support_type=support_type, valid_from__lte=on).exists():
-        raise MissingTariff(f"{provider.name} has no {support_type} rate in force on {on}.")
+        message = f"{provider.name} has no {support_type} rate in force on {on:%-d %B %Y}."
+        raise Invalid(message, fields={"provider": [message]})
 
 
 def allocation_move(*, support_case: SupportCase, provider: Organisation, support_type: str, on: datetime.date,
@@ -104,12 +99,12 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
     """Allocate the person to a provider from `on`, ending any current allocation the same day."""
     _require_case_manager(by)
     if not provider.holds(OrgRole.SUPPORT_PROVIDER):
-        raise PermissionDenied("Allocate to a support provider.")
+        raise Invalid("Allocate to a support provider.", fields={"provider": ["Choose a support provider."]})
     _require_rate(provider, support_type, on)
     with transaction.atomic():
         locked = SupportCase.objects.select_for_update().get(pk=support_case.pk)
         if locked.status == SupportStatus.EXITED:
-            raise PermissionDenied("The person has left support.")
+            raise Conflict("The person has left support.")
         current = locked.allocations.filter(end_on__isnull=True).select_related("provider").first()
         if current is not None:
             current.end_on = on
@@ -147,10 +142,11 @@ def care_entry_add(*, support_case: SupportCase, kind: str, text: str, by: User,
                    review_due_on: datetime.date | None = None, corrects: CareRecordEntry | None = None
                    ) -> CareRecordEntry:
     """Only the provider supporting the person now may write; a correction is a new entry."""
-    if not by.has_role(Role.SUPPORT_WORKER) or current_provider_id(support_case) != by.organisation_id:
-        raise PermissionDenied("Only the provider supporting the person now can add to their care record.")
+    if not may_write_care_record(by, current_provider_id(support_case)):
+        raise NotAllowed("Only the provider supporting the person now can add to their care record.")
     if corrects is not None and corrects.support_case_id != support_case.pk:
-        raise PermissionDenied("A correction belongs to the same person's record.")
+        raise Invalid("A correction belongs to the same person's record.",
+                      fields={"corrects": ["Choose an entry of this person's record."]})
     return CareRecordEntry.objects.create(support_case=support_case, provider_id=by.organisation_id, author=by,
                                           kind=kind, text=text, review_due_on=review_due_on, corrects=corrects)
 
@@ -159,7 +155,7 @@ def provider_profile_save(*, provider: Organisation, by: User, **fields) -> Prov
     """The prime contractor keeps each provider's regions, services and bed spaces."""
     _require_case_manager(by)
     if not provider.holds(OrgRole.SUPPORT_PROVIDER):
-        raise PermissionDenied("Only support providers have a profile.")
+        raise Invalid("Only support providers have a profile.")
     profile, _ = ProviderProfile.objects.update_or_create(organisation=provider, defaults=fields)
     return profile
 
@@ -169,7 +165,7 @@ def tariff_set(*, provider: Organisation, support_type: str, daily_rate_pence: i
     """A new daily rate from a date; earlier days keep the rate that was in force then."""
     _require_case_manager(by)
     if not provider.holds(OrgRole.SUPPORT_PROVIDER):
-        raise PermissionDenied("Only support providers have tariffs.")
+        raise Invalid("Only support providers have tariffs.")
     tariff, _ = Tariff.objects.update_or_create(provider=provider, support_type=support_type, valid_from=valid_from,
                                                 defaults={"daily_rate_pence": daily_rate_pence})
     return tariff

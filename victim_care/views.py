@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
 from audit.services import record_access
+from core.errors import attempt
 from core.paging import page_number
 from organisations.models import Organisation, OrgRole, Role
 from victim_care import selectors, services, statements
@@ -25,9 +26,8 @@ from victim_care.forms import (
     ProviderProfileForm,
     TariffForm,
 )
-from victim_care.funding import MissingTariff
 from victim_care.models import ProviderProfile, Region, Service, SupportCase, SupportStatus
-from victim_care.permissions import is_case_manager
+from victim_care.permissions import is_case_manager, may_write_care_record
 
 
 def _is_case_manager(request: HttpRequest) -> bool:
@@ -65,8 +65,7 @@ def _support_case_for(request: HttpRequest, pk: int) -> SupportCase:
 def support_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = _support_case_for(request, pk)
     manager = _is_case_manager(request)
-    writes = services.current_provider_id(case) == request.user.organisation_id and request.user.has_role(
-        Role.SUPPORT_WORKER)
+    writes = may_write_care_record(request.user, services.current_provider_id(case))
     entry_form = CareEntryForm(request.POST or None) if writes else None
     assessment_form = AssessmentForm(request.POST or None, initial={"needs": case.needs, "risks": case.risks}) \
         if manager else None
@@ -78,14 +77,10 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         if entry_form is None:
             raise PermissionDenied
-        if entry_form.is_valid():
-            try:
-                services.care_entry_add(support_case=case, by=request.user, **entry_form.cleaned_data)
-            except PermissionDenied as denied:
-                entry_form.add_error(None, str(denied))
-            else:
-                messages.success(request, "Entry added to the care record")
-                return redirect("victim_care:case", pk)
+        if entry_form.is_valid() and attempt(entry_form, lambda: services.care_entry_add(
+                support_case=case, by=request.user, **entry_form.cleaned_data)):
+            messages.success(request, "Entry added to the care record")
+            return redirect("victim_care:case", pk)
     entries = [] if manager else selectors.care_entries_for(request.user, pk)
     region, service = request.GET.get("region", ""), request.GET.get("service", "")
     return render(request, "victim_care/case.html", {
@@ -106,16 +101,11 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_case_manager(request):
         raise PermissionDenied
     form = AllocationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.allocation_move(support_case=case, provider=form.cleaned_data["provider"],
-                                     support_type=form.cleaned_data["support_type"],
-                                     on=form.cleaned_data["start_on"], by=request.user)
-        except (PermissionDenied, MissingTariff) as denied:
-            form.add_error(None, str(denied))
-        else:
-            messages.success(request, f"Allocated to {form.cleaned_data['provider'].name}")
-            return redirect("victim_care:case", pk)
+    if form.is_valid() and attempt(form, lambda: services.allocation_move(
+            support_case=case, provider=form.cleaned_data["provider"], support_type=form.cleaned_data["support_type"],
+            on=form.cleaned_data["start_on"], by=request.user)):
+        messages.success(request, f"Allocated to {form.cleaned_data['provider'].name}")
+        return redirect("victim_care:case", pk)
     return render(request, "victim_care/allocate_error.html", {"case": case, "form": form}, status=400)
 
 

@@ -105,3 +105,24 @@ def test_the_queue_comes_a_page_at_a_time_without_counting_every_case(case, mana
     assert AccessEvent.objects.filter(user=manager, action=AccessAction.LIST).count() == 3
     assert client.get("/api/v1/cases/", {"offset": "two"}).status_code == 400
     assert client.get("/api/v1/cases/", {"offset": 10_000_000}).status_code == 400
+
+
+def test_the_api_validates_decisions_with_the_decision_form(case, decider):
+    too_long = "x" * 15_001
+    response = api(decider).put(f"/api/v1/cases/{case.pk}/decisions/rg/",
+                                {"outcome": "maybe", "reasons": too_long, "evidence_considered": ""}, format="json")
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors["reasons"] == ["Reasons for the decision must be 15,000 characters or fewer"]
+    assert errors["evidence_considered"] == ["Enter evidence considered"]
+    assert list(errors["outcome"])[0].startswith("Select a valid choice")
+    assert not Decision.objects.filter(case__referral=case).exists()
+
+
+def test_returning_without_comments_is_refused_with_the_form_s_words(case, decider, reviewer):
+    decision = sent(case, decider)
+    response = api(reviewer).post(f"/api/v1/decisions/{decision.pk}/return/", {"comments": "  "}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"comments": ["Say why the decision is being returned."]}
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.AWAITING_REVIEW

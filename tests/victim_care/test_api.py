@@ -48,3 +48,31 @@ def test_providers_and_tariffs_for_the_prime_contractor_only(world):  # noqa: F8
     body = api(world["manager"]).get("/api/v1/providers/").json()
     assert any(provider["tariffs"] for provider in body)
     assert api(world["worker"]).get("/api/v1/providers/").status_code == 403
+
+
+def test_allocating_someone_who_has_left_support_is_a_conflict_and_changes_nothing(world):  # noqa: F811
+    from victim_care.models import Allocation, SupportStatus
+
+    case = world["case"]
+    manager = api(world["manager"])
+    body = {"provider": world["provider"].pk, "support_type": "outreach", "start_on": "2026-01-05"}
+    assert manager.post(f"/api/v1/support-cases/{case.pk}/allocations/", body, format="json").status_code == 201
+    case.status = SupportStatus.EXITED
+    case.save(update_fields=["status"])
+    response = manager.post(f"/api/v1/support-cases/{case.pk}/allocations/", {**body, "start_on": "2026-02-02"},
+                            format="json")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "The person has left support."}
+    assert Allocation.objects.filter(support_case=case).count() == 1
+
+
+def test_a_provider_with_no_rate_is_a_field_error_on_provider(world):  # noqa: F811
+    from organisations.models import OrgRole
+    from tests.factories import OrganisationFactory
+
+    unpriced = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
+    response = api(world["manager"]).post(
+        f"/api/v1/support-cases/{world['case'].pk}/allocations/",
+        {"provider": unpriced.pk, "support_type": "outreach", "start_on": "2026-01-05"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["provider"] == [f"{unpriced.name} has no outreach rate in force on 5 January 2026."]

@@ -8,12 +8,13 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from core.errors import Invalid
 from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import adult_answers, child_answers, completed_draft
 from tests.referrals.conftest import competent_authorities, local_authority  # noqa: F401
-from victim_care.funding import MissingTariff, budget_pence, financial_year_start, spend, total_pence
+from victim_care.funding import budget_pence, financial_year_start, spend, total_pence
 from victim_care.models import Allocation, BudgetYear, SupportType, Tariff
 from victim_care.services import NotInContract, allocation_move, support_case_open, support_exit
 
@@ -97,9 +98,11 @@ def test_budget_defaults_to_two_million_pounds_and_can_be_set_per_year():
 
 def test_a_provider_without_a_rate_cannot_be_allocated(support_case, manager):
     unpriced = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
-    with pytest.raises(MissingTariff):
+    with pytest.raises(Invalid, match="has no outreach rate in force on 5 January 2026") as refused:
         allocation_move(support_case=support_case, provider=unpriced, support_type="outreach", on=D(2026, 1, 5),
                         by=manager)
+    assert list(refused.value.fields) == ["provider"]
+    assert not Allocation.objects.filter(support_case=support_case).exists()
 
 
 def test_children_and_other_nations_never_enter_the_contract(first_responder, competent_authorities,  # noqa: F811
