@@ -18,11 +18,12 @@ run: install
 	@echo "password nrm-demo-password; 'make totp' prints the current security code."
 	$(PY) manage.py run_service
 
-APPS := audit decisions monitoring nrm organisations referrals reminders victim_care
+APPS := core audit organisations referrals decisions victim_care reminders monitoring data_protection nrm
 
-## test: ruff and bandit (no medium or high finding), then every test (unit, API, Celery, browser)
+## test: ruff, the layers contract (import-linter) and bandit (no medium or high finding), then every test
 test: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit --quiet --recursive $(APPS) --exclude '*/migrations/*' --severity-level medium
 	$(PY) -m pytest
 

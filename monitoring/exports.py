@@ -10,6 +10,14 @@ import json
 import zipfile
 from decimal import Decimal
 
+from odf.number import CurrencyStyle, CurrencySymbol, Number, NumberStyle
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.style import Style
+from odf.table import Table, TableCell, TableRow
+from odf.text import P
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from core.figures import Money, count
 from monitoring.report import SYMBOLS, TITLE, Report, suppression_rule
 
@@ -72,8 +80,6 @@ def to_csv_zip(report: Report) -> bytes:
 
 
 def to_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
     cover = workbook.active
@@ -111,11 +117,6 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_ods(report: Report) -> bytes:
-    from odf.number import CurrencyStyle, CurrencySymbol, Number, NumberStyle
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import Style
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
 
     document = OpenDocumentSpreadsheet()
     # Counts with thousands separators, money as pounds to the penny: the published forms.

@@ -7,6 +7,7 @@ from django.conf import settings
 from organisations.models import FirstResponderType as FRT
 from organisations.models import Organisation, Role, User
 from organisations.models import OrgRole as R
+from organisations.services import user_create
 
 DEMO_ORGANISATIONS: list[tuple[str, tuple[R, ...], str, str]] = [
     # name, the roles it holds, first responder type, team inbox
@@ -52,7 +53,6 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, Role]] = [
 
 def seed_organisations_and_accounts() -> tuple[int, int]:
     """Create what is missing; return how many organisations and accounts were created."""
-    from organisations.services import user_create
 
     organisations = {}
     created_organisations = 0

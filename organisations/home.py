@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.home_panels import panels_for
 from organisations.models import Role, User
 
 
@@ -48,7 +49,6 @@ ROLE_HOMES: dict[Role, RoleHome] = {
 
 def home_page_for(user: User) -> dict[str, object]:
     """The template context of a user's home page: one panel per role they hold, in role order."""
-    from core.home_panels import panels_for
 
     homes = [ROLE_HOMES[role] for role in Role if role in user.roles]
     return {
