@@ -1,9 +1,8 @@
 """Subject access: everything the service holds about one person, as JSON and as a printable page.
 
 It spans referrals, decisions and victim care, so it lives in the top-layer data_protection app.
-Only the competent authority's managers may produce it for a case routed to their authority
-(the request comes to the data
-controller); every export is written to the access log."""
+Only the competent authority's managers may produce it for a case routed to their authority (the
+request comes to the data controller); every export is written to the access log."""
 
 from __future__ import annotations
 
