@@ -115,7 +115,7 @@ def test_the_api_validates_decisions_with_the_decision_form(case, decider):
     errors = response.json()
     assert errors["reasons"] == ["Reasons for the decision must be 15,000 characters or fewer"]
     assert errors["evidence_considered"] == ["Enter evidence considered"]
-    assert list(errors["outcome"])[0].startswith("Select a valid choice")
+    assert errors["outcome"][0].startswith("Select a valid choice")
     assert not Decision.objects.filter(case__referral=case).exists()
 
 
