@@ -33,7 +33,7 @@ from decisions.models import (
     Transfer,
 )
 from decisions.signals import decision_served
-from decisions.workflow import Action, TransitionNotAllowed, next_status
+from decisions.workflow import CASE, DECISION, Action, DecisionAction, TransitionNotAllowed
 from organisations.models import Organisation, OrgRole, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 from referrals.permissions import may_request_reconsideration
@@ -75,7 +75,7 @@ def _lock(referral: Referral) -> tuple[Referral, CaseFile]:
 
 
 def _move(referral: Referral, action: Action) -> None:
-    referral.status = next_status(action, referral.status)
+    CASE.move(referral, action)
     referral.save(update_fields=["status", "updated_at"])
 
 
@@ -141,7 +141,7 @@ def decision_draft(*, referral: Referral, stage: Stage, outcome: Outcome, reason
             if existing.status == DecisionStatus.AWAITING_REVIEW:
                 raise DecisionConflict("This decision is with the second reviewer.")
             existing.outcome, existing.reasons, existing.evidence_considered = outcome, reasons, evidence_considered
-            existing.status = DecisionStatus.DRAFT
+            DECISION.move(existing, DecisionAction.EDIT)
             existing.save()
             return existing
         in_recovery_period = case.recovery_period_ends_on and working_days.today() <= case.recovery_period_ends_on
@@ -178,7 +178,8 @@ def decision_send_for_review(*, decision: Decision, by: User) -> Decision:
         if not review_required(locked):
             return _serve(locked, referral, case)
         _move(referral, Action.SEND_RG_FOR_REVIEW if locked.stage == Stage.RG else Action.SEND_CG_FOR_REVIEW)
-        locked.status, locked.sent_for_review_at = DecisionStatus.AWAITING_REVIEW, timezone.now()
+        DECISION.move(locked, DecisionAction.SEND_FOR_REVIEW)
+        locked.sent_for_review_at = timezone.now()
         locked.save(update_fields=["status", "sent_for_review_at"])
     return locked
 
@@ -195,7 +196,8 @@ def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
         case.move_on_at = working_days.move_on_date(now, positive=positive)
     case.reconsideration_due_by = None if positive else working_days.reconsideration_deadline(now)
     case.save()
-    decision.status, decision.served_at = DecisionStatus.SERVED, now
+    DECISION.move(decision, DecisionAction.SERVE)
+    decision.served_at = now
     decision.letter = render_to_string("decisions/letter.txt", {"decision": decision, "referral": referral,
                                                                  "case": case})
     decision.save(update_fields=["status", "served_at", "reviewer", "reviewed_at", "review_comments", "letter"])
@@ -227,7 +229,8 @@ def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
         if locked.status != DecisionStatus.AWAITING_REVIEW:
             raise DecisionConflict("This decision is not awaiting review: someone may have reviewed it already.")
         _move(referral, Action.RETURN_RG if locked.stage == Stage.RG else Action.RETURN_CG)
-        locked.status, locked.reviewer = DecisionStatus.RETURNED, by
+        DECISION.move(locked, DecisionAction.RETURN)
+        locked.reviewer = by
         locked.reviewed_at, locked.review_comments = timezone.now(), comments
         locked.save(update_fields=["status", "reviewer", "reviewed_at", "review_comments"])
     return locked

@@ -1,12 +1,17 @@
-"""The case's allowed state changes, as one table. Every change goes through
-decisions.services.transition, which locks the case, checks this table and records the change."""
+"""The allowed status changes of a case (the referral's status after submission) and of a decision,
+as two tables. decisions.services is their only user: each service locks the rows, checks the actor's
+rights and moves the status through `CASE.move` or `DECISION.move`; triggers record the change."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from core.errors import Conflict
+from core.lifecycle import Lifecycle, TransitionNotAllowed
+from decisions.models import DecisionStatus as D
 from referrals.models import ReferralStatus as S
+
+__all__ = ["CASE", "DECISION", "TRANSITIONS", "Action", "DecisionAction", "TransitionNotAllowed", "allowed_actions",
+           "next_status"]
 
 
 class Action(StrEnum):
@@ -50,20 +55,30 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
 }
 
 
-class TransitionNotAllowed(Conflict):
-    """The case is not in a state from which this action may start (409)."""
-
-    def __init__(self, action: Action, status: str) -> None:
-        super().__init__(f"'{action}' is not allowed while the case is '{S(status).label}'.")
-        self.action, self.status = action, status
+CASE = Lifecycle("case", S, TRANSITIONS)
 
 
-def next_status(action: Action, current: str) -> S:
-    allowed_from, to = TRANSITIONS[action]
-    if current not in allowed_from:
-        raise TransitionNotAllowed(action, current)
-    return to
+def next_status(action: Action, current: str) -> str:
+    return CASE.next_status(action, current)
 
 
-def allowed_actions(current: str) -> set[Action]:
-    return {action for action, (allowed_from, _) in TRANSITIONS.items() if current in allowed_from}
+def allowed_actions(current: str) -> set[str]:
+    return CASE.allowed_actions(current)
+
+
+class DecisionAction(StrEnum):
+    EDIT = "edit"
+    SEND_FOR_REVIEW = "send_for_review"
+    SERVE = "serve"
+    RETURN = "return"
+
+
+DECISION_TRANSITIONS: dict[DecisionAction, tuple[frozenset[D], D]] = {
+    DecisionAction.EDIT: (frozenset({D.DRAFT, D.RETURNED}), D.DRAFT),
+    DecisionAction.SEND_FOR_REVIEW: (frozenset({D.DRAFT, D.RETURNED}), D.AWAITING_REVIEW),
+    # From a draft only when the review policy does not require a review of this outcome.
+    DecisionAction.SERVE: (frozenset({D.AWAITING_REVIEW, D.DRAFT, D.RETURNED}), D.SERVED),
+    DecisionAction.RETURN: (frozenset({D.AWAITING_REVIEW}), D.RETURNED),
+}
+
+DECISION = Lifecycle("decision", D, DECISION_TRANSITIONS)

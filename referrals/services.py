@@ -22,6 +22,7 @@ from referrals import permissions
 from referrals.documents import ACCEPTED_EXTENSIONS, detect_type
 from referrals.duplicates import flag_possible_duplicates
 from referrals.forms import ReferralSectionForm
+from referrals.lifecycle import SUBMISSION, SubmissionAction
 from referrals.models import (
     AgeGroup,
     ExploitationLocation,
@@ -194,11 +195,11 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
         if locked.kind == ReferralKind.DUTY_TO_NOTIFY:
             locked.answers = {slug: locked.answers[slug] for slug in DUTY_TO_NOTIFY_SECTIONS if slug in locked.answers}
             locked.reference = _next_reference("DTN", year)
-            locked.status = ReferralStatus.RECORDED
+            SUBMISSION.move(locked, SubmissionAction.RECORD_DUTY_TO_NOTIFY)
             locked.competent_authority = None
         else:
             locked.reference = _next_reference("NRM", year)
-            locked.status = ReferralStatus.SUBMITTED
+            SUBMISSION.move(locked, SubmissionAction.SUBMIT)
             locked.competent_authority = route(locked)
         locked.submitted_at = now
         locked.save()

@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from core.errors import Conflict, Invalid, NotAllowed
 from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Referral, SupportRoute
+from victim_care.lifecycle import SUPPORT, SupportAction
 from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus, Tariff
 from victim_care.permissions import is_case_manager, may_write_care_record
 
@@ -105,6 +106,7 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
         locked = SupportCase.objects.select_for_update().get(pk=support_case.pk)
         if locked.status == SupportStatus.EXITED:
             raise Conflict("The person has left support.")
+        SUPPORT.move(locked, SupportAction.ALLOCATE)
         current = locked.allocations.filter(end_on__isnull=True).select_related("provider").first()
         if current is not None:
             current.end_on = on
@@ -115,7 +117,6 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
         assign_perm(SUPPORT_GRANT, provider_group(provider), locked.referral)
         allocation = Allocation.objects.create(support_case=locked, provider=provider, support_type=support_type,
                                                start_on=on, created_by=by)
-        locked.status = SupportStatus.SUPPORTED
         locked.save(update_fields=["status"])
     return allocation
 
@@ -125,10 +126,11 @@ def support_exit(*, support_case: SupportCase, on: datetime.date, reason: str, b
     _require_case_manager(by)
     with transaction.atomic():
         locked = SupportCase.objects.select_for_update().select_related("referral").get(pk=support_case.pk)
+        SUPPORT.move(locked, SupportAction.EXIT)
         for allocation in locked.allocations.filter(end_on__isnull=True).select_related("provider"):
             remove_perm(SUPPORT_GRANT, provider_group(allocation.provider), locked.referral)
         locked.allocations.filter(end_on__isnull=True).update(end_on=on)
-        locked.status, locked.exited_on, locked.exit_reason = SupportStatus.EXITED, on, reason
+        locked.exited_on, locked.exit_reason = on, reason
         locked.save(update_fields=["status", "exited_on", "exit_reason"])
     return locked
 
