@@ -147,6 +147,10 @@ def _non_working_days(first: datetime.date, last: datetime.date) -> list[datetim
     return days
 
 
+# Status and kind values reach the SQL as parameters taken from the enums, never as literals.
+_STATUS_PARAMETERS = {"rg": Stage.RG.value, "cg": Stage.CG.value, "served": DecisionStatus.SERVED.value,
+                      "positive": Outcome.POSITIVE.value, "nrm": ReferralKind.NRM.value}
+
 _TIMELINESS_SQL = """
     WITH rg AS (
         SELECT (d.served_at AT TIME ZONE %(tz)s)::date AS served_on,
@@ -154,7 +158,7 @@ _TIMELINESS_SQL = """
         FROM decisions_decision d
         JOIN decisions_casefile c ON c.referral_id = d.case_id
         JOIN referrals_referral r ON r.id = c.referral_id
-        WHERE d.stage = 'rg' AND d.status = 'served' AND NOT d.is_reconsideration AND r.kind = 'nrm'
+        WHERE d.stage = %(rg)s AND d.status = %(served)s AND NOT d.is_reconsideration AND r.kind = %(nrm)s
           AND d.served_at >= %(start)s AND d.served_at < %(end)s
     )
     SELECT count(*),
@@ -170,11 +174,11 @@ _RG_TO_CG_SQL = """
     SELECT count(*),
            percentile_cont(0.5) WITHIN GROUP (ORDER BY (cg.served_at AT TIME ZONE %(tz)s)::date - (
                SELECT max(rg.served_at AT TIME ZONE %(tz)s)::date FROM decisions_decision rg
-               WHERE rg.case_id = cg.case_id AND rg.stage = 'rg' AND rg.status = 'served'
-                 AND rg.outcome = 'positive' AND rg.served_at <= cg.served_at))
+               WHERE rg.case_id = cg.case_id AND rg.stage = %(rg)s AND rg.status = %(served)s
+                 AND rg.outcome = %(positive)s AND rg.served_at <= cg.served_at))
     FROM decisions_decision cg
     JOIN referrals_referral r ON r.id = cg.case_id
-    WHERE cg.stage = 'cg' AND cg.status = 'served' AND NOT cg.is_reconsideration AND r.kind = 'nrm'
+    WHERE cg.stage = %(cg)s AND cg.status = %(served)s AND NOT cg.is_reconsideration AND r.kind = %(nrm)s
       AND cg.served_at >= %(start)s AND cg.served_at < %(end)s
 """
 
@@ -183,8 +187,8 @@ def _earliest_receipt(start: datetime.datetime, end: datetime.datetime) -> datet
     with connections[replica_alias()].cursor() as cursor:
         cursor.execute("""SELECT min((c.received_at AT TIME ZONE %s)::date) FROM decisions_decision d
                           JOIN decisions_casefile c ON c.referral_id = d.case_id
-                          WHERE d.stage = 'rg' AND d.status = 'served' AND d.served_at >= %s AND d.served_at < %s""",
-                       [settings.TIME_ZONE, start, end])
+                          WHERE d.stage = %s AND d.status = %s AND d.served_at >= %s AND d.served_at < %s""",
+                       [settings.TIME_ZONE, Stage.RG.value, DecisionStatus.SERVED.value, start, end])
         return cursor.fetchone()[0]
 
 
@@ -192,7 +196,7 @@ def rg_timeliness(period: Period) -> dict[str, object]:
     """RG decisions served in the period: how many, how many within target, median working days."""
     start, end = period.bounds()
     earliest = _earliest_receipt(start, end) or period.start
-    params = {"tz": settings.TIME_ZONE, "start": start, "end": end,
+    params = {"tz": settings.TIME_ZONE, "start": start, "end": end, **_STATUS_PARAMETERS,
               "closed": _non_working_days(earliest, period.end + datetime.timedelta(days=1))}
     with connections[replica_alias()].cursor() as cursor:
         cursor.execute(_TIMELINESS_SQL, params)

@@ -13,6 +13,7 @@ from core.db_router import replica_alias
 from core.figures import Money
 from monitoring.periods import Period
 from monitoring.tables.base import Table, suppressed
+from victim_care.models import SupportStatus
 from victim_care.statements import budget_position
 
 _PROVIDER_SQL = """
@@ -41,7 +42,7 @@ _PROVIDER_SQL = """
     ), exits AS (
         SELECT a.provider_id, count(*) AS n FROM victim_care_allocation a
         JOIN victim_care_supportcase sc ON sc.id = a.support_case_id
-        WHERE sc.status = 'exited' AND sc.exited_on >= %(start)s AND sc.exited_on < %(after)s
+        WHERE sc.status = %(exited)s AND sc.exited_on >= %(start)s AND sc.exited_on < %(after)s
           AND a.end_on = sc.exited_on
         GROUP BY a.provider_id
     ), supported AS (
@@ -68,6 +69,7 @@ def provider_activity(period: Period) -> list[tuple[str, int, int, int, int, int
     the period up to today: one query, the rate in force on each day from the tariffs' validity."""
     with connections[replica_alias()].cursor() as cursor:
         cursor.execute(_PROVIDER_SQL, {"start": period.start, "after": period.end + datetime.timedelta(days=1),
+                                       "exited": SupportStatus.EXITED.value,
                                        "tomorrow": timezone.localdate() + datetime.timedelta(days=1)})
         return [tuple(row) for row in cursor.fetchall()]
 
