@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from nrm.navigation import footer_links_for, navigation_for
+from core.navigation import footer_links_for, navigation_for
 
 
 def service(request: HttpRequest) -> dict[str, object]:
