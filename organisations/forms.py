@@ -10,11 +10,13 @@ SIX_DIGITS = re.compile(r"^\d{6}$")
 class SignInForm(forms.Form):
     email = forms.EmailField(
         label="Email address", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
         error_messages={"required": "Enter your email address",
                         "invalid": "Enter an email address in the correct format, like name@example.com"},
     )
     password = forms.CharField(
-        label="Password", strip=False, max_length=256, widget=forms.PasswordInput,
+        label="Password", strip=False, max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password"},
     )
 
@@ -22,6 +24,8 @@ class SignInForm(forms.Form):
 class SecurityCodeForm(forms.Form):
     code = forms.CharField(
         label="Security code", max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "spellcheck": "false",
+                                      "data-width": "5"}),
         error_messages={"required": "Enter the 6-digit security code from your authenticator app"},
     )
 

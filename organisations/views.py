@@ -27,14 +27,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("home")
     form = SignInForm(request.POST or None)
-    sign_in_error = None
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         user = authenticate(request=request, email=email, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return render(request, "organisations/locked_out.html", status=429)
         if user is None:
-            sign_in_error = services.SignInFailed.message
+            form.add_error("email", services.SignInFailed.message)  # the summary links to the first field
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_SIGNED_IN_AT] = timezone.now().timestamp()
@@ -42,7 +41,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return redirect("sign-in-verify" if has_device else "sign-in-set-up")
     return render(
         request, "organisations/sign_in.html",
-        {"form": form, "sign_in_error": sign_in_error, "timed_out": "timeout" in request.GET},
+        {"form": form, "timed_out": "timeout" in request.GET},
         status=400 if request.method == "POST" else 200,
     )
 

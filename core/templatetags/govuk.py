@@ -80,17 +80,18 @@ def _field_id(field: BoundField) -> str:
     return field.auto_id or field.html_name
 
 
-def _base_context(field: BoundField, label_size: str, is_page_heading: bool) -> dict[str, Any]:
+def _base_context(field: BoundField, label_size: str, is_page_heading: bool, label: str = "",
+                  hint: str = "") -> dict[str, Any]:
     if label_size and label_size not in LABEL_SIZES:
         raise template.TemplateSyntaxError(f"label_size must be one of {', '.join(LABEL_SIZES)}, not {label_size!r}")
     field_id = _field_id(field)
     errors = [str(error) for error in field.errors]
-    hint = field.help_text or ""
+    hint = hint or field.help_text or ""
     describedby = [f"{field_id}-hint"] if hint else []
     if errors:
         describedby.append(f"{field_id}-error")
     return {
-        "field": field, "id": field_id, "name": field.html_name, "label": field.label,
+        "field": field, "id": field_id, "name": field.html_name, "label": label or field.label,
         "label_size": label_size, "is_page_heading": is_page_heading,
         "hint": hint, "hint_id": f"{field_id}-hint",
         "errors": errors, "error_message": " ".join(errors), "error_id": f"{field_id}-error",
@@ -285,15 +286,17 @@ def _file(field: BoundField, context: dict[str, Any]) -> SafeString:
 
 
 @register.simple_tag
-def govuk_field(field: BoundField, label_size: str = "", is_page_heading: bool = False) -> SafeString:
+def govuk_field(field: BoundField, label_size: str = "", is_page_heading: bool = False, label: str = "",
+                hint: str = "") -> SafeString:
     """One bound field as the GOV.UK component for its widget.
 
     `label_size` ("xl", "l", "m" or "s") sizes the label or legend; `is_page_heading` wraps it in
-    the page's <h1>, as GOV.UK does on a one-question page."""
+    the page's <h1>, as GOV.UK does on a one-question page. `label` and `hint` word the question for
+    one page where the form is shared (the sign-in code is asked on two pages)."""
     widget = field.field.widget
     if widget.is_hidden:
         return field.as_widget()
-    context = _base_context(field, label_size, is_page_heading)
+    context = _base_context(field, label_size, is_page_heading, label, hint)
     if isinstance(widget, GovukDateWidget):
         return _date(field, context)
     # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
