@@ -1,5 +1,5 @@
 """Benchmark: page and API latency and queries per request at one data size, and the
-permission-filtered list beside the same list with no permission filter (issue 9, items 2 and 3).
+permission-filtered list beside the same list with no permission filter.
 
     .venv/bin/python bench/latency.py --database nrm_bench_large --referrals 1000000 --out /tmp/large.json
 

@@ -1,4 +1,4 @@
-"""Benchmark: throughput and p95 latency under load (issue 9, item 3): gunicorn on loopback (the service's
+"""Benchmark: throughput and p95 latency under load: gunicorn on loopback (the service's
 own gunicorn.conf.py: threaded workers) with 1 and then 2 worker processes, and 20 concurrent connections
 spread over common.PAGES (the pages latency.py times), each page requested as its own role (decision makers,
 a CA manager, a first responder, the prime contractor and a provider), by one wrk process per page running

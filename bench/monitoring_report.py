@@ -1,5 +1,5 @@
 """Benchmark: the monitoring report over N referrals beside one hand-written SQL query for its main
-table (referrals by exploitation type and age), with peak memory (issue 7).
+table (referrals by exploitation type and age), with peak memory.
 
     .venv/bin/python bench/monitoring_report.py --referrals 1000000
 

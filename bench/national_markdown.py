@@ -50,13 +50,13 @@ def markdown(figures: dict[str, Any]) -> str:
     latency_small, latency_large = figures["latency"]["small"], figures["latency"]["large"]
     summary = figures["summary"]
     lines = [
-        f"# National scale: {large} referrals (issue 9)", "",
+        f"# National scale: {large} referrals", "",
         f"Measured {figures['generated_at']} on {machine_figures['cores']} cores ({machine_figures['cpu']}), code "
         f"at {figures['git']}, by `{figures['command']}` in {duration(figures['duration_seconds'])} ("
         + "; ".join(f"{name.replace('_', ' ')} {value if isinstance(value, str) else duration(value)}"
                     for name, value in figures["steps"].items()) + ").", "",
         "What was measured and how:", "",
-        f"- **Pages and APIs**: the five pages of issue 9 (and their APIs), at {small} and at {large} referrals of "
+        f"- **Pages and APIs**: the five busiest pages (and their APIs), at {small} and at {large} referrals of "
         "`generate_national_data --seed 1` (databases `nrm_bench_small` and `nrm_bench_large`, reused between runs). "
         "Each is requested as the busiest user of its kind through Django's test client in the benchmark's process: "
         "the whole middleware stack, session and access log included, no network. Each size is measured in "

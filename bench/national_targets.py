@@ -1,4 +1,4 @@
-"""The targets of issue 9 item 3, checked in one place: run.py's measurements become the figures of
+"""The targets of the national-scale targets, checked in one place: run.py's measurements become the figures of
 results/national.json, and each target a row with the figure reached and met, missed or not measured,
 computed from the measurements alone so that the results file cannot claim more than was measured."""
 
@@ -11,7 +11,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PAGES
 
-# Issue 9, item 3.
+# The national-scale targets.
 MAX_QUERIES = 10
 MAX_SIZE_RATIO = 1.5
 MAX_FILTER_RATIO = 2.0
@@ -117,7 +117,7 @@ def shown_queries(pair: list[int]) -> str:
 
 def targets(pages: list[dict[str, Any]], permission: list[dict[str, Any]], report: dict[str, Any] | None,
             load_figures: dict[str, Any] | None, sizes: dict[str, int]) -> list[dict[str, Any]]:
-    """Every target of issue 9 item 3, from the figures alone."""
+    """Every target of the national-scale targets, from the figures alone."""
     rows = []
     small, large = f"{sizes['small']:,}", f"{sizes['large']:,}"
     listed = [row for row in pages if row["list_target"]]

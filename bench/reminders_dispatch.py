@@ -1,4 +1,4 @@
-"""Benchmark: the five-minute reminder dispatch over N open cases of which D fall due (issue 6).
+"""Benchmark: the five-minute reminder dispatch over N open cases of which D fall due.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nrm_bench .venv/bin/python bench/reminders_dispatch.py \
         --cases 1000000 --due 10000

@@ -1,4 +1,4 @@
-"""The national-scale benchmarks of issue 9 in one results file, and the one place its targets are checked.
+"""The national-scale benchmarks in one results file, and the one place its targets are checked.
 
     .venv/bin/python bench/run.py --small 10000 --large 1000000          # what `make bench` runs last
     .venv/bin/python bench/run.py --passes 1 --repeat 5 --load-seconds 10 --users-seconds 10    # a quick check
@@ -12,7 +12,7 @@ second), and 20 concurrent users who pause between requests (the p95 target), ea
 gunicorn workers. Reads the figures reminders_dispatch.py and monitoring_report.py left in
 bench/results/ (`make bench` runs them first; they are slow and reload a database of their own). Writes
 bench/results/national.md and national.json: the machine, the data, every figure, and each target of
-issue 9 item 3 with the figure reached and met or MISSED, computed from the measurements so that
+the national-scale targets with the figure reached and met or MISSED, computed from the measurements so that
 the results file cannot claim more than was measured (national_targets.py checks the targets,
 national_markdown.py writes national.md). Missed targets do not fail the run: it is a benchmark, not
 a test."""

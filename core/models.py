@@ -1,5 +1,5 @@
 """The task outbox: Celery tasks asked for inside a transaction are rows of that transaction, so a
-message is never lost when Redis is down at the moment the work commits (issue 8, faults)."""
+message is never lost when Redis is down at the moment the work commits."""
 
 from __future__ import annotations
 

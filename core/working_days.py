@@ -1,6 +1,6 @@
 """Every deadline comes from here: working days for England and Wales (bank holidays from the
 `holidays` package) and calendar days otherwise. The figures are settings whose defaults are
-the 2011 rules (DOMAIN.md section 3)."""
+the 2011 rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The quarterly Home Office / Ministry of Justice monitoring report (DOMAIN.md section 5).
+"""The quarterly Home Office / Ministry of Justice monitoring report.
 
 One function builds it for any period; the page, the API, the command and the scheduled job all
 call `build_report`. Every table is aggregated in the database (GROUP BY, FILTER, percentile_cont),

@@ -9,7 +9,7 @@ import environ
 
 _env = environ.Env()
 
-# --- The NRM's rules: figures and policies that have changed since 2011 (DOMAIN.md). ---
+# --- The NRM's rules: figures and policies that have changed since 2011. ---
 # Routing: "2011" (UK Border Agency for immigration cases, UKHTC otherwise), "single", or a dotted path.
 NRM_ROUTING_RULE = _env.str("NRM_ROUTING_RULE", default="2011")
 NRM_DEFAULT_COMPETENT_AUTHORITY = _env.str("NRM_DEFAULT_COMPETENT_AUTHORITY", default="UK Human Trafficking Centre")

@@ -28,7 +28,7 @@ class ReferralKind(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
-    """The case's state (DOMAIN.md section 3). decisions.workflow moves it after submission."""
+    """The case's state. decisions.workflow moves it after submission."""
 
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"

@@ -1,4 +1,4 @@
-"""Synthetic national-scale data for the benchmarks (issue 9); bench/generate_national_data.py runs it.
+"""Synthetic national-scale data for the benchmarks; bench/generate_national_data.py runs it.
 
 - shares.py: the published shares (who is referred, by whom) read from data/.
 - cast.py: the organisations and users the rows point at.

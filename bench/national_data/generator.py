@@ -1,4 +1,4 @@
-"""Draws the synthetic national data (issue 9): referrals at the published shares, with their case
+"""Draws the synthetic national data: referrals at the published shares, with their case
 files, decisions and victim care, as the lines COPY reads. bench/national_data/loader.py writes them.
 
 Who the people are (age, gender, nationality, exploitation type, first responder) is drawn from

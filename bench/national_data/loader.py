@@ -1,4 +1,4 @@
-"""Loads the synthetic national data (issue 9): N referrals at the published shares, with their case
+"""Loads the synthetic national data: N referrals at the published shares, with their case
 files, decisions and victim care, written in bulk for load tests and report checks.
 
 generator.py draws the rows; this module writes them. Table and column names come from the models

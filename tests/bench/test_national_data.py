@@ -1,4 +1,4 @@
-"""The synthetic national data generator (issue 9): how many rows, the same rows for the same seed,
+"""The synthetic national data generator: how many rows, the same rows for the same seed,
 the published shares, and rows that hang together as the live service would have left them."""
 
 from __future__ import annotations

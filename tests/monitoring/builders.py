@@ -11,7 +11,7 @@ HEADER = ["reference", "referral_date", "referral_type", "first_responder_organi
           "competent_authority", "nation", "age_at_exploitation", "gender", "nationality", "second_nationality",
           "exploitation_types", "exploitation_location", "rg_outcome", "rg_date", "cg_outcome", "cg_date"]
 
-# DOMAIN.md section 5: the 2011 strategy's table, 1 April 2009 to 31 December 2010.
+# The 2011 strategy's table, 1 April 2009 to 31 December 2010.
 RESPONDER_TYPES = ["Government agency", "NGO and third sector", "Police"]
 PUBLISHED_2011 = {"Sexual": (99, 438), "Labour": (98, 267), "Domestic": (44, 175), "Not specified or unknown": (81, 52)}
 
