@@ -137,7 +137,8 @@ class Page:
     """One page or API the targets measure. `person` asks for it in latency.py (the busiest of their kind);
     `load_person` asks for it under load, where decision makers take the queue and case pages so that the mix
     holds first responders, decision makers and providers. `list_target`: a list page or an API, held to "at
-    most 10 queries, the same at both sizes, within 1.5x" (the case page is a detail page; it is measured, and held to the p95 target only)."""
+    most 10 queries, the same at both sizes, within 1.5x" (the case page is a detail page; it is measured, and
+    held to the p95 target only)."""
 
     key: str
     label: str
