@@ -80,7 +80,6 @@ def to_csv_zip(report: Report) -> bytes:
 
 
 def to_xlsx(report: Report) -> bytes:
-
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Cover"
@@ -117,7 +116,6 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_ods(report: Report) -> bytes:
-
     document = OpenDocumentSpreadsheet()
     # Counts with thousands separators, money as pounds to the penny: the published forms.
     whole = NumberStyle(name="whole")

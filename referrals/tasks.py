@@ -30,5 +30,4 @@ def send_submission_notice(referral_id: str) -> int:
 
 @shared_task(name="referrals.tasks.expire_drafts")
 def expire_drafts() -> dict[str, int]:
-
     return {"deleted": drafts_expire()}
