@@ -34,9 +34,14 @@ class Lifecycle:
     def next_status(self, action: str, current: str) -> str:
         allowed_from, to = self.transitions[action]
         if current not in allowed_from:
-            label = self.statuses(current).label if current in self.statuses.values else current
-            raise TransitionNotAllowed(action, current, record=self.record, label=label)
+            raise self.refusal(action, current)
         return to
+
+    def refusal(self, action: str, current: str) -> TransitionNotAllowed:
+        """The error for `action` from `current`, for a rule the table alone cannot say (the latest
+        decision must be negative to ask for reconsideration, say)."""
+        label = self.statuses(current).label if current in self.statuses.values else current
+        return TransitionNotAllowed(action, current, record=self.record, label=label)
 
     def allowed_actions(self, current: str) -> set[str]:
         return {action for action, (allowed_from, _) in self.transitions.items() if current in allowed_from}

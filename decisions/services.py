@@ -33,7 +33,7 @@ from decisions.models import (
     Transfer,
 )
 from decisions.signals import decision_served
-from decisions.workflow import CASE, DECISION, Action, DecisionAction, TransitionNotAllowed
+from decisions.workflow import CASE, DECISION, Action, DecisionAction
 from organisations.models import Organisation, OrgRole, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 from referrals.permissions import may_request_reconsideration
@@ -95,7 +95,7 @@ def case_allocate(*, referral: Referral, to: User, by: User) -> CaseFile:
         if locked.status == ReferralStatus.SUBMITTED:
             _move(locked, Action.ALLOCATE)
         elif locked.status in (ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN):
-            raise TransitionNotAllowed(Action.ALLOCATE, locked.status)
+            raise CASE.refusal(Action.ALLOCATE, locked.status)
         if case.allocated_to_id and case.allocated_to_id != to.pk:
             remove_perm(f"referrals.{permissions.DECIDE}", case.allocated_to, locked)
         assign_perm(f"referrals.{permissions.DECIDE}", to, locked)
@@ -246,7 +246,7 @@ def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: s
                  "Only the referring first responder or the person's support provider can ask for this.")
         latest = case.decisions.filter(status=DecisionStatus.SERVED).order_by("-served_at").first()
         if latest is None or latest.outcome != Outcome.NEGATIVE:
-            raise TransitionNotAllowed(Action.REQUEST_RECONSIDERATION, locked.status)
+            raise CASE.refusal(Action.REQUEST_RECONSIDERATION, locked.status)
         if case.reconsideration_due_by and working_days.today() > case.reconsideration_due_by:
             raise ReconsiderationWindowClosed(
                 f"Reconsideration had to be asked for by {case.reconsideration_due_by:%-d %B %Y}.")

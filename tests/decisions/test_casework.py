@@ -80,11 +80,11 @@ def test_only_managers_allocate_and_only_to_their_own_decision_makers(case, deci
                                                                       competent_authorities):
     with pytest.raises(PermissionDenied):
         case_allocate(referral=case, to=decider, by=decider)
-    allocated_before = case.case_file.__class__.objects.get(pk=case.pk).allocated_to_id
+    allocated_before = CaseFile.objects.get(pk=case.pk).allocated_to_id
     outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.DECISION_MAKER])
     with pytest.raises(Invalid, match="decision makers of the deciding competent authority"):
         case_allocate(referral=case, to=outsider, by=manager)
-    assert case.case_file.__class__.objects.get(pk=case.pk).allocated_to_id == allocated_before != outsider.pk
+    assert CaseFile.objects.get(pk=case.pk).allocated_to_id == allocated_before != outsider.pk
 
 
 def test_rg_positive_signed_off_starts_a_45_day_recovery_period(case, decider, reviewer):
