@@ -54,7 +54,9 @@ class RequestLogMiddleware:
             duration = time.perf_counter() - started
             match = getattr(request, "resolver_match", None)
             if match is not None:
-                route = "/" + match.route  # the pattern, never the values: "/referrals/<uuid:pk>/"
+                # The pattern, never the values: "/referrals/<uuid:pk>/"; a regex route (the API's router)
+                # by its name, which reads better than its expression.
+                route = "/" + match.route if "(?" not in match.route else (match.view_name or match.route)
             else:
                 route = request.path if request.path in _OPERATIONS_PATHS else "unmatched"
             metrics.observe_request(route, request.method or "", status, duration)
