@@ -78,6 +78,8 @@ def backup(destination: Path, *, alias: str = "default") -> Path:
     manifest = {"created_at": stamp, "database": connections[alias].settings_dict["NAME"],
                 "documents": _documents_on_disk(), "files": {name: _sha256(folder / name) for name in files}}
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+    for path in folder.iterdir():
+        path.chmod(0o600)  # personal data: readable by the operator's account only
     return folder
 
 

@@ -49,6 +49,11 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab="0 3 1 1,4,7,10 *",
     ),
     PeriodicJob(
+        name="Forget finished job runs after 90 days (failed ones stay until dealt with)",
+        task="core.tasks.prune_job_runs",
+        crontab="50 3 * * *",
+    ),
+    PeriodicJob(
         name="Draw the quarter's decision quality audit sample",
         task="decisions.tasks.draw_quality_sample",
         crontab="30 6 1 1,4,7,10 *",

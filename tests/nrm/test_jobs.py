@@ -11,10 +11,12 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from core.jobs import backoff_seconds
 from core.models import JobRun, JobStatus, OutboxTask
+from core.tasks import prune_job_runs
 from monitoring.tasks import send_report_notice, store_previous_quarter_report
 from nrm.beat import SingleBeatScheduler
 from nrm.celery import app
@@ -149,3 +151,14 @@ def test_the_report_ready_notice_survives_a_mail_server_outage(mail_down):
         sent = send_report_notice.apply(args=waiting.args)
     assert sent.successful()
     assert len(received) == 1 and "is ready" in received[0] and monitor.email in received[0]
+
+
+@pytest.mark.django_db
+def test_old_successful_runs_are_forgotten_and_failed_ones_kept():
+    old = timezone.now() - timedelta(days=91)
+    for task_id, status in (("old-done", JobStatus.SUCCEEDED), ("old-failed", JobStatus.FAILED),
+                            ("new-done", JobStatus.SUCCEEDED)):
+        JobRun.objects.create(task_id=task_id, task=NOTICE, status=status, started_at=old,
+                              finished_at=old if task_id.startswith("old") else timezone.now())
+    assert prune_job_runs() == 1
+    assert set(JobRun.objects.values_list("task_id", flat=True)) == {"old-failed", "new-done"}
