@@ -102,21 +102,19 @@ class DecisionViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReviewSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk=None) -> Response:
-        decision = self._decision(pk)  # 404 before anything about the body
-        body = ReviewSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        decision = services.decision_sign_off(decision=decision, by=request.user,
-                                              comments=body.validated_data["comments"])
-        return Response(DecisionSerializer(decision).data)
+        return self._review(request, pk, ReviewSerializer, services.decision_sign_off)
 
     @extend_schema(request=ReturnSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk=None) -> Response:
-        decision = self._decision(pk)  # 404 before anything about the body
-        body = ReturnSerializer(data=request.data)
+        return self._review(request, pk, ReturnSerializer, services.decision_return)
+
+    def _review(self, request: Request, pk, serializer_class, service) -> Response:
+        """Sign off or return: the decision first (404 before anything about the body), then the comments."""
+        decision = self._decision(pk)
+        body = serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = services.decision_return(decision=decision, by=request.user,
-                                            comments=body.validated_data["comments"])
+        decision = service(decision=decision, by=request.user, comments=body.validated_data["comments"])
         return Response(DecisionSerializer(decision).data)
 
 

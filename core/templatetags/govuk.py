@@ -282,6 +282,15 @@ def _file(field: BoundField, context: dict[str, Any]) -> SafeString:
     return render_to_string("govuk/file_upload.html", context)
 
 
+# Which component renders which widget, most specific first (CheckboxSelectMultiple is a RadioSelect,
+# RadioSelect a Select); anything else is a text input.
+_RENDERERS: list[tuple[type, Any]] = [
+    (GovukDateWidget, _date), (forms.CheckboxSelectMultiple, _checkboxes), (forms.RadioSelect, _radios),
+    (forms.CheckboxInput, _single_checkbox), (forms.Select, _select), (forms.Textarea, _textarea),
+    (forms.FileInput, _file),
+]
+
+
 # -- the tags ---------------------------------------------------------------------------------------------
 
 
@@ -297,22 +306,8 @@ def govuk_field(field: BoundField, label_size: str = "", is_page_heading: bool =
     if widget.is_hidden:
         return field.as_widget()
     context = _base_context(field, label_size, is_page_heading, label, hint)
-    if isinstance(widget, GovukDateWidget):
-        return _date(field, context)
-    # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return _checkboxes(field, context)
-    if isinstance(widget, forms.RadioSelect):
-        return _radios(field, context)
-    if isinstance(widget, forms.CheckboxInput):
-        return _single_checkbox(field, context)
-    if isinstance(widget, forms.Select):
-        return _select(field, context)
-    if isinstance(widget, forms.Textarea):
-        return _textarea(field, context)
-    if isinstance(widget, forms.FileInput):
-        return _file(field, context)
-    return _input(field, context)
+    renderer = next((render for kind, render in _RENDERERS if isinstance(widget, kind)), _input)
+    return renderer(field, context)
 
 
 @register.simple_tag

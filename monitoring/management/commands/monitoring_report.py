@@ -3,21 +3,14 @@
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from monitoring import exports
+from monitoring.management.arguments import iso_date
 from monitoring.periods import Period, PeriodError
 from monitoring.report import build_report
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"'{text}' is not a date written YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -39,7 +32,7 @@ class Command(BaseCommand):
             else:
                 if not end:
                     raise CommandError("--start needs --end")
-                period = Period.between(_date(start), _date(end))
+                period = Period.between(iso_date(start), iso_date(end))
         except PeriodError as error:
             raise CommandError(str(error)) from None
         content = exports.render(build_report(period), export_format)

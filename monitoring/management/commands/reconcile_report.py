@@ -4,20 +4,12 @@ report for the period with a published file of the shared extract's shape and li
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from monitoring.management.arguments import iso_date
 from monitoring.periods import Period, PeriodError
 from monitoring.reconcile import PublishedFileError, reconcile
 from monitoring.report import build_report
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"'{text}' is not a date written YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -30,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, published: str, start: str, end: str, **options) -> None:
         try:
-            period = Period.between(_date(start), _date(end))
+            period = Period.between(iso_date(start), iso_date(end))
         except PeriodError as error:
             raise CommandError(str(error)) from None
         try:
