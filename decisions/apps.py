@@ -16,3 +16,8 @@ class DecisionsConfig(AppConfig):
         from decisions.home import casework_panels
 
         register(casework_panels)
+
+        from decisions.waiting import forecast_reader
+        from referrals.forecasts import register_forecast_reader
+
+        register_forecast_reader(forecast_reader)

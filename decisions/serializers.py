@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api_forms import form_serializer
-from decisions import forms
+from decisions import forms, waiting
 from decisions.models import Decision, QualityAudit
 from referrals.models import Referral
+from referrals.serializers import ForecastSerializer
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -38,10 +40,17 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     decisions = DecisionSerializer(source="case_file.decisions", many=True, read_only=True)
+    forecast = serializers.SerializerMethodField(help_text="When the next decision is expected; null when none is "
+                                                 "pending (docs/forecasts.md).")
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "decisions"]
+        fields = [*CaseSerializer.Meta.fields, "decisions", "forecast"]
         read_only_fields = fields
+
+    @extend_schema_field(ForecastSerializer(allow_null=True))
+    def get_forecast(self, referral: Referral) -> dict | None:
+        found = waiting.forecast_for(referral)
+        return found.as_json() if found else None
 
 
 class AllocateSerializer(serializers.Serializer):

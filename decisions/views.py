@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.services import refused
 from core.errors import attempt, attempt_or_message
 from core.paging import page_number
-from decisions import forms, permissions, selectors, services
+from decisions import forms, permissions, selectors, services, waiting
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
 from organisations.models import Organisation, OrgRole
 from referrals import selectors as referral_selectors
@@ -75,6 +75,7 @@ def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     context["allocate_form"] = forms.AllocateForm(decision_makers=selectors.decision_makers(request.user))
     context["note_form"] = forms.NoteForm()
     context["tab"] = "overview"
+    context["forecast"] = waiting.forecast_for(referral)
     return render(request, "decisions/case_overview.html", context)
 
 

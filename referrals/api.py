@@ -42,7 +42,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.referral_for(self.request.user, pk)  # Http404 (logged) becomes a 404 answer
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(ReferralDetailSerializer(self._referral(pk)).data)
+        return Response(ReferralDetailSerializer(self._referral(pk), context={"request": request}).data)
 
     @extend_schema(request=None, responses={201: ReferralDetailSerializer})
     def create(self, request: Request) -> Response:

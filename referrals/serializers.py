@@ -1,10 +1,33 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from referrals.forecasts import forecast_for
 from referrals.models import Referral
 from referrals.sections import sections_for
 from referrals.services import incomplete_sections
+
+
+class ForecastSerializer(serializers.Serializer):
+    """When the next decision on a case is expected (decisions.forecast.Forecast.as_json, docs/forecasts.md)."""
+
+    kind = serializers.ChoiceField(choices=["rg", "cg", "no_history"],
+                                   help_text="rg: a due date and the share on time; cg: a date range; no_history: "
+                                             "not enough history to forecast.")
+    summary = serializers.CharField()
+    method = serializers.CharField(help_text="How this is worked out.")
+    ready = serializers.BooleanField(help_text="Ready for a Conclusive Grounds decision.")
+    ready_on = serializers.DateField(allow_null=True)
+    information_outstanding = serializers.BooleanField()
+    cases_ahead = serializers.IntegerField(allow_null=True)
+    weekly_rate = serializers.FloatField(allow_null=True)
+    earliest = serializers.DateField(allow_null=True, help_text="10th percentile")
+    middle = serializers.DateField(allow_null=True)
+    latest = serializers.DateField(allow_null=True, help_text="90th percentile")
+    due_on = serializers.DateField(allow_null=True)
+    on_time_share = serializers.FloatField(allow_null=True)
+    range_text = serializers.CharField()
 
 
 class ReferralSummarySerializer(serializers.ModelSerializer):
@@ -29,11 +52,19 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
     answers = serializers.JSONField(read_only=True, help_text="Answers by section slug, as each section stored them.")
     sections = serializers.SerializerMethodField()
     incomplete_sections = serializers.SerializerMethodField()
+    forecast = serializers.SerializerMethodField(help_text="When the next decision is expected, for the referring "
+                                                 "organisation; null when none is pending.")
 
     class Meta(ReferralSummarySerializer.Meta):
         fields = [*ReferralSummarySerializer.Meta.fields, "first_responder_organisation", "local_authority",
-                  "answers", "sections", "incomplete_sections"]
+                  "answers", "sections", "incomplete_sections", "forecast"]
         read_only_fields = fields
+
+    @extend_schema_field(ForecastSerializer(allow_null=True))
+    def get_forecast(self, referral: Referral) -> dict | None:
+        request = self.context.get("request")
+        found = forecast_for(request.user, referral) if request is not None and not referral.is_draft else None
+        return found.as_json() if found else None
 
     def get_sections(self, referral: Referral) -> list[str]:
 

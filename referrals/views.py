@@ -17,6 +17,7 @@ from core.paging import page_number
 from organisations.models import Role
 from referrals import permissions, selectors, services
 from referrals.documents import ACCEPTED_EXTENSIONS
+from referrals.forecasts import forecast_for
 from referrals.forms import InformationAnswerForm
 from referrals.models import ReferralKind, ReferralStatus
 from referrals.presenters import summarise, summarise_section
@@ -219,6 +220,7 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "may_reconsider": permissions.may_request_reconsideration(request.user, referral),
         "is_duty_to_notify": referral.kind == ReferralKind.DUTY_TO_NOTIFY,
         "statuses": ReferralStatus,
+        "forecast": forecast_for(request.user, referral),
     })
 
 

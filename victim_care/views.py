@@ -16,6 +16,7 @@ from audit.models import AccessAction
 from audit.services import record_access
 from core.errors import attempt
 from core.paging import page_number
+from decisions import waiting
 from organisations.models import Organisation, OrgRole, Role
 from victim_care import selectors, services, statements
 from victim_care.forms import (
@@ -92,6 +93,7 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
         "allocations": case.allocations.select_related("provider").order_by("start_on"),
         "allocation_form": AllocationForm() if manager and case.status != SupportStatus.EXITED else None,
         "exit_form": ExitForm() if manager and case.status == SupportStatus.SUPPORTED else None,
+        "forecast": waiting.forecast_for(case.referral) if manager or writes else None,
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -1,0 +1,150 @@
+"""The forecast read from the database: the right cases counted ahead, the authority's own throughput,
+a fixed number of queries, and the forecast shown to the people the issue names (and only them)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from core import working_days
+from decisions import waiting
+from decisions.forecast import Throughput, WaitSpread, cg_forecast
+from decisions.services import case_file_open
+from organisations.models import OrganisationKind, Role
+from referrals.models import InformationRequest, ReferralStatus
+from tests.conftest import sign_in
+from tests.decisions.history import case, steady_history
+from tests.factories import OrganisationFactory, UserFactory
+from victim_care.services import support_case_open
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def today():
+    return working_days.today()
+
+
+@pytest.fixture
+def queue(ukhtc, competent_authorities, first_responder, today):
+    """Steady history of 5 CG decisions a week at UKHTC, then the queue: 3 ready cases referred before
+    the one we look at, and others that must not count as ahead of it."""
+    steady_history(authority=ukhtc, responder=first_responder, today=today, per_week=5, wait_days=100)
+
+    def waiting_case(received_days_ago: int, *, ready: bool = True, authority=ukhtc, status=ReferralStatus.RG_POSITIVE):
+        received = today - DAY * received_days_ago
+        return case(authority=authority, responder=first_responder, status=status, received=received,
+                    rg_served=received + 3 * DAY,
+                    recovery_ends=today - 2 * DAY if ready else today + 20 * DAY)
+
+    ahead = [waiting_case(300), waiting_case(250, status=ReferralStatus.CG_DRAFTED),
+             waiting_case(240, status=ReferralStatus.CG_AWAITING_REVIEW)]
+    not_counted = [waiting_case(260, ready=False), waiting_case(280, authority=competent_authorities["ukba"]),
+                   waiting_case(100)]  # not ready; another authority; referred after ours
+    asked = waiting_case(270)
+    InformationRequest.objects.create(referral=asked, question="q", requested_by=first_responder)
+    ours = waiting_case(200)
+    return {"ours": ours, "ahead": ahead, "not_counted": not_counted, "asked": asked}
+
+
+def test_a_ready_case_is_forecast_from_the_cases_ahead_and_the_authority_throughput(
+        queue, today, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        result = waiting.forecast_for(queue["ours"])
+    expected = cg_forecast(today=today, throughput=Throughput((5,) * 12), cases_ahead=3,
+                           ready_on=today - DAY, ready=True, spread=WaitSpread(100, 100, 100))
+    assert result == expected
+    assert result.kind == "cg" and result.ready and result.cases_ahead == 3 and result.weekly_rate == 5.0
+    assert result.earliest <= result.middle <= result.latest
+
+
+def test_a_case_with_a_request_outstanding_is_not_ready(queue):
+    result = waiting.forecast_for(queue["asked"])
+    assert not result.ready and result.information_outstanding
+
+
+def test_an_authority_with_no_history_says_so(ukhtc, first_responder, today):
+    lonely = case(authority=ukhtc, responder=first_responder, status=ReferralStatus.RG_POSITIVE,
+                  received=today - 90 * DAY, rg_served=today - 80 * DAY, recovery_ends=today - 10 * DAY)
+    result = waiting.forecast_for(lonely)
+    assert result.kind == "no_history" and result.summary == "Not enough history to forecast"
+    assert result.earliest is None and result.ready
+
+
+def test_a_reasonable_grounds_case_gets_its_due_date_and_the_share_on_time(ukhtc, first_responder, today):
+    for number in range(8):  # 6 of 8 served on time in the last 12 weeks
+        received = today - DAY * (20 + number)
+        case(authority=ukhtc, responder=first_responder, status=ReferralStatus.RG_NEGATIVE, received=received,
+             rg_due=received + 7 * DAY, rg_served=received + (5 if number < 6 else 9) * DAY)
+    pending = case(authority=ukhtc, responder=first_responder, status=ReferralStatus.ALLOCATED, received=today,
+                   rg_due=today + 7 * DAY)
+    result = waiting.forecast_for(pending)
+    assert result.kind == "rg" and result.due_on == today + 7 * DAY and result.on_time_share == 0.75
+    assert "75% of this authority's Reasonable Grounds decisions were made on time" in result.summary
+
+
+def test_no_forecast_once_decided(ukhtc, first_responder, today):
+    decided = case(authority=ukhtc, responder=first_responder, status=ReferralStatus.CG_POSITIVE,
+                   received=today - 300 * DAY, recovery_ends=today - 200 * DAY, cg_served=today - DAY)
+    assert waiting.forecast_for(decided) is None
+
+
+def test_the_case_page_shows_the_forecast_with_its_figures(queue, manager, django_assert_max_num_queries):
+    client = sign_in(Client(), manager)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("decisions:case", args=[queue["ours"].pk])).content.decode()
+    assert "When to expect a decision" in page and "Ready for a Conclusive Grounds decision" in page
+    assert "8 in 10 chance between" in page and "How this is worked out" in page
+    assert 'class="govuk-details"' in page
+
+
+def test_the_referring_first_responder_sees_the_range_in_months(queue, first_responder):
+    ours = queue["ours"]
+    expected = waiting.forecast_for(ours)
+    page = sign_in(Client(), first_responder).get(reverse("referrals:detail", args=[ours.pk])).content.decode()
+    assert f"{expected.summary}." in page and "A decision is expected " in page
+    assert "8 in 10 chance between" not in page  # the figures are for the competent authority
+    body = _api(first_responder).get(f"/api/v1/referrals/{ours.pk}/").json()
+    assert body["forecast"]["kind"] == "cg" and body["forecast"]["middle"] == expected.middle.isoformat()
+    assert body["forecast"]["range_text"] == expected.range_text
+
+
+def test_another_organisation_never_sees_the_forecast(queue, other_first_responder_user):
+    ours = queue["ours"]
+    response = sign_in(Client(), other_first_responder_user).get(reverse("referrals:detail", args=[ours.pk]))
+    assert response.status_code == 404 and b"When to expect a decision" not in response.content
+
+
+def test_the_case_api_carries_the_forecast(queue, manager):
+    body = _api(manager).get(f"/api/v1/cases/{queue['ours'].pk}/").json()
+    assert body["forecast"]["kind"] == "cg" and body["forecast"]["cases_ahead"] == 3
+    assert body["forecast"]["ready"] is True
+
+
+def test_the_prime_contractor_sees_the_forecast_on_the_support_case(ukhtc, first_responder, case, today):
+    """A referral with a positive RG in victim care: the prime contractor's case page says when to
+    expect the CG decision."""
+    steady_history(authority=ukhtc, responder=first_responder, today=today, per_week=2)
+    case.status = ReferralStatus.RG_POSITIVE
+    case.save(update_fields=["status"])
+    case_file_open(case)
+    case.case_file.recovery_period_ends_on = today + 10 * DAY
+    case.case_file.save(update_fields=["recovery_period_ends_on"])
+    support = support_case_open(referral=case)
+    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+                                                           first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
+    page = sign_in(Client(), manager).get(reverse("victim_care:case", args=[support.pk])).content.decode()
+    assert "When to expect a decision" in page and "A decision is expected " in page
+    ready_on = today + 11 * DAY
+    assert f"Ready for a Conclusive Grounds decision from {ready_on.day} {ready_on:%B %Y}" in page
+
+
+def _api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
