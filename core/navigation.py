@@ -47,6 +47,10 @@ def navigation_for(user, current_path: str) -> list[dict[str, object]]:
         url = reverse(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         links.append({"label": item.label, "url": url, "active": active})
+    # Only the closest match is current: /cases/flow/ is "Case flow", not also "Cases".
+    longest = max((len(link["url"]) for link in links if link["active"]), default=0)
+    for link in links:
+        link["active"] = link["active"] and len(link["url"]) == longest
     return links
 
 

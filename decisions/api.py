@@ -4,15 +4,18 @@ does not allow it, or someone else got there first)."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from audit.services import refused
-from decisions import selectors, services
+from core.errors import NotAllowed
+from decisions import flow, permissions, selectors, services
 from decisions.models import Decision, QualityAudit, Stage
 from decisions.serializers import (
     AllocateSerializer,
@@ -137,3 +140,15 @@ class QualityAuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         audit = services.quality_audit_record(audit=audit, by=request.user, **body.validated_data)
         return Response(QualityAuditSerializer(audit).data)
+
+
+class FlowReportView(APIView):
+    """GET /api/v1/reports/flow/: the flow dashboard's figures for the manager's competent authority
+    (open cases by stage and age band, 12 weeks of intake and decisions, decision makers, the CG backlog and
+    when it would clear, median waits by group). 403 for anyone but a competent authority's managers."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        if not permissions.may_view_flow(request.user):
+            raise NotAllowed("Only a competent authority's managers see its flow figures.")
+        return Response(flow.flow_for(request.user.organisation_id).as_json())

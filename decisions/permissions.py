@@ -85,3 +85,8 @@ def may_review(user: User, decision: Decision) -> bool:
     except ReviewerNotIndependent:
         return False
     return True
+
+
+def may_view_flow(user: User) -> bool:
+    """The flow dashboard and /api/v1/reports/flow/: a competent authority's managers, for their authority."""
+    return bool(user.is_authenticated and user.organisation_id and user.has_role(Role.CA_MANAGER))

@@ -7,6 +7,7 @@ app_name = "decisions"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("quality-audits/", views.audits, name="audits"),
+    path("flow/", views.flow_dashboard, name="flow"),
     path("quality-audits/<int:audit_id>/", views.audit_finding, name="audit-finding"),
     path("<uuid:pk>/", views.case_overview, name="case"),
     path("<uuid:pk>/referral/", views.case_referral, name="case-referral"),

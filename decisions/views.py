@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import refused
+from core.charts import grouped_columns
 from core.errors import attempt, attempt_or_message
 from core.paging import page_number
-from decisions import forms, permissions, selectors, services, waiting
+from decisions import flow, forms, permissions, selectors, services, waiting
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
 from organisations.models import Organisation, OrgRole
 from referrals import selectors as referral_selectors
@@ -284,3 +285,21 @@ def audit_finding(request: HttpRequest, audit_id: int) -> HttpResponse:
         return redirect("decisions:audits")
     return render(request, "decisions/audit_finding.html", {"audit": audit, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+def flow_dashboard(request: HttpRequest) -> HttpResponse:
+    """Competent-authority managers: the queue's shape, its speed and who waits longest."""
+    if not permissions.may_view_flow(request.user):
+        raise PermissionDenied
+    figures = flow.flow_for(request.user.organisation_id)
+    labels = [f"{week:%-d %b}" for week in figures.weeks]
+    return render(request, "decisions/flow.html", {
+        "flow": figures, "age_bands": [band[0] for band in flow.AGE_BANDS],
+        "chart": grouped_columns(labels, [("Referrals received", figures.intake),
+                                          ("Decisions served", [rg + cg for rg, cg in zip(
+                                              figures.rg_decisions, figures.cg_decisions, strict=True)])]),
+        "weekly_rows": list(zip(figures.weeks, figures.intake, figures.rg_decisions, figures.cg_decisions,
+                                strict=True)),
+        "ready": flow.ready_cases(request.user, request.user.organisation_id, total=figures.ready_total,
+                                  page=page_number(request.GET.get("page")), query=request.GET),
+    })

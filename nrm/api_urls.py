@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from decisions.api import CaseViewSet, DecisionViewSet, QualityAuditViewSet
+from decisions.api import CaseViewSet, DecisionViewSet, FlowReportView, QualityAuditViewSet
 from monitoring.api import MonitoringReportView, ReportRunViewSet
 from organisations.api import CurrentUserView, TokenRevokeView, TokenView
 from referrals.api import ReferralViewSet
@@ -23,6 +23,7 @@ urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("statements/", StatementView.as_view(), name="api-statements"),
     path("reports/monitoring/", MonitoringReportView.as_view(), name="api-monitoring-report"),
+    path("reports/flow/", FlowReportView.as_view(), name="api-flow-report"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include(router.urls)),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -19,7 +19,8 @@ def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
 
 
 def case(*, authority, responder, status: str, received: datetime.date, recovery_ends: datetime.date | None = None,
-         rg_served: datetime.date | None = None, cg_served: datetime.date | None = None, rg_due: datetime.date | None = None,
+         rg_served: datetime.date | None = None, cg_served: datetime.date | None = None,
+         rg_due: datetime.date | None = None,
          gender: str = "female", is_child: bool | None = False, nationality: str = "NG",
          allocated_to=None) -> Referral:
     """One NRM case. `rg_served` and `cg_served` add served positive decisions by `responder` (any user
@@ -52,7 +53,7 @@ def steady_history(*, authority, responder, today: datetime.date, per_week: int,
             served = start + datetime.timedelta(days=7 * week + number % 7)
             ready = served - datetime.timedelta(days=wait_days)
             received = ready - datetime.timedelta(days=60)
-            made.append(case(authority=authority, responder=responder, status=ReferralStatus.CG_POSITIVE,
+            made.append(case(authority=authority, responder=responder, status=ReferralStatus.CLOSED,
                              received=received, recovery_ends=ready - datetime.timedelta(days=1),
                              rg_served=received + datetime.timedelta(days=3), cg_served=served))
     return made
