@@ -151,9 +151,11 @@ CASE_PARTS: dict[str, tuple] = {
 }
 
 
-def case_for(user: User, referral_id: Any, *, parts: tuple[str, ...] = tuple(CASE_PARTS)) -> Referral:
+def case_for(user: User, referral_id: Any, *, parts: tuple[str, ...] = tuple(CASE_PARTS),
+             annotations: dict[str, Any] | None = None) -> Referral:
     """One case for its competent authority's staff, with the related rows `parts` name (all of them
-    unless told), or 404 (logged)."""
+    unless told) and any `annotations` (decisions.waiting.position_annotations: the forecast's figures
+    in the same query), or 404 (logged)."""
     lookups: dict[str, Any] = {}
     for part in parts:
         for lookup in CASE_PARTS[part]:
@@ -164,6 +166,7 @@ def case_for(user: User, referral_id: Any, *, parts: tuple[str, ...] = tuple(CAS
         .select_related("case_file", "case_file__allocated_to", "first_responder_organisation",
                         "competent_authority", "local_authority", "support_case")
         .prefetch_related(*lookups.values())
+        .annotate(**(annotations or {}))
         .filter(pk=referral_id).first()
     )
     if referral is None or not hasattr(referral, "case_file"):

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import refused
+from core import working_days
 from core.charts import grouped_columns
 from core.errors import attempt, attempt_or_message
 from core.paging import page_number
@@ -71,7 +72,8 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
 
 
 def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk, parts=("overview",))
+    referral = selectors.case_for(request.user, pk, parts=("overview",),
+                                  annotations=waiting.position_annotations(working_days.today()))
     context = _case_context(request, referral)
     context["allocate_form"] = forms.AllocateForm(decision_makers=selectors.decision_makers(request.user))
     context["note_form"] = forms.NoteForm()

@@ -5,9 +5,24 @@ already checked that the user may see the case; these reads return counts and da
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core import working_days
@@ -19,6 +34,7 @@ from referrals.permissions import is_referring_organisation
 RG_WAITING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
               ReferralStatus.RG_AWAITING_REVIEW)
 CG_WAITING = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW)
+CACHE_SECONDS = 24 * 60 * 60
 
 
 class PercentileCont(Aggregate):
@@ -106,9 +122,52 @@ def rg_on_time(authority_id: int, today: datetime.date) -> tuple[int, int]:
     return row["n"], row["on_time"]
 
 
+def authority_figures(authority_id: int, today: datetime.date) -> dict:
+    """The authority's CG throughput, wait spread and RG timeliness over the 12 weeks that end yesterday.
+    They cannot change during the day (a decision served today falls outside the window), so they are
+    cached for the day: a case page reads them without a query once one page has."""
+    key = f"forecast:authority:{authority_id}:{today.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    spread = cg_wait_spread(authority_id, today)
+    served, on_time = rg_on_time(authority_id, today)
+    figures = {"weekly": cg_throughput(authority_id, today).weekly,
+               "spread": (spread.p10, spread.p50, spread.p90) if spread else None,
+               "rg_served": served, "rg_on_time": on_time}
+    cache.set(key, figures, timeout=CACHE_SECONDS)
+    return figures
+
+
+def position_annotations(today: datetime.date) -> dict[str, Any]:
+    """queue_position's figures as annotations, so that a page reads them with the case itself."""
+    ahead = (Referral.objects.filter(competent_authority_id=OuterRef("competent_authority_id"), kind=ReferralKind.NRM)
+             .filter(ready_for_cg(today), case_file__received_at__lt=OuterRef("case_file__received_at"))
+             .order_by().values("competent_authority_id").annotate(n=Count("pk")).values("n"))
+    return {"forecast_ahead": Coalesce(Subquery(ahead, output_field=IntegerField()), 0),
+            "forecast_information_open": Exists(InformationRequest.objects.filter(referral_id=OuterRef("pk"),
+                                                                                  answered_at=None))}
+
+
+def queue_position(referral: Referral, today: datetime.date) -> tuple[int, bool]:
+    """(ready cases of the authority referred before this one, whether a request for information is open),
+    from the annotations when the case was read with them, otherwise in one query."""
+    if hasattr(referral, "forecast_ahead"):
+        return referral.forecast_ahead, referral.forecast_information_open
+    ahead = (authority_cases(referral.competent_authority_id)
+             .filter(ready_for_cg(today), case_file__received_at__lt=referral.case_file.received_at).values("pk"))
+    sql, params = ahead.query.sql_with_params()  # Django's SQL with its parameters apart: nothing is pasted in
+    statement = (f"SELECT (SELECT count(*) FROM ({sql}) AS ahead), EXISTS (SELECT 1 FROM "  # noqa: S608
+                 f"{InformationRequest._meta.db_table} WHERE referral_id = %s AND answered_at IS NULL)")
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, referral.pk])
+        count, information_open = cursor.fetchone()
+    return count, information_open
+
+
 def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> forecast.Forecast | None:
-    """The forecast of an open case's next decision, or None when no decision is pending. At most four
-    queries: whether a request for information is open, and the stage's figures."""
+    """The forecast of an open case's next decision, or None when no decision is pending. One query for a
+    CG wait (its place in the queue) and none for a RG decision, once the authority's figures are cached."""
     case = getattr(referral, "case_file", None)
     if case is None or referral.kind != ReferralKind.NRM or not referral.competent_authority_id:
         return None
@@ -116,18 +175,16 @@ def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> f
     status = referral.status
     reconsidering = status == ReferralStatus.RECONSIDERATION
     if status in RG_WAITING or (reconsidering and not case.recovery_period_ends_on):
-        served, on_time = rg_on_time(referral.competent_authority_id, today)
-        return forecast.rg_forecast(due_on=case.rg_due_on, served=served, on_time=on_time)
+        figures = authority_figures(referral.competent_authority_id, today)
+        return forecast.rg_forecast(due_on=case.rg_due_on, served=figures["rg_served"], on_time=figures["rg_on_time"])
     if not (status in CG_WAITING or reconsidering) or not case.recovery_period_ends_on:
         return None
+    figures = authority_figures(referral.competent_authority_id, today)
     ready_on = case.recovery_period_ends_on + datetime.timedelta(days=1)
-    information_open = InformationRequest.objects.filter(referral_id=referral.pk, answered_at=None).exists()
-    ready = ready_on <= today and not information_open
-    ahead = (authority_cases(referral.competent_authority_id)
-             .filter(ready_for_cg(today), case_file__received_at__lt=case.received_at).count())
-    return forecast.cg_forecast(today=today, throughput=cg_throughput(referral.competent_authority_id, today),
-                                cases_ahead=ahead, ready_on=ready_on, ready=ready,
-                                spread=cg_wait_spread(referral.competent_authority_id, today),
+    ahead, information_open = queue_position(referral, today)
+    return forecast.cg_forecast(today=today, throughput=forecast.Throughput(tuple(figures["weekly"])),
+                                cases_ahead=ahead, ready_on=ready_on, ready=ready_on <= today and not information_open,
+                                spread=forecast.WaitSpread(*figures["spread"]) if figures["spread"] else None,
                                 information_outstanding=information_open)
 
 

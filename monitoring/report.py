@@ -46,6 +46,7 @@ from monitoring.tables.referrals import (
     referrals_by_police_force_area,
 )
 from monitoring.tables.victim_care import provider_activity, victim_care_budget, victim_care_by_provider
+from monitoring.tables.waiting import decision_days_by_age_group, waiting_at_period_end
 
 TITLE = "Modern Slavery: National Referral Mechanism and Duty to Notify monitoring report"
 NOTES = [
@@ -131,6 +132,8 @@ def _build(period: Period) -> Report:
         decision_timeliness(period),
         decision_days_by_competent_authority(period),
         decision_days_by_gender(period),
+        decision_days_by_age_group(period),
+        waiting_at_period_end(period),
         reconsiderations(period),
         duty_to_notify_by_exploitation_type(period),
         duty_to_notify_by_gender(period),

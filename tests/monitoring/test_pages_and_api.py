@@ -47,7 +47,7 @@ def test_a_monitor_chooses_a_quarter_and_sees_tables_charts_and_downloads(monito
     assert page.status_code == 200
     html = page.content.decode()
     assert "1 October 2023 to 31 December 2023" in html
-    assert html.count('<table class="govuk-table" id="') == 23
+    assert html.count('<table class="govuk-table" id="') == 25  # with days by age group and people waiting
     main = html.split("<main", 1)[1].split("</main>", 1)[0]
     assert main.count("<svg") == 6 and "Referrals per quarter by age group" in html
     assert "Decisions served by outcome" in html and "Median days from referral to decision" in html
