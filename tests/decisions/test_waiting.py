@@ -16,7 +16,7 @@ from core import working_days
 from decisions import waiting
 from decisions.forecast import Throughput, WaitSpread, cg_forecast
 from decisions.services import case_file_open
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.models import InformationRequest, ReferralStatus
 from tests.conftest import sign_in
 from tests.decisions.history import case, steady_history
@@ -147,7 +147,7 @@ def test_the_prime_contractor_sees_the_forecast_on_the_support_case(ukhtc, first
     case.case_file.recovery_period_ends_on = today + 10 * DAY
     case.case_file.save(update_fields=["recovery_period_ends_on"])
     support = support_case_open(referral=case)
-    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+    manager = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                            first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
     page = sign_in(Client(), manager).get(reverse("victim_care:case", args=[support.pk])).content.decode()
     assert "When to expect a decision" in page and "A decision is expected " in page
