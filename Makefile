@@ -42,6 +42,7 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_POSTGRES)/nrm_bench $(PY) bench/reminders_dispatch.py --cases 1000000 --due 10000
 	DATABASE_URL=$(BENCH_POSTGRES)/nrm_bench $(PY) bench/monitoring_report.py --referrals 1000000
 	BENCH_POSTGRES=$(BENCH_POSTGRES) $(PY) bench/run.py --small 10000 --large 1000000
+	BENCH_POSTGRES=$(BENCH_POSTGRES) $(PY) bench/forecast_backtest.py --referrals 20000
 
 ## backup: the database (pg_dump) and the document store into var/backups/nrm-<UTC time>/ (docs/operations.md)
 BACKUP_DIR ?= var/backups

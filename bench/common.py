@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SMALL_DATABASE, LARGE_DATABASE = "nrm_bench_small", "nrm_bench_large"
-OWN_DATABASES = frozenset({SMALL_DATABASE, LARGE_DATABASE})
+FORECAST_DATABASE = "nrm_bench_forecast"  # forecast_backtest.py's generated history
+OWN_DATABASES = frozenset({SMALL_DATABASE, LARGE_DATABASE, FORECAST_DATABASE})
 SEED = 1  # generate_national_data's seed: the same seed on the same day gives the same rows
 
 
@@ -158,6 +159,10 @@ PAGES: tuple[Page, ...] = (
     Page("ca_queue_api", "Competent authority queue (API)", "ca_manager", "ca_manager", "api", "/api/v1/cases/", True),
     Page("case_page", "A case (page)", "ca_manager", "decision_maker", "web", "/cases/{case}/", False),
     Page("case_api", "A case (API)", "ca_manager", "decision_maker", "api", "/api/v1/cases/{case}/", True),
+    # Issue 21: the flow dashboard and its figures, held to the list pages' targets (at most 10 queries, the same
+    # at both sizes); the case page above shows the case's forecast.
+    Page("flow_page", "Case flow dashboard (page)", "ca_manager", "ca_manager", "web", "/cases/flow/", True),
+    Page("flow_api", "Case flow figures (API)", "ca_manager", "ca_manager", "api", "/api/v1/reports/flow/", True),
     Page("referrals_page", "First responder's referrals (page)", "first_responder", "first_responder", "web",
          "/referrals/", True),
     Page("referrals_api", "First responder's referrals (API)", "first_responder", "first_responder", "api",

@@ -11,10 +11,12 @@ is week-to-week variation, the second the uncertainty of the rate itself, estima
 case's decision comes when S(w) reaches k; the 10th and 90th percentiles of that time solve
 w*m +/- z*sqrt(w*v + w*w*v/12) = k with z = 1.28 (a quadratic in w). The middle is k / m weeks.
 
-Cases are not decided strictly in turn. The spread of the waits (from ready to served) of the CG
-decisions served in the same 12 weeks says how far from first-in-first-out the authority works: the
-interval is widened, on each side, to the middle scaled by the 10th and 90th percentile of those waits
-over their median, when that is wider. A case not yet ready cannot be decided before it is.
+Cases are not decided strictly in turn. The waits (from the end of the recovery period to served) of the
+CG decisions served in the same 12 weeks show how long cases really waited: of those that waited longer
+than this case has so far, the 10th and 90th percentiles of the time they still waited widen the range,
+on each side, when they are wider. An authority that decides in turn has waits close to the queue's
+own; one that does not gets a range as wide as its recent waits. A case not yet ready cannot be decided
+before it is.
 
 Reasonable Grounds (RG): the due date (5 working days from receipt) and the share of the authority's RG
 decisions served in the last 12 weeks that were served on or before their due date."""
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from statistics import NormalDist
 
@@ -69,21 +72,17 @@ class Throughput:
         return max(sample, self.mean)
 
 
-@dataclass(frozen=True)
-class WaitSpread:
-    """The 10th, 50th and 90th percentile of the days from ready to served of recent CG decisions."""
+MIN_WAITS = 5  # fewer recent waits longer than this case's so far: the queue's range alone
 
-    p10: float
-    p50: float
-    p90: float
 
-    @property
-    def low_ratio(self) -> float:
-        return min(1.0, self.p10 / self.p50) if self.p50 > 0 else 1.0
-
-    @property
-    def high_ratio(self) -> float:
-        return max(1.0, self.p90 / self.p50) if self.p50 > 0 else 1.0
+def remaining_wait_range(waits: Sequence[float], waited: int) -> tuple[float, float] | None:
+    """The 10th and 90th percentile of the days this case may still wait, judged from the recent CG
+    decisions' waits (days from the end of the recovery period to served) that were longer than this
+    case's wait so far (`waited`, the same count; 0 or less while the recovery period runs)."""
+    longer = [wait - waited for wait in waits if wait > waited]
+    if len(longer) < MIN_WAITS:
+        return None
+    return percentile(longer, 0.1), percentile(longer, 0.9)
 
 
 def weeks_to_clear(k: int, throughput: Throughput) -> tuple[float, float, float] | None:
@@ -148,7 +147,7 @@ def _day(today: datetime.date, weeks: float) -> datetime.date:
 
 
 def cg_forecast(*, today: datetime.date, throughput: Throughput, cases_ahead: int, ready_on: datetime.date | None,
-                ready: bool, spread: WaitSpread | None = None, information_outstanding: bool = False) -> Forecast:
+                ready: bool, waits: Sequence[float] | None = None, information_outstanding: bool = False) -> Forecast:
     """The expected date range of a CG decision for a case with `cases_ahead` ready cases before it."""
     weeks = weeks_to_clear(cases_ahead + 1, throughput) if throughput.total >= MIN_DECISIONS else None
     if weeks is None:
@@ -156,8 +155,9 @@ def cg_forecast(*, today: datetime.date, throughput: Throughput, cases_ahead: in
                         information_outstanding=information_outstanding, cases_ahead=cases_ahead,
                         weekly_rate=round(throughput.mean, 1))
     low, middle, high = weeks
-    if spread is not None:
-        low, high = min(low, middle * spread.low_ratio), max(high, middle * spread.high_ratio)
+    remaining = remaining_wait_range(waits, (today - ready_on).days + 1) if waits and ready_on else None
+    if remaining is not None:
+        low, high = min(low, remaining[0] / 7), max(high, remaining[1] / 7)
     floor = max(today, ready_on) if ready_on else today
     earliest, mid, latest = (max(floor, _day(today, w)) for w in (low, middle, high))
     return Forecast("cg", f"A decision is expected {month_range(earliest, latest)}", CG_METHOD, ready=ready,

@@ -10,11 +10,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Count,
     Exists,
     F,
-    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -35,15 +33,6 @@ RG_WAITING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus
               ReferralStatus.RG_AWAITING_REVIEW)
 CG_WAITING = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW)
 CACHE_SECONDS = 24 * 60 * 60
-
-
-class PercentileCont(Aggregate):
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 class DaysBetween(Func):
@@ -101,17 +90,13 @@ def cg_throughput(authority_id: int, today: datetime.date, weeks: int = forecast
     return forecast.Throughput(tuple(counts))
 
 
-def cg_wait_spread(authority_id: int, today: datetime.date) -> forecast.WaitSpread | None:
-    """Percentiles of the days from ready (the day after the recovery period) to served (one query)."""
+def cg_recent_waits(authority_id: int, today: datetime.date) -> list[int]:
+    """Days from the end of the recovery period to served, of each CG decision of the last 12 weeks (one
+    query; a few thousand small numbers at national scale, cached for the day by authority_figures)."""
     start, end = _window(today)
-    waited = DaysBetween(TruncDate("served_at"), F("case__recovery_period_ends_on"))
-    row = (_served(authority_id, Stage.CG, start, end).filter(case__recovery_period_ends_on__isnull=False)
-           .annotate(waited=waited)
-           .aggregate(n=Count("pk"), p10=PercentileCont(F("waited"), 0.1), p50=PercentileCont(F("waited"), 0.5),
-                      p90=PercentileCont(F("waited"), 0.9)))
-    if not row["n"] or not row["p50"]:
-        return None
-    return forecast.WaitSpread(row["p10"], row["p50"], row["p90"])
+    return sorted(_served(authority_id, Stage.CG, start, end).filter(case__recovery_period_ends_on__isnull=False)
+                  .annotate(waited=DaysBetween(TruncDate("served_at"), F("case__recovery_period_ends_on")))
+                  .values_list("waited", flat=True))
 
 
 def rg_on_time(authority_id: int, today: datetime.date) -> tuple[int, int]:
@@ -123,17 +108,15 @@ def rg_on_time(authority_id: int, today: datetime.date) -> tuple[int, int]:
 
 
 def authority_figures(authority_id: int, today: datetime.date) -> dict:
-    """The authority's CG throughput, wait spread and RG timeliness over the 12 weeks that end yesterday.
+    """The authority's CG throughput, recent CG waits and RG timeliness over the 12 weeks that end yesterday.
     They cannot change during the day (a decision served today falls outside the window), so they are
     cached for the day: a case page reads them without a query once one page has."""
     key = f"forecast:authority:{authority_id}:{today.isoformat()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    spread = cg_wait_spread(authority_id, today)
     served, on_time = rg_on_time(authority_id, today)
-    figures = {"weekly": cg_throughput(authority_id, today).weekly,
-               "spread": (spread.p10, spread.p50, spread.p90) if spread else None,
+    figures = {"weekly": cg_throughput(authority_id, today).weekly, "waits": cg_recent_waits(authority_id, today),
                "rg_served": served, "rg_on_time": on_time}
     cache.set(key, figures, timeout=CACHE_SECONDS)
     return figures
@@ -184,7 +167,7 @@ def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> f
     ahead, information_open = queue_position(referral, today)
     return forecast.cg_forecast(today=today, throughput=forecast.Throughput(tuple(figures["weekly"])),
                                 cases_ahead=ahead, ready_on=ready_on, ready=ready_on <= today and not information_open,
-                                spread=forecast.WaitSpread(*figures["spread"]) if figures["spread"] else None,
+                                waits=figures["waits"],
                                 information_outstanding=information_open)
 
 

@@ -10,11 +10,11 @@ import pytest
 from decisions.forecast import (
     NO_HISTORY,
     Throughput,
-    WaitSpread,
     backlog_clears_on,
     cg_forecast,
     month_range,
     percentile,
+    remaining_wait_range,
     rg_forecast,
     weeks_to_clear,
 )
@@ -86,15 +86,30 @@ def test_a_case_not_yet_ready_is_never_forecast_before_its_recovery_period_ends(
     assert not result.ready and result.summary == "A decision is expected in May 2027"
 
 
-def test_cases_taken_out_of_turn_widen_the_range_by_the_spread_of_recent_waits():
-    """Recent waits from ready to served: 10th percentile 50 days, median 100, 90th 300. The middle
-    (70 days) scaled by 0.5 and 3 gives 35 and 210 days: 8 February and 2 August 2027, wider than the
-    throughput's own 59 to 84 days."""
-    result = cg_forecast(today=TODAY, throughput=Throughput((10,) * 12), cases_ahead=99, ready_on=READY, ready=True,
-                         spread=WaitSpread(50, 100, 300))
+def test_cases_taken_out_of_turn_widen_the_range_by_the_recent_waits_longer_than_this_one():
+    """Recent CG decisions waited 50, 100, 150, 200, 300 and 400 days after the recovery period; this case
+    has waited 40 (ready since 26 November 2026). All six waited longer, and still had 10, 60, 110, 160,
+    260 and 360 days to go: 10th percentile 10 + 0.5 x 50 = 35 days, 90th 260 + 0.5 x 100 = 310 days
+    (interpolated as PostgreSQL's percentile_cont). Wider than the queue's 59 to 84 days on both sides:
+    4 January 2027 + 35 = 8 February 2027, + 310 = 10 November 2027; the middle stays the queue's."""
+    waits = (50, 100, 150, 200, 300, 400)
+    ready_on = datetime.date(2026, 11, 26)
+    assert remaining_wait_range(waits, (TODAY - ready_on).days + 1) == (35, 310)
+    result = cg_forecast(today=TODAY, throughput=Throughput((10,) * 12), cases_ahead=99, ready_on=ready_on,
+                         ready=True, waits=waits)
     assert (result.earliest, result.middle, result.latest) == (
-        datetime.date(2027, 2, 8), datetime.date(2027, 3, 15), datetime.date(2027, 8, 2))
-    assert result.summary == "A decision is expected between February and August 2027"
+        datetime.date(2027, 2, 8), datetime.date(2027, 3, 15), datetime.date(2027, 11, 10))
+    assert result.summary == "A decision is expected between February and November 2027"
+
+
+def test_a_case_that_has_outwaited_almost_every_recent_decision_keeps_the_queue_range():
+    """Waited 250 days: only 2 of the recent waits were longer, fewer than 5, so they say nothing."""
+    waits = (50, 100, 150, 200, 300, 400)
+    assert remaining_wait_range(waits, 250) is None
+    ready_on = TODAY - datetime.timedelta(days=249)
+    result = cg_forecast(today=TODAY, throughput=Throughput((10,) * 12), cases_ahead=99, ready_on=ready_on,
+                         ready=True, waits=waits)
+    assert (result.earliest, result.latest) == (datetime.date(2027, 3, 4), datetime.date(2027, 3, 29))
 
 
 def test_the_reasonable_grounds_forecast_is_its_due_date_and_the_share_on_time():

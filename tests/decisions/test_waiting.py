@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from core import working_days
 from decisions import waiting
-from decisions.forecast import Throughput, WaitSpread, cg_forecast
+from decisions.forecast import Throughput, cg_forecast
 from decisions.services import case_file_open
 from organisations.models import OrgRole, Role
 from referrals.models import InformationRequest, ReferralStatus
@@ -62,7 +62,7 @@ def test_a_ready_case_is_forecast_from_the_cases_ahead_and_the_authority_through
     with django_assert_max_num_queries(1):  # the figures are cached for the day
         assert waiting.forecast_for(queue["ours"]) == result
     expected = cg_forecast(today=today, throughput=Throughput((5,) * 12), cases_ahead=3,
-                           ready_on=today - DAY, ready=True, spread=WaitSpread(100, 100, 100))
+                           ready_on=today - DAY, ready=True, waits=[101] * 60)  # served 100 days after ready
     assert result == expected
     assert result.kind == "cg" and result.ready and result.cases_ahead == 3 and result.weekly_rate == 5.0
     assert result.earliest <= result.middle <= result.latest
