@@ -173,8 +173,9 @@ def markdown(result: dict) -> str:
         "# Forecast backtest (issue 21)",
         "",
         f"Generated {result['generated_at']} on {result['machine']}, commit {result['commit']}, with "
-        f"`{result['command']}` over `{result['database']}` ({result['referrals']} referrals of "
-        "`generate_national_data --seed 1`). Method and limits: docs/forecasts.md.",
+        f"`{result['command']}` over `{result['database']}` ({result['nrm_cases']} NRM cases of "
+        f"{result['referrals_asked']} referrals of `generate_national_data --seed 1`). Method and limits: "
+        "docs/forecasts.md.",
         "",
         f"Forecasts of the Conclusive Grounds decision for every case waiting for one, at {result['points']} "
         f"weekly points (per competent authority) from {FIRST_POINT_DAYS_AGO} to {LAST_POINT_DAYS_AGO} days before "
@@ -230,7 +231,7 @@ def main() -> None:
     result.update({"generated_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                    "machine": f"{platform.node()} ({os.cpu_count()} CPUs, {platform.python_version()})",
                    "commit": commit, "command": f"bench/forecast_backtest.py --referrals {args.referrals}",
-                   "referrals": sum(len(cases) for cases in by_authority.values()), "as_of": as_of.isoformat(),
+                   "nrm_cases": sum(len(cases) for cases in by_authority.values()), "referrals_asked": args.referrals, "as_of": as_of.isoformat(),
                    "seconds": round(time.perf_counter() - started, 1), "target": TARGET, **prepared})
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "forecast_backtest.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
