@@ -231,7 +231,8 @@ def main() -> None:
     result.update({"generated_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                    "machine": f"{platform.node()} ({os.cpu_count()} CPUs, {platform.python_version()})",
                    "commit": commit, "command": f"bench/forecast_backtest.py --referrals {args.referrals}",
-                   "nrm_cases": sum(len(cases) for cases in by_authority.values()), "referrals_asked": args.referrals, "as_of": as_of.isoformat(),
+                   "nrm_cases": sum(len(cases) for cases in by_authority.values()), "referrals_asked": args.referrals,
+                   "as_of": as_of.isoformat(),
                    "seconds": round(time.perf_counter() - started, 1), "target": TARGET, **prepared})
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "forecast_backtest.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
