@@ -14,8 +14,11 @@ WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 300, 56, 40, 16
 
 
 def _nice_top(value: float) -> float:
+    """A round top for the value axis whose four gridlines fall on whole numbers for small counts."""
     if value <= 0:
-        return 1
+        return 4
+    if value <= 8:
+        return 4 if value <= 4 else 8
     magnitude = 10 ** (len(str(int(value))) - 1)
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * magnitude:

@@ -115,7 +115,7 @@ def test_the_case_page_shows_the_forecast_at_no_extra_query(queue, manager, ukht
             page = client.get(url).content.decode()
         counts[name] = _statements(captured)
     assert counts["waiting"] <= counts["no forecast"], counts
-    assert "When to expect a decision" in page and "Ready for a Conclusive Grounds decision" in page
+    assert "When to expect a decision" in page and 'id="forecast-ready"' in page
     assert "8 in 10 chance between" in page and "How this is worked out" in page
     assert 'class="govuk-details"' in page
 
