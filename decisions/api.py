@@ -151,4 +151,4 @@ class FlowReportView(APIView):
     def get(self, request: Request) -> Response:
         if not permissions.may_view_flow(request.user):
             raise NotAllowed("Only a competent authority's managers see its flow figures.")
-        return Response(flow.flow_for(request.user.organisation_id).as_json())
+        return Response(flow.cached_flow_for(request.user.organisation_id).as_json())

@@ -293,7 +293,7 @@ def flow_dashboard(request: HttpRequest) -> HttpResponse:
     """Competent-authority managers: the queue's shape, its speed and who waits longest."""
     if not permissions.may_view_flow(request.user):
         raise PermissionDenied
-    figures = flow.flow_for(request.user.organisation_id)
+    figures = flow.cached_flow_for(request.user.organisation_id)
     labels = [f"{week:%-d %b}" for week in figures.weeks]
     return render(request, "decisions/flow.html", {
         "flow": figures, "age_bands": [band[0] for band in flow.AGE_BANDS],

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -143,3 +145,16 @@ def test_another_authority_sees_only_its_own_flow(world, competent_authorities):
     other = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.CA_MANAGER])
     figures = flow.flow_for(other.organisation_id)
     assert figures.open_total == 1 and figures.ready_total == 1 and figures.backlog_clears_on is None
+
+
+def test_the_figures_are_kept_for_ten_minutes(world, manager, ukhtc):
+    """The second view within ten minutes reads the figures from the cache: two statements fewer (the open
+    cases grouped, and the weekly flow with the waits); the page of ready cases is read each time."""
+    client = sign_in(Client(), manager)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("decisions:flow")).status_code == 200
+        counts.append(_statements(captured))
+    assert counts[0] - counts[1] == 2
+    assert flow.cached_flow_for(ukhtc.pk).ready_total == 3
