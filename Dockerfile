@@ -4,13 +4,11 @@
 # Celery worker and Celery beat. docker-compose.yml shows how the three are run; every
 # setting comes from the environment (see .env.example).
 
-# Base images. A release build pins each by digest, so the same bytes are built every time:
-#   docker build --build-arg NODE_IMAGE=node:22-slim@sha256:<digest> \
-#                --build-arg PYTHON_IMAGE=python:3.11-slim@sha256:<digest> .
-# How to read the current digests and when to refresh them: docs/operations.md, "Base images".
-# The defaults are tags only (no digest could be read where this file was last changed).
-ARG NODE_IMAGE=node:22-slim
-ARG PYTHON_IMAGE=python:3.11-slim
+# Base images, pinned by digest so the same bytes are built every time. The tag beside each digest
+# says what it is; a newer digest is passed with --build-arg NODE_IMAGE=… / PYTHON_IMAGE=…. How to
+# read the current digests and when to refresh them: docs/operations.md, "Base images".
+ARG NODE_IMAGE=node:22-slim@sha256:83f487e0a63425e5b4d146fb5e5be574bcbe1b7b843d3ebafdd95eaf7767a7e5
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 
 # --- Front-end assets: GOV.UK Frontend and MoJ Frontend compiled with Sass into static_build/ ---
 # Node 22 is the current LTS line (supported to April 2027); Node 20 is past end of life.

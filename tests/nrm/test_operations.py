@@ -112,3 +112,14 @@ def test_the_lock_file_pins_every_runtime_requirement_with_hashes():
     unhashed = [line for number, line in enumerate(lines) if re.match(r"^[A-Za-z0-9_.-]+==", line)
                 and "--hash=sha256:" not in lines[number + 1]]
     assert len(pinned) > 40 and not unhashed, f"every package has its hashes: {unhashed}"
+
+
+def test_the_image_s_base_images_are_pinned_by_digest():
+    """A tag can be moved to other bytes; a digest cannot. Every FROM resolves to a sha256 digest."""
+    text = (ROOT / "Dockerfile").read_text()
+    defaults = dict(re.findall(r"^ARG (\w+_IMAGE)=(\S+)$", text, flags=re.MULTILINE))
+    assert set(defaults) == {"NODE_IMAGE", "PYTHON_IMAGE"}
+    for image in defaults.values():
+        assert re.fullmatch(r"[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
+    for base in re.findall(r"^FROM (\S+)", text, flags=re.MULTILINE):
+        assert base in ("${NODE_IMAGE}", "${PYTHON_IMAGE}"), base
