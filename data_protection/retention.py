@@ -78,7 +78,7 @@ def case_anonymise(*, referral_id, now: datetime.datetime | None = None) -> bool
         referral.save()
         PossibleDuplicate.objects.filter(Q(referral=referral) | Q(matches=referral)).delete()
         _texts(InformationRequest.objects.filter(referral=referral), "question", "answer")
-        _texts(CaseFile.objects.filter(referral=referral), "withdrawal_reason")
+        _texts(CaseFile.objects.filter(referral=referral), "withdrawal_reason", "close_reason")
         _texts(Decision.objects.filter(case_id=referral.pk), "reasons", "evidence_considered", "review_comments")
         Decision.objects.filter(case_id=referral.pk).exclude(letter="").update(letter=REMOVED)
         _texts(CaseNote.objects.filter(case_id=referral.pk), "text")
@@ -91,7 +91,8 @@ def case_anonymise(*, referral_id, now: datetime.datetime | None = None) -> bool
             Referral.pgh_event_model.objects.filter(pgh_obj_id=referral.pk).update(
                 date_of_birth=None, home_office_reference="")
             _texts(Decision.pgh_event_model.objects.filter(case_id=referral.pk), "review_comments")
-            _texts(CaseFile.pgh_event_model.objects.filter(referral_id=referral.pk), "withdrawal_reason")
+            _texts(CaseFile.pgh_event_model.objects.filter(referral_id=referral.pk), "withdrawal_reason",
+                   "close_reason")
         pghistory.create_event(referral, label="anonymised")
     logger.info("Referral %s anonymised under the retention policy", referral_id)
     return True

@@ -28,9 +28,9 @@ from referrals.reference_data import NATIONALITY_LABELS
 AGE_BANDS = (("0 to 30 days", 0, 30), ("31 to 90 days", 31, 90), ("91 to 180 days", 91, 180),
              ("181 to 365 days", 181, 365), ("Over 365 days", 366, None))
 OPEN = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
-        ReferralStatus.RG_AWAITING_REVIEW, ReferralStatus.RG_NEGATIVE, ReferralStatus.RECONSIDERATION,
+        ReferralStatus.RG_AWAITING_REVIEW, ReferralStatus.RG_NEGATIVE, ReferralStatus.RG_RECONSIDERATION,
         ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW,
-        ReferralStatus.CG_POSITIVE, ReferralStatus.CG_NEGATIVE)
+        ReferralStatus.CG_POSITIVE, ReferralStatus.CG_NEGATIVE, ReferralStatus.CG_RECONSIDERATION)
 STAGES = ("Waiting for allocation", "Waiting for a Reasonable Grounds decision", "Negative Reasonable Grounds",
           "Reconsideration", "In the recovery period", "Waiting for information before a Conclusive Grounds decision",
           "Ready for a Conclusive Grounds decision", "Conclusive Grounds decision drafted or in review",
@@ -47,7 +47,7 @@ def stage_of(status: str, recovery_over: bool, information_open: bool) -> str:
         return STAGES[1]
     if status == ReferralStatus.RG_NEGATIVE:
         return STAGES[2]
-    if status == ReferralStatus.RECONSIDERATION:
+    if status in (ReferralStatus.RG_RECONSIDERATION, ReferralStatus.CG_RECONSIDERATION):
         return STAGES[3]
     if status == ReferralStatus.RG_POSITIVE:
         return STAGES[4] if not recovery_over else STAGES[5] if information_open else STAGES[6]
@@ -131,8 +131,7 @@ def _open_cases(authority_id: int, today: datetime.date) -> tuple[list[list], in
         counts = [row[f"band{n}"] for n in range(len(AGE_BANDS))]
         stage = stage_of(row["status"], row["recovery_over"], row["information_open"])
         table[stage] = [a + b for a, b in zip(table[stage], counts, strict=True)]
-        cg_waiting = row["status"] in CG_WAITING or (row["status"] == ReferralStatus.RECONSIDERATION
-                                                     and row["recovery_over"])
+        cg_waiting = row["status"] in CG_WAITING or row["status"] == ReferralStatus.CG_RECONSIDERATION
         if cg_waiting:
             backlog += sum(counts)
             if row["recovery_over"] and not row["information_open"]:

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django import forms
+from django.conf import settings
 
-from decisions.models import Outcome, QualityAudit
+from decisions.models import Outcome, QualityAudit, ReconsiderationRequester
 from referrals.forms import free_text
 
 
@@ -85,10 +86,28 @@ class WithdrawForm(ActionForm):
     reason = free_text("Why is the person withdrawing from the NRM?", required=True, rows=4)
 
 
+class CloseForm(ActionForm):
+    reason = free_text("Why is the case being closed?", required=True, rows=4)
+
+
 class ReconsiderationForm(ActionForm):
+    requested_for = forms.ChoiceField(
+        label="Who is asking for the decision to be reconsidered?", widget=forms.RadioSelect, required=False,
+        choices=(), error_messages={"invalid_choice": "Select who is asking for the decision to be reconsidered"})
     reasons = free_text("Why should the decision be reconsidered?", required=True, rows=6)
     new_evidence = free_text("New evidence", rows=6,
                              help_text="For example, a letter from a GP or the Crown Prosecution Service.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only who the era allows (NRM_RECONSIDERATION_REQUESTERS); blank means "my organisation".
+        on_behalf = [(value, label) for value, label in ReconsiderationRequester.choices
+                     if value in settings.NRM_RECONSIDERATION_REQUESTERS
+                     and value in (ReconsiderationRequester.PERSON, ReconsiderationRequester.LEGAL_REPRESENTATIVE)]
+        if on_behalf:
+            self.fields["requested_for"].choices = [("", "My organisation"), *on_behalf]
+        else:
+            del self.fields["requested_for"]
 
 
 class AuditFindingForm(ActionForm):

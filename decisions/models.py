@@ -5,6 +5,8 @@ The case's state is the referral's status; decisions/workflow.py says how it may
 
 from __future__ import annotations
 
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.db import models
@@ -51,6 +53,7 @@ class CaseFile(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(max_length=15000, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(max_length=15000, blank=True)
 
     class Meta:
         indexes = [
@@ -63,6 +66,14 @@ class CaseFile(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.referral_id}"
+
+    @property
+    def cg_possible_from(self) -> datetime.date | None:
+        """The first day a Conclusive Grounds decision can be made: the day after the minimum recovery
+        period. Not the end of support, nor of the suspension of removal: both last until the CG is served."""
+        if self.recovery_period_ends_on is None:
+            return None
+        return self.recovery_period_ends_on + datetime.timedelta(days=1)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(),
@@ -148,12 +159,25 @@ class Transfer(models.Model):
         return f"Transfer of {self.case_id}"
 
 
+class ReconsiderationRequester(models.TextChoices):
+    """Who asks for reconsideration; which of them may is an era setting (NRM_RECONSIDERATION_REQUESTERS)."""
+
+    FIRST_RESPONDER = "first_responder", "First responder"
+    SUPPORT_PROVIDER = "support_provider", "Support provider"
+    PERSON = "person", "Person themselves"
+    LEGAL_REPRESENTATIVE = "legal_representative", "Person's legal representative"
+
+
 class Reconsideration(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="reconsiderations")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="reconsiderations")
     reasons = models.TextField(max_length=15000)
     new_evidence = models.TextField(max_length=15000, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_for = models.CharField(max_length=24, choices=ReconsiderationRequester.choices,
+                                     default=ReconsiderationRequester.FIRST_RESPONDER,
+                                     help_text="Who asked: the user's organisation, or the person or their "
+                                               "legal representative when the request was made on their behalf.")
     requested_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

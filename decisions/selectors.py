@@ -65,13 +65,29 @@ def next_deadline(referral: Referral, case: CaseFile | None) -> Deadline | None:
     if referral.status in RG_PENDING:
         label, due = "Reasonable Grounds decision due", case.rg_due_on
         return Deadline(label, due, today > due, working_days.working_days_between(today, due))
-    if referral.status == ReferralStatus.RG_POSITIVE and case.recovery_period_ends_on:
-        due = case.recovery_period_ends_on
-        return Deadline("Recovery period ends", due, False, (due - today).days)
+    if referral.status == ReferralStatus.RG_POSITIVE and case.cg_possible_from and case.cg_possible_from > today:
+        due = case.cg_possible_from
+        return Deadline("Conclusive Grounds decision can be made from", due, False, (due - today).days)
     if referral.status in (ReferralStatus.RG_NEGATIVE, ReferralStatus.CG_NEGATIVE) and case.reconsideration_due_by:
         due = case.reconsideration_due_by
         return Deadline("Reconsideration can be asked for until", due, False, (due - today).days)
     return None
+
+
+WAITING_FOR_CG = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW)
+
+
+def days_waiting_for_cg(referral: Referral, case: CaseFile | None, decisions) -> int | None:
+    """Days since the positive RG for a person still waiting for their first Conclusive Grounds decision
+    (removal stays suspended and support goes on meanwhile); None otherwise."""
+    if case is None or referral.status not in WAITING_FOR_CG:
+        return None
+    served = [d for d in decisions if d.status == DecisionStatus.SERVED]
+    if any(d.stage == Stage.CG for d in served):
+        return None
+    positive_rg = max((d.served_at for d in served if d.stage == Stage.RG and d.outcome == Outcome.POSITIVE),
+                      default=None)
+    return (working_days.today() - working_days.local_date(positive_rg)).days if positive_rg else None
 
 
 QUEUE_FILTERS = {"status", "deadline", "decision_maker"}

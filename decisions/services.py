@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -29,14 +30,15 @@ from decisions.models import (
     Outcome,
     QualityAudit,
     Reconsideration,
+    ReconsiderationRequester,
     Stage,
     Transfer,
 )
-from decisions.signals import decision_served
+from decisions.signals import case_ended, decision_served
 from decisions.workflow import CASE, DECISION, Action, DecisionAction
 from organisations.models import Organisation, OrgRole, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
-from referrals.permissions import may_request_reconsideration
+from referrals.permissions import is_referring_organisation, is_supporting_provider
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +48,14 @@ class DecisionConflict(Conflict):
 
 
 class RecoveryPeriodNotOver(Conflict):
-    """A Conclusive Grounds decision before the minimum recovery period has run."""
+    """A Conclusive Grounds decision drafted before the minimum recovery period has run."""
 
 
 class ReconsiderationWindowClosed(Conflict):
-    """Asked for after the reconsideration window closed."""
+    """Reconsideration asked for after the window (NRM_RECONSIDERATION_WINDOW_DAYS) closed."""
+
+
+RECONSIDERING = (ReferralStatus.RG_RECONSIDERATION, ReferralStatus.CG_RECONSIDERATION)
 
 
 def case_file_open(referral: Referral) -> CaseFile:
@@ -144,12 +149,17 @@ def decision_draft(*, referral: Referral, stage: Stage, outcome: Outcome, reason
             DECISION.move(existing, DecisionAction.EDIT)
             existing.save()
             return existing
-        in_recovery_period = case.recovery_period_ends_on and working_days.today() <= case.recovery_period_ends_on
-        if stage == Stage.CG and locked.status == ReferralStatus.RG_POSITIVE and in_recovery_period:
+        cg_from = case.cg_possible_from
+        too_early = cg_from is not None and working_days.today() < cg_from
+        if stage == Stage.CG and locked.status == ReferralStatus.RG_POSITIVE and too_early:
             raise RecoveryPeriodNotOver(
-                f"The recovery period runs until {case.recovery_period_ends_on:%-d %B %Y}; a Conclusive "
-                "Grounds decision cannot be drafted before it ends.")
-        reconsidering = locked.status == ReferralStatus.RECONSIDERATION
+                f"A Conclusive Grounds decision can be made from {cg_from:%-d %B %Y}, when the minimum recovery "
+                "period has run.")
+        reconsidering = locked.status in RECONSIDERING
+        reconsidered_stage = Stage.RG if locked.status == ReferralStatus.RG_RECONSIDERATION else Stage.CG
+        if reconsidering and stage != reconsidered_stage:
+            raise Conflict(f"A reconsidered {reconsidered_stage.label} decision is retaken as a new "
+                           f"{reconsidered_stage.label} decision.")
         _move(locked, Action.DRAFT_RG if stage == Stage.RG else Action.DRAFT_CG)
         return Decision.objects.create(case=case, stage=stage, outcome=outcome, reasons=reasons,
                                        evidence_considered=evidence_considered, author=by,
@@ -157,8 +167,10 @@ def decision_draft(*, referral: Referral, stage: Stage, outcome: Outcome, reason
 
 
 def review_required(decision: Decision) -> bool:
-    """The review policy: every decision (2011) or only negative ones (today)."""
-    return settings.NRM_SECOND_REVIEW_POLICY == "all" or decision.outcome == Outcome.NEGATIVE
+    """The review policy: every decision (2011) or only negative ones (today); a decision on reconsideration
+    always goes through second review."""
+    return (settings.NRM_SECOND_REVIEW_POLICY == "all" or decision.outcome == Outcome.NEGATIVE
+            or decision.is_reconsideration)
 
 
 def _locked_decision(decision: Decision) -> tuple[Decision, Referral, CaseFile]:
@@ -236,51 +248,123 @@ def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
     return locked
 
 
-def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: str, by: User) -> Reconsideration:
-    """The first responder or support provider asks for a negative decision to be looked at again, within the window.
-    The original decision stays on the record; a new one is drafted with the same review rule."""
+def _requester_allowed(requested_for: str) -> None:
+    if requested_for not in settings.NRM_RECONSIDERATION_REQUESTERS:
+        allowed = ", ".join(ReconsiderationRequester(value).label.lower()
+                            for value in settings.NRM_RECONSIDERATION_REQUESTERS)
+        raise NotAllowed(f"Reconsideration can only be asked for by the {allowed}.")
 
+
+def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: str, by: User,
+                            requested_for: str = "") -> Reconsideration:
+    """Ask for a negative decision to be looked at again, within the window. The first responder or the
+    support provider asks for themselves; where the era allows it (NRM_RECONSIDERATION_REQUESTERS) they, or
+    the competent authority, record a request made by the person or their legal representative. The original
+    decision stays on the record; a new decision of the same stage is drafted and second-reviewed."""
     with transaction.atomic():
         locked, case = _lock(referral)
-        _require(may_request_reconsideration(by, locked),
-                 "Only the referring first responder or the person's support provider can ask for this.")
+        if is_referring_organisation(by, locked):
+            own = ReconsiderationRequester.FIRST_RESPONDER
+        elif is_supporting_provider(by, locked):
+            own = ReconsiderationRequester.SUPPORT_PROVIDER
+        elif permissions.may_record(by, locked):
+            own = None  # the competent authority only records a request made to it
+        else:
+            raise NotAllowed("Only the referring first responder, the person's support provider or the competent "
+                             "authority can record a request for reconsideration.")
+        on_behalf = (ReconsiderationRequester.PERSON, ReconsiderationRequester.LEGAL_REPRESENTATIVE)
+        if own is None and requested_for not in on_behalf:
+            raise NotAllowed("The competent authority records only a request made by the person or their legal "
+                             "representative.")
+        requested_for = requested_for or own
+        if requested_for not in (own, *on_behalf):
+            raise Invalid("Say who is asking for reconsideration.", fields={"requested_for": [
+                "Select who is asking for the decision to be reconsidered"]})
+        _requester_allowed(requested_for)
         latest = case.decisions.filter(status=DecisionStatus.SERVED).order_by("-served_at").first()
         if latest is None or latest.outcome != Outcome.NEGATIVE:
-            raise CASE.refusal(Action.REQUEST_RECONSIDERATION, locked.status)
+            raise CASE.refusal(Action.RECONSIDER_RG if latest is None or latest.stage == Stage.RG
+                               else Action.RECONSIDER_CG, locked.status)
         if case.reconsideration_due_by and working_days.today() > case.reconsideration_due_by:
             raise ReconsiderationWindowClosed(
                 f"Reconsideration had to be asked for by {case.reconsideration_due_by:%-d %B %Y}.")
-        _move(locked, Action.REQUEST_RECONSIDERATION)
+        _move(locked, Action.RECONSIDER_RG if latest.stage == Stage.RG else Action.RECONSIDER_CG)
         try:
             with transaction.atomic():
                 return Reconsideration.objects.create(case=case, decision=latest, reasons=reasons,
-                                                      new_evidence=new_evidence, requested_by=by)
+                                                      new_evidence=new_evidence, requested_by=by,
+                                                      requested_for=requested_for)
         except IntegrityError as duplicate:
             raise DecisionConflict("Reconsideration of this decision has already been asked for.") from duplicate
 
 
 def case_withdraw(*, referral: Referral, reason: str, by: User) -> CaseFile:
-    """An adult withdraws from the NRM: recorded with reasons, the case stops."""
+    """An adult withdraws from the NRM: recorded with reasons, the case ends and support ends the same day."""
     with transaction.atomic():
         locked, case = _lock(referral)
         _require(permissions.may_record(by, locked), "Only the deciding competent authority records withdrawal.")
         if locked.is_child:
             raise Conflict("A child's referral cannot be withdrawn.")
         _move(locked, Action.WITHDRAW)
-        case.withdrawn_at, case.withdrawal_reason = timezone.now(), reason
-        case.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+        now = timezone.now()
+        case.withdrawn_at, case.withdrawal_reason, case.closed_at = now, reason, now
+        case.save(update_fields=["withdrawn_at", "withdrawal_reason", "closed_at"])
+        case_ended.send(sender=CaseFile, case=case, on=working_days.local_date(now), withdrawn=True)
     return case
 
 
-def case_close(*, referral: Referral, by: User) -> CaseFile:
-    """Close a case after its Conclusive Grounds decision has been served."""
+def _close(locked: Referral, case: CaseFile, *, reason: str, now: datetime) -> CaseFile:
+    _move(locked, Action.CLOSE)
+    case.closed_at, case.close_reason = now, reason
+    case.save(update_fields=["closed_at", "close_reason"])
+    case_ended.send(sender=CaseFile, case=case, on=working_days.local_date(now), withdrawn=False)
+    return case
+
+
+def case_close(*, referral: Referral, reason: str, by: User) -> CaseFile:
+    """The competent authority closes a case after a decision, with a reason."""
+    if not reason.strip():
+        raise Invalid("Say why the case is being closed.", fields={"reason": ["Enter why the case is being closed"]})
     with transaction.atomic():
         locked, case = _lock(referral)
         _require(permissions.may_record(by, locked), "Only the deciding competent authority closes cases.")
-        _move(locked, Action.CLOSE)
-        case.closed_at = timezone.now()
-        case.save(update_fields=["closed_at"])
-    return case
+        return _close(locked, case, reason=reason, now=timezone.now())
+
+
+CLOSED_AFTER_WINDOW = "No reconsideration was asked for within the window."
+CLOSED_AFTER_MOVE_ON = "Move-on ended after the Conclusive Grounds decision."
+
+
+def _due_for_closing(now: datetime) -> Q:
+    """A negative decision whose reconsideration window has passed (and, after a CG, whose move-on has
+    ended); a positive CG whose move-on has ended."""
+    today = working_days.local_date(now)
+    window_passed = Q(case_file__reconsideration_due_by__lt=today)
+    move_on_over = Q(case_file__move_on_at__isnull=True) | Q(case_file__move_on_at__lte=now)
+    return (Q(status=ReferralStatus.RG_NEGATIVE) & window_passed
+            | Q(status=ReferralStatus.CG_NEGATIVE) & window_passed & move_on_over
+            | Q(status=ReferralStatus.CG_POSITIVE, case_file__move_on_at__lte=now))
+
+
+def cases_close_due(*, now: datetime | None = None) -> int:
+    """The daily job: close every case whose course has run. Each case is closed in its own transaction
+    under a row lock taken with SKIP LOCKED and the state checked again under it, so a rerun, or two
+    workers at once, close each case exactly once."""
+    now = now or timezone.now()
+    closed = 0
+    for referral_id in Referral.objects.filter(_due_for_closing(now)).values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            locked = (Referral.objects.select_for_update(skip_locked=True, of=("self",))
+                      .filter(_due_for_closing(now), pk=referral_id).first())
+            if locked is None:
+                continue
+            case = CaseFile.objects.get(referral=locked)
+            reason = CLOSED_AFTER_MOVE_ON if locked.status == ReferralStatus.CG_POSITIVE else CLOSED_AFTER_WINDOW
+            _close(locked, case, reason=reason, now=now)
+            closed += 1
+    if closed:
+        logger.info("Closed %d cases whose course has run", closed)
+    return closed
 
 
 def involvement_declare(*, referral: Referral, details: str, by: User) -> InvolvementDeclaration:

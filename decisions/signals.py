@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the serving transaction with `decision` (served, with its case and referral), so a
 # downstream record (a support case after a positive RG) is made or refused together with it.
 decision_served = Signal()
+
+# Sent inside the transaction that closes or withdraws a case, with `case` (the CaseFile), `on` (the UK date
+# the case ended) and `withdrawn`: support for the person ends with it (victim_care).
+case_ended = Signal()

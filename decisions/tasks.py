@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.email import send_templated_email
 from core.jobs import ReliableTask, about_referral
 from decisions.models import Decision, DecisionStatus
-from decisions.services import quality_sample_draw, quarter_of
+from decisions.services import cases_close_due, quality_sample_draw, quarter_of
 
 
 @shared_task(base=ReliableTask, name="decisions.tasks.send_decision_notice")
@@ -38,3 +38,10 @@ def draw_quality_sample() -> int:
     first_of_quarter = timezone.localdate().replace(day=1)
     previous_quarter = quarter_of(first_of_quarter - timedelta(days=1))
     return len(quality_sample_draw(quarter=previous_quarter))
+
+
+@shared_task(name="decisions.tasks.close_cases_due")
+def close_cases_due() -> int:
+    """Daily: close negative decisions whose reconsideration window has passed and cases whose move-on has
+    ended (exactly once each, however often it runs)."""
+    return cases_close_due()

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from core.errors import attempt, attempt_or_message
 from core.paging import page_number
 from decisions import flow, forms, permissions, selectors, services, waiting
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
+from decisions.workflow import Action, allowed_actions
 from organisations.models import Organisation, OrgRole
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus, SupportRoute
@@ -58,7 +60,10 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
     return {
         "referral": referral, "case": case, "decisions": decisions,
         "deadline": selectors.next_deadline(referral, case),
-        "removal_suspended": referral.status == ReferralStatus.RG_POSITIVE and bool(case.recovery_period_ends_on),
+        "waiting_for_cg": selectors.days_waiting_for_cg(referral, case, decisions),
+        "cg_can_be_drafted": referral.status == ReferralStatus.RG_POSITIVE and (
+            case.cg_possible_from is None or case.cg_possible_from <= working_days.today()),
+        "may_close": Action.CLOSE in allowed_actions(referral.status),
         "may_manage": permissions.may_manage(user, referral),
         "may_decide": permissions.may_decide(user, referral),
         "may_record": permissions.may_record(user, referral),
@@ -144,6 +149,7 @@ def decision_edit(request: HttpRequest, pk: uuid.UUID, stage: str) -> HttpRespon
         messages.success(request, "Decision saved as a draft")
         return redirect("decisions:case", pk)
     return render(request, "decisions/decision_form.html", {
+        "rg_threshold": settings.NRM_RG_THRESHOLD_TEXT, "cg_threshold": settings.NRM_CG_THRESHOLD_TEXT,
         "referral": referral, "form": form, "stage": Stage(stage), "existing": existing,
     }, status=400 if request.method == "POST" else 200)
 
@@ -243,15 +249,13 @@ def withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         run=lambda r, data: services.case_withdraw(referral=r, reason=data["reason"], by=request.user))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
-    if not permissions.may_record(request.user, referral):
-        raise PermissionDenied  # decision makers and managers close cases; reviewers and auditors may not
-    closed, _case = attempt_or_message(request, lambda: services.case_close(referral=referral, by=request.user))
-    if closed:
-        messages.success(request, "Case closed")
-    return redirect("decisions:case", pk)
+    """Decision makers and managers close a case after a decision, with a reason; reviewers and auditors may not."""
+    return _simple_action(
+        request, pk, forms.CloseForm, title="Close the case", button="Close the case", done="Case closed",
+        allowed=lambda r: permissions.may_record(request.user, r),
+        run=lambda r, data: services.case_close(referral=r, reason=data["reason"], by=request.user))
 
 
 @require_http_methods(["GET", "POST"])

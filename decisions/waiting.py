@@ -49,13 +49,11 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 
 def waiting_for_cg() -> Q:
     """Cases whose next decision is a CG: after a positive RG, or a CG negative being reconsidered."""
-    return Q(status__in=CG_WAITING) | Q(status=ReferralStatus.RECONSIDERATION,
-                                         case_file__recovery_period_ends_on__isnull=False)
+    return Q(status__in=CG_WAITING) | Q(status=ReferralStatus.CG_RECONSIDERATION)
 
 
 def waiting_for_rg() -> Q:
-    return Q(status__in=RG_WAITING) | Q(status=ReferralStatus.RECONSIDERATION,
-                                        case_file__recovery_period_ends_on__isnull=True)
+    return Q(status__in=RG_WAITING) | Q(status=ReferralStatus.RG_RECONSIDERATION)
 
 
 def ready_for_cg(today: datetime.date) -> Q:
@@ -156,11 +154,10 @@ def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> f
         return None
     today = today or working_days.today()
     status = referral.status
-    reconsidering = status == ReferralStatus.RECONSIDERATION
-    if status in RG_WAITING or (reconsidering and not case.recovery_period_ends_on):
+    if status in RG_WAITING or status == ReferralStatus.RG_RECONSIDERATION:
         figures = authority_figures(referral.competent_authority_id, today)
         return forecast.rg_forecast(due_on=case.rg_due_on, served=figures["rg_served"], on_time=figures["rg_on_time"])
-    if not (status in CG_WAITING or reconsidering) or not case.recovery_period_ends_on:
+    if not (status in CG_WAITING or status == ReferralStatus.CG_RECONSIDERATION) or not case.recovery_period_ends_on:
         return None
     figures = authority_figures(referral.competent_authority_id, today)
     ready_on = case.recovery_period_ends_on + datetime.timedelta(days=1)

@@ -22,7 +22,8 @@ class Action(StrEnum):
     RETURN_RG = "return_rg"
     SERVE_RG_POSITIVE = "serve_rg_positive"
     SERVE_RG_NEGATIVE = "serve_rg_negative"
-    REQUEST_RECONSIDERATION = "request_reconsideration"
+    RECONSIDER_RG = "reconsider_rg"
+    RECONSIDER_CG = "reconsider_cg"
     DRAFT_CG = "draft_cg"
     SEND_CG_FOR_REVIEW = "send_cg_for_review"
     RETURN_CG = "return_cg"
@@ -38,19 +39,25 @@ OPEN_STATES = frozenset(set(S) - {S.DRAFT, S.CLOSED, S.WITHDRAWN, S.RECORDED, S.
 TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.ALLOCATE: (frozenset({S.SUBMITTED}), S.ALLOCATED),
     Action.TRANSFER: (frozenset({S.SUBMITTED, S.ALLOCATED}), S.SUBMITTED),
-    Action.DRAFT_RG: (frozenset({S.ALLOCATED, S.RECONSIDERATION}), S.RG_DRAFTED),
+    # A reconsidered decision is retaken at its own stage: a negative RG only by a new RG, a negative CG
+    # only by a new CG.
+    Action.DRAFT_RG: (frozenset({S.ALLOCATED, S.RG_RECONSIDERATION}), S.RG_DRAFTED),
     Action.SEND_RG_FOR_REVIEW: (frozenset({S.RG_DRAFTED}), S.RG_AWAITING_REVIEW),
     Action.RETURN_RG: (frozenset({S.RG_AWAITING_REVIEW}), S.RG_DRAFTED),
     # From RG_DRAFTED only when the review policy does not require a review of this outcome.
     Action.SERVE_RG_POSITIVE: (frozenset({S.RG_AWAITING_REVIEW, S.RG_DRAFTED}), S.RG_POSITIVE),
     Action.SERVE_RG_NEGATIVE: (frozenset({S.RG_AWAITING_REVIEW, S.RG_DRAFTED}), S.RG_NEGATIVE),
-    Action.REQUEST_RECONSIDERATION: (frozenset({S.RG_NEGATIVE, S.CG_NEGATIVE}), S.RECONSIDERATION),
-    Action.DRAFT_CG: (frozenset({S.RG_POSITIVE, S.RECONSIDERATION}), S.CG_DRAFTED),
+    Action.RECONSIDER_RG: (frozenset({S.RG_NEGATIVE}), S.RG_RECONSIDERATION),
+    Action.RECONSIDER_CG: (frozenset({S.CG_NEGATIVE}), S.CG_RECONSIDERATION),
+    Action.DRAFT_CG: (frozenset({S.RG_POSITIVE, S.CG_RECONSIDERATION}), S.CG_DRAFTED),
     Action.SEND_CG_FOR_REVIEW: (frozenset({S.CG_DRAFTED}), S.CG_AWAITING_REVIEW),
     Action.RETURN_CG: (frozenset({S.CG_AWAITING_REVIEW}), S.CG_DRAFTED),
     Action.SERVE_CG_POSITIVE: (frozenset({S.CG_AWAITING_REVIEW, S.CG_DRAFTED}), S.CG_POSITIVE),
     Action.SERVE_CG_NEGATIVE: (frozenset({S.CG_AWAITING_REVIEW, S.CG_DRAFTED}), S.CG_NEGATIVE),
-    Action.CLOSE: (frozenset({S.CG_POSITIVE, S.CG_NEGATIVE}), S.CLOSED),
+    # Every case ends: a negative decision once its reconsideration window has passed (decisions.services.
+    # cases_close_due, daily) or when the competent authority closes it with a reason; a positive CG after
+    # move-on. Withdrawal ends the case too, from any open state.
+    Action.CLOSE: (frozenset({S.RG_NEGATIVE, S.CG_POSITIVE, S.CG_NEGATIVE}), S.CLOSED),
     Action.WITHDRAW: (OPEN_STATES, S.WITHDRAWN),
 }
 

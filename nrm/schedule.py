@@ -34,6 +34,16 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         crontab="40 2 * * *",
     ),
     PeriodicJob(
+        name="End support for people whose move-on period has ended",
+        task="victim_care.tasks.exit_support_after_move_on",
+        crontab="5 0 * * *",
+    ),
+    PeriodicJob(
+        name="Close cases whose reconsideration window or move-on has passed",
+        task="decisions.tasks.close_cases_due",
+        crontab="15 0 * * *",
+    ),
+    PeriodicJob(
         name="Delete untouched draft referrals",
         task="referrals.tasks.expire_drafts",
         every_seconds=3600,

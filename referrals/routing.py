@@ -30,14 +30,22 @@ def route_2011(referral: Referral) -> Organisation:
     )
 
 
-def route_single_competent_authority(referral: Referral) -> Organisation:
-    """Today's rule: one competent authority decides every referral."""
-    return _competent_authority(settings.NRM_DEFAULT_COMPETENT_AUTHORITY)
+def route_today(referral: Referral) -> Organisation:
+    """Today's rule: the Single Competent Authority decides, except the cases the Immigration Enforcement
+    Competent Authority takes: people in immigration detention or facing removal as foreign national
+    offenders (the referral's answer to that question). 'Not sure' routes to the Single Competent Authority,
+    which can transfer the case."""
+    personal = referral.answers.get("personal-details", {})
+    return _competent_authority(
+        settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY if personal.get("immigration_enforcement_case") == "yes"
+        else settings.NRM_DEFAULT_COMPETENT_AUTHORITY
+    )
 
 
 ROUTING_RULES: dict[str, Callable[[Referral], Organisation]] = {
     "2011": route_2011,
-    "single": route_single_competent_authority,
+    "today": route_today,
+    "single": route_today,  # the earlier name of today's rule
 }
 
 

@@ -14,9 +14,15 @@ _TEXT: dict[str, str] = {
     R.RG_OVERDUE: "The Reasonable Grounds decision on {reference} is overdue.",
     R.REVIEW_WAITING: "A decision on {reference} has been waiting for a second review for more than "
                       "{review_days} working days.",
-    R.RECOVERY_ENDING: "The recovery period for {reference} ends on {due}.",
-    R.RECOVERY_LAST_DAY: "Today, {due}, is the last day of the recovery period for {reference}.",
-    R.CG_OVERDUE: "The recovery period for {reference} ended on {due}; the Conclusive Grounds decision is overdue.",
+    R.RECOVERY_ENDING: "The minimum recovery period for {reference} runs until {due}: a Conclusive Grounds decision "
+                       "can be made after that. Removal stays suspended and support continues until it is served.",
+    R.RECOVERY_LAST_DAY: "Today, {due}, is the last day of the minimum recovery period for {reference}: a "
+                         "Conclusive Grounds decision can be made from tomorrow.",
+    R.CG_OVERDUE: "The minimum recovery period for {reference} ended on {due}: a Conclusive Grounds decision can "
+                  "now be made.",
+    R.MOVE_ON_ENDING: "The move-on period for {reference} ends on {due}. Support ends then.",
+    R.MOVE_ON_LAST_DAY: "The move-on period for {reference} ends today, {due}. Support ends today.",
+    R.TURNING_18: "The child in case {reference} turns 18 on {due}: plan the move to adult support.",
     R.RECONSIDERATION_CLOSING: "A reconsideration of the negative decision on {reference} must be asked for "
                                "by {due}.",
     R.CARE_PLAN_REVIEW_DUE: "The care plan for {reference} is due for review on {due}.",

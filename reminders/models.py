@@ -15,13 +15,18 @@ class ReminderRule(models.TextChoices):
     RG_DUE = "rg_due", "Reasonable Grounds decision due"
     RG_OVERDUE = "rg_overdue", "Reasonable Grounds decision overdue"
     REVIEW_WAITING = "review_waiting", "Decision waiting for second review"
-    RECOVERY_ENDING = "recovery_ending", "Recovery period ends in 7 days"
-    RECOVERY_LAST_DAY = "recovery_last_day", "Recovery period ends today"
-    CG_OVERDUE = "cg_overdue", "Conclusive Grounds decision overdue"
+    # The minimum recovery period is when a CG can first be made, not the end of support or of the
+    # suspension of removal: both last until the CG is served.
+    RECOVERY_ENDING = "recovery_ending", "Conclusive Grounds decision can be made in 7 days"
+    RECOVERY_LAST_DAY = "recovery_last_day", "Conclusive Grounds decision can be made from tomorrow"
+    CG_OVERDUE = "cg_overdue", "Conclusive Grounds decision can now be made"
     RECONSIDERATION_CLOSING = "reconsideration_closing", "Reconsideration window closing"
     CARE_PLAN_REVIEW_DUE = "care_plan_review_due", "Care plan review due"
     CONTACT_OVERDUE = "contact_overdue", "Contact overdue"
     AWAITING_ALLOCATION = "awaiting_allocation", "Waiting for a support provider"
+    MOVE_ON_ENDING = "move_on_ending", "Move-on period ends in 7 days"
+    MOVE_ON_LAST_DAY = "move_on_last_day", "Move-on period ends today"
+    TURNING_18 = "turning_18", "Child in an open case turns 18 in 30 days"
     DRAFT_EXPIRING = "draft_expiring", "Draft referral will be deleted"
     DRAFT_DELETED = "draft_deleted", "Draft referral deleted"
 

@@ -32,6 +32,7 @@ S = ReferralStatus
 RG_PENDING = (S.SUBMITTED, S.ALLOCATED, S.RG_DRAFTED, S.RG_AWAITING_REVIEW)
 CG_PENDING = (S.RG_POSITIVE, S.CG_DRAFTED, S.CG_AWAITING_REVIEW)
 NEGATIVE_SERVED = (S.RG_NEGATIVE, S.CG_NEGATIVE)
+OPEN_CASE_STATES = tuple(set(S) - {S.DRAFT, S.CLOSED, S.WITHDRAWN, S.RECORDED, S.HISTORIC})
 
 Key = tuple[str, str, datetime.date, int]
 
@@ -205,16 +206,14 @@ def _recovery_cases(referral_ids):
 
 
 def plan_recovery_ending(window: Window, audience: Audience, referral_ids=None) -> Iterator[Planned]:
-    """7 days before and on the last day of the recovery period: the decision maker and, when the person
-    is in support, the prime contractor's case managers."""
+    """7 days before and on the last day of the minimum recovery period: the decision maker, who may make
+    the Conclusive Grounds decision after it. Not the prime contractor: support does not end with it."""
     lead = datetime.timedelta(days=settings.NRM_RECOVERY_ENDING_LEAD_DAYS)
     cases = _recovery_cases(referral_ids).filter(recovery_period_ends_on__gte=window.catch_up_from,
                                                   recovery_period_ends_on__lte=window.last_day + lead)
     for case in cases:
         ends_on = case["recovery_period_ends_on"]
         recipients = audience.decision_maker_or_managers(case["allocated_to_id"], case["authority_id"])
-        if case["supported"]:
-            recipients += audience.case_managers()
         for rule, send_day in ((ReminderRule.RECOVERY_ENDING, ends_on - lead),
                                (ReminderRule.RECOVERY_LAST_DAY, ends_on)):
             if window.covers(morning_of(send_day)) and (
@@ -223,7 +222,8 @@ def plan_recovery_ending(window: Window, audience: Audience, referral_ids=None) 
 
 
 def plan_cg_overdue(window: Window, audience: Audience, referral_ids=None) -> Iterator[Planned]:
-    """The day after the recovery period with no Conclusive Grounds decision: decision maker and managers."""
+    """The day after the minimum recovery period with no Conclusive Grounds decision: a CG can now be made
+    (decision maker and managers)."""
     cases = _recovery_cases(referral_ids).filter(
         recovery_period_ends_on__lt=window.last_day,
         recovery_period_ends_on__gte=window.catch_up_from - datetime.timedelta(days=1))
@@ -255,6 +255,62 @@ def plan_reconsideration_closing(window: Window, audience: Audience, referral_id
                       else audience.members(Role.FIRST_RESPONDER, case["referrer_id"]))
         yield from _each(ReminderRule.RECONSIDERATION_CLOSING, case, due_by, send_at, recipients,
                          reverse("referrals:detail", args=[case["referral_id"]]))
+
+
+def plan_move_on_ending(window: Window, audience: Audience, referral_ids=None) -> Iterator[Planned]:
+    """7 days before and on the day the move-on period after a CG ends: the prime contractor's case managers
+    and the support workers of the provider supporting the person. The 7-day reminder is not sent for a
+    move-on shorter than that (48 hours after a negative CG in 2011): the day itself is."""
+    lead = datetime.timedelta(days=settings.NRM_MOVE_ON_ENDING_LEAD_DAYS)
+    current = Allocation.objects.filter(support_case=OuterRef("pk"), end_on__isnull=True)
+    served_cg = Decision.objects.filter(case_id=OuterRef("referral_id"), stage=Stage.CG,
+                                        status=DecisionStatus.SERVED).order_by("-served_at")
+    cases = _filtered(SupportCase.objects.exclude(status=SupportStatus.EXITED).filter(
+        referral__case_file__move_on_at__isnull=False,
+        referral__case_file__move_on_at__gte=window.now - datetime.timedelta(days=settings.NRM_REMINDER_CATCH_UP_DAYS),
+        referral__case_file__move_on_at__lte=window.until + lead), "referral_id", referral_ids).annotate(
+        provider_id=Subquery(current.values("provider_id")[:1]),
+        cg_served_at=Subquery(served_cg.values("served_at")[:1]))
+    for case in cases.values("pk", "referral_id", "provider_id", "cg_served_at",
+                             move_on_at=F("referral__case_file__move_on_at"), reference=F("referral__reference"),
+                             authority_id=F("referral__competent_authority_id")):
+        ends_on = working_days.local_date(case["move_on_at"])
+        recipients = audience.case_managers() + audience.members(Role.SUPPORT_WORKER, case["provider_id"])
+        served_on = working_days.local_date(case["cg_served_at"]) if case["cg_served_at"] else ends_on
+        for rule, send_day in ((ReminderRule.MOVE_ON_ENDING, ends_on - lead), (ReminderRule.MOVE_ON_LAST_DAY, ends_on)):
+            if rule == ReminderRule.MOVE_ON_ENDING and (send_day < served_on or send_day < window.catch_up_from):
+                continue
+            if window.covers(morning_of(send_day)):
+                yield from _each(rule, case, ends_on, morning_of(send_day), recipients, _support_link(case["pk"]))
+
+
+def _eighteenth_birthday(born: datetime.date) -> datetime.date:
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:  # 29 February: the birthday is taken as 1 March
+        return datetime.date(born.year + 18, 3, 1)
+
+
+def plan_turning_18(window: Window, audience: Audience, referral_ids=None) -> Iterator[Planned]:
+    """NRM_TURNING_18_LEAD_DAYS before a child in an open case turns 18, once: the decision maker (the
+    authority's managers while nobody holds the case) and the local authority's safeguarding leads."""
+    lead = datetime.timedelta(days=settings.NRM_TURNING_18_LEAD_DAYS)
+    first, last = window.catch_up_from + lead, window.last_day + lead  # birthdays whose reminder falls due now
+    cases = _filtered(CaseFile.objects.filter(
+        referral__is_child=True, referral__kind=ReferralKind.NRM, referral__status__in=OPEN_CASE_STATES,
+        referral__date_of_birth__gte=datetime.date(first.year - 18, first.month, 1) - datetime.timedelta(days=1),
+        referral__date_of_birth__lte=datetime.date(last.year - 18, last.month, 1) + datetime.timedelta(days=32)),
+        "referral_id", referral_ids)
+    for case in cases.values("referral_id", "allocated_to_id", born=F("referral__date_of_birth"),
+                             local_authority_id=F("referral__local_authority_id"), **_CASE_VALUES):
+        birthday = _eighteenth_birthday(case["born"])
+        send_at = morning_of(birthday - lead)
+        if not (first <= birthday <= last) or not window.covers(send_at):
+            continue
+        recipients = (audience.decision_maker_or_managers(case["allocated_to_id"], case["authority_id"])
+                      + audience.members(Role.LA_SAFEGUARDING_LEAD, case["local_authority_id"]))
+        yield from _each(ReminderRule.TURNING_18, case, birthday, send_at, recipients,
+                         _case_link(case["referral_id"]))
 
 
 def _supported(referral_ids):
@@ -346,12 +402,19 @@ RULES: dict[str, RuleSpec] = {spec.rule: spec for spec in [
              "Repeated every working day while overdue", plan_rg_overdue),
     RuleSpec(ReminderRule.REVIEW_WAITING, "Second reviewers of the authority (not the author, not anyone involved)",
              "More than 2 working days waiting", "", plan_review_waiting),
-    RuleSpec(ReminderRule.RECOVERY_ENDING, "Decision maker; prime contractor case managers if in support",
-             "7 days before the recovery period ends", "Recovery period last day", plan_recovery_ending),
-    RuleSpec(ReminderRule.RECOVERY_LAST_DAY, "Decision maker; prime contractor case managers if in support",
-             "Last day of the recovery period", "CG overdue", plan_recovery_ending),
+    RuleSpec(ReminderRule.RECOVERY_ENDING, "Decision maker (managers if unallocated)",
+             "7 days before the minimum recovery period ends", "Minimum recovery period last day",
+             plan_recovery_ending),
+    RuleSpec(ReminderRule.RECOVERY_LAST_DAY, "Decision maker (managers if unallocated)",
+             "Last day of the minimum recovery period", "CG can now be made", plan_recovery_ending),
     RuleSpec(ReminderRule.CG_OVERDUE, "Decision maker and competent authority managers",
-             "The day after the recovery period ends", "", plan_cg_overdue),
+             "The day after the minimum recovery period ends", "", plan_cg_overdue),
+    RuleSpec(ReminderRule.MOVE_ON_ENDING, "Prime contractor case managers and the current provider's workers",
+             "7 days before the move-on period ends", "Move-on last day", plan_move_on_ending),
+    RuleSpec(ReminderRule.MOVE_ON_LAST_DAY, "Prime contractor case managers and the current provider's workers",
+             "The day the move-on period ends", "", plan_move_on_ending),
+    RuleSpec(ReminderRule.TURNING_18, "Decision maker (managers if unallocated) and the local authority's "
+             "safeguarding leads", "30 days before a child in an open case turns 18", "", plan_turning_18),
     RuleSpec(ReminderRule.RECONSIDERATION_CLOSING, "The first responder who referred",
              "5 days before the reconsideration window closes", "", plan_reconsideration_closing),
     RuleSpec(ReminderRule.CARE_PLAN_REVIEW_DUE, "Support workers of the current provider",

@@ -9,11 +9,12 @@ class VictimCareConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_save
 
-        from decisions.signals import decision_served
+        from decisions.signals import case_ended, decision_served
         from organisations.models import User
         from victim_care import services
 
         decision_served.connect(services.on_decision_served, dispatch_uid="victim_care.open_support_case")
+        case_ended.connect(services.on_case_ended, dispatch_uid="victim_care.end_support_with_case")
         post_save.connect(services.on_user_saved, sender=User, dispatch_uid="victim_care.provider_group_on_save")
         m2m_changed.connect(services.on_user_groups_changed, sender=User.groups.through,
                             dispatch_uid="victim_care.provider_group_on_roles")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 from core.db_router import replica_alias
 from core.errors import Conflict
@@ -115,18 +116,85 @@ def spend(*, start: datetime.date, end: datetime.date, provider_id: int | None =
     return _priced(pieces, {"start": start, "end": end, "provider": provider_id})
 
 
+# Each competent authority's median days from a positive RG to the CG served after it, over the CGs served
+# in the 12 months up to the as-of day (the time of day ignored: UK dates).
+_MEDIAN_WAIT = """
+    SELECT r.competent_authority_id AS authority_id,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY
+               (cg.served_at AT TIME ZONE 'Europe/London')::date
+               - (rg.served_at AT TIME ZONE 'Europe/London')::date) AS days
+    FROM decisions_decision cg
+    JOIN referrals_referral r ON r.id = cg.case_id
+    JOIN LATERAL (SELECT max(served_at) AS served_at FROM decisions_decision
+                  WHERE case_id = cg.case_id AND stage = 'rg' AND outcome = 'positive' AND status = 'served'
+                    AND served_at < cg.served_at) rg ON rg.served_at IS NOT NULL
+    WHERE cg.stage = 'cg' AND cg.status = 'served'
+      AND cg.served_at >= %(window_start)s AND cg.served_at < %(as_of_end)s
+    GROUP BY 1
+"""
+
+
+def median_days_to_cg(*, as_of: datetime.date) -> dict[int, float]:
+    """competent authority id -> median days from positive RG to served CG over the 12 months to `as_of`."""
+    window_start = _day_start(as_of + _ONE_DAY) - datetime.timedelta(days=365)
+    with connections[replica_alias()].cursor() as cursor:
+        cursor.execute(_MEDIAN_WAIT, {"window_start": window_start, "as_of_end": _day_start(as_of + _ONE_DAY)})
+        return {authority_id: float(days) for authority_id, days in cursor.fetchall()}
+
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+# Open allocations (as at the as-of day) priced from tomorrow, never before they start, to the end of the
+# person's support as it could be seen that day: the move-on end of a CG served by then, otherwise the expected
+# CG (positive RG, or the support case's opening without one, + the authority's median wait, or
+# NRM_EXPECTED_CG_DAYS without CGs in the last 12 months; tomorrow if already past) plus the
+# move-on after a positive CG; never beyond the financial year.
+_COMMITTED_PIECES = """
+    SELECT a.provider_id, a.support_type, GREATEST(%(tomorrow)s::date, a.start_on) AS lo,
+           LEAST(%(year_end)s::date, CASE
+               WHEN cg.served_at IS NOT NULL AND c.move_on_at IS NOT NULL
+                   THEN (c.move_on_at AT TIME ZONE 'Europe/London')::date
+               ELSE GREATEST(%(tomorrow)s::date,
+                             (COALESCE(rg.served_at, s.opened_at) AT TIME ZONE 'Europe/London')::date
+                             + ROUND(COALESCE(m.days, %(default_days)s))::int)
+                    + %(move_on_days)s
+           END) AS hi
+    FROM victim_care_allocation a
+    JOIN victim_care_supportcase s ON s.id = a.support_case_id
+    JOIN referrals_referral r ON r.id = s.referral_id
+    LEFT JOIN decisions_casefile c ON c.referral_id = s.referral_id
+    LEFT JOIN LATERAL (SELECT max(served_at) AS served_at FROM decisions_decision
+                       WHERE case_id = s.referral_id AND stage = 'rg' AND outcome = 'positive'
+                         AND status = 'served' AND served_at < %(as_of_end)s) rg ON TRUE
+    LEFT JOIN LATERAL (SELECT min(served_at) AS served_at FROM decisions_decision
+                       WHERE case_id = s.referral_id AND stage = 'cg' AND status = 'served'
+                         AND served_at < %(as_of_end)s) cg ON TRUE
+    LEFT JOIN ({medians}) m ON m.authority_id = r.competent_authority_id
+    WHERE (a.end_on IS NULL OR a.end_on > %(as_of)s::date)
+      AND (a.start_on <= %(as_of)s::date OR %(planned)s)
+      AND COALESCE(s.exited_on, 'infinity'::date) > %(as_of)s::date
+"""
+
+
 def committed(*, tomorrow: datetime.date, year_end: datetime.date) -> list[SpendLine]:
-    """What open allocations will cost from `tomorrow` until the end of each person's expected recovery
-    period (the day after it ends) or `year_end`, whichever is first."""
-    pieces = """
-        SELECT a.provider_id, a.support_type, %(tomorrow)s::date AS lo,
-               LEAST(%(year_end)s::date, COALESCE(c.recovery_period_ends_on + 1, %(year_end)s::date)) AS hi
-        FROM victim_care_allocation a
-        JOIN victim_care_supportcase s ON s.id = a.support_case_id
-        LEFT JOIN decisions_casefile c ON c.referral_id = s.referral_id
-        WHERE a.end_on IS NULL
-    """
-    return _priced(pieces, {"tomorrow": tomorrow, "year_end": year_end})
+    """What the allocations open at the end of the day before `tomorrow` will cost from `tomorrow` until
+    each person's support is expected to end (see _COMMITTED_PIECES), or `year_end`, whichever is first.
+    As at a past day, only what was known that day counts: decisions served by then, allocations open then."""
+    as_of = tomorrow - _ONE_DAY
+    window_start = _day_start(tomorrow) - datetime.timedelta(days=365)
+    medians = _MEDIAN_WAIT.replace("%(window_start)s", "%(median_start)s")
+    pieces = _COMMITTED_PIECES.format(medians=medians)
+    return _priced(pieces, {
+        "tomorrow": tomorrow, "year_end": year_end, "as_of": as_of, "as_of_end": _day_start(tomorrow),
+        "median_start": window_start, "default_days": settings.NRM_EXPECTED_CG_DAYS,
+        "move_on_days": settings.NRM_MOVE_ON_AFTER_POSITIVE_CG_DAYS,
+        "planned": as_of >= timezone.localdate(),  # allocations planned to start later count only as at today
+    })
 
 
 def total_pence(lines: list[SpendLine]) -> int:

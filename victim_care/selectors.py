@@ -20,7 +20,7 @@ from audit.models import AccessAction
 from audit.services import record_access, refused
 from core.paging import ListPage, page_of
 from organisations.models import Organisation, OrgRole, Role, User
-from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase
+from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus
 from victim_care.permissions import is_case_manager
 from victim_care.statements import BudgetPosition, budget_position
 
@@ -34,14 +34,14 @@ def people_supported_by(user: User) -> QuerySet[SupportCase]:
         return SupportCase.objects.none()
     return (SupportCase.objects.filter(allocations__provider_id=user.organisation_id,
                                        allocations__end_on__isnull=True)
-            .select_related("referral"))
+            .select_related("referral", "referral__case_file"))
 
 
 def support_cases_visible_to(user: User) -> QuerySet[SupportCase]:
     """Everyone for the prime contractor's case managers, newest first; for a provider's workers the
     people it supports now, newest allocation first (both orders read from an index)."""
     if is_case_manager(user):
-        return SupportCase.objects.select_related("referral").order_by("-opened_at", "-pk")
+        return SupportCase.objects.select_related("referral", "referral__case_file").order_by("-opened_at", "-pk")
     return people_supported_by(user).order_by("-allocations__start_on", "-allocations__pk")
 
 
@@ -95,19 +95,45 @@ def supported_now(*, page: int = 1, query: QueryDict | None = None, total: int |
     return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, total=total)
 
 
-def _recovery_ending(today: datetime.date, days: int) -> QuerySet[SupportCase]:
-    return SupportCase.objects.filter(
-        status="supported", referral__case_file__recovery_period_ends_on__gte=today,
-        referral__case_file__recovery_period_ends_on__lte=today + datetime.timedelta(days=days))
+def _waiting_for_cg() -> QuerySet[SupportCase]:
+    """People in support (or waiting for a provider) whose Conclusive Grounds decision has not been served:
+    removal stays suspended and support goes on, however long past the minimum recovery period."""
+    return SupportCase.objects.exclude(status=SupportStatus.EXITED).filter(
+        referral__case_file__move_on_at__isnull=True)
 
 
-def recovery_ending_within(*, days: int, page: int = 1, query: QueryDict | None = None,
-                           total: int | None = None) -> ListPage:
-    """One page of the people whose recovery period ends within `days`, soonest first."""
+def _in_move_on() -> QuerySet[SupportCase]:
+    """People still in support after their CG: their support ends when the move-on period does."""
+    return SupportCase.objects.exclude(status=SupportStatus.EXITED).filter(
+        referral__case_file__move_on_at__isnull=False)
 
-    queryset = (_recovery_ending(timezone.localdate(), days).select_related("referral__case_file")
-                .order_by("referral__case_file__recovery_period_ends_on", "pk"))
-    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="ending_page",
+
+def support_course(case: SupportCase, today: datetime.date) -> dict[str, Any]:
+    """Where the person's support stands: waiting for the CG (days since the positive RG), or in move-on
+    (when it ends). Support lasts until the move-on period after the CG ends, never the minimum recovery."""
+    case_file = getattr(case.referral, "case_file", None)
+    move_on_ends = case_file.move_on_at if case_file is not None else None
+    waiting = None if move_on_ends else (today - timezone.localtime(case.opened_at).date()).days
+    return {"move_on_ends": move_on_ends, "waiting_days": waiting}
+
+
+def waiting_for_cg(*, today: datetime.date, page: int = 1, query: QueryDict | None = None,
+                   total: int | None = None) -> ListPage:
+    """One page of the people waiting for a Conclusive Grounds decision, longest waiting first, each with
+    the days since their positive RG (when their support case opened)."""
+    queryset = _waiting_for_cg().select_related("referral").order_by("opened_at", "pk")
+    listed = page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="waiting_page",
+                     total=total)
+    listed.items = [{"case": case, "days": (today - timezone.localtime(case.opened_at).date()).days}
+                    for case in listed.items]
+    return listed
+
+
+def in_move_on(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
+    """One page of the people in their move-on period, soonest end first."""
+    queryset = (_in_move_on().select_related("referral__case_file")
+                .order_by("referral__case_file__move_on_at", "pk"))
+    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="move_on_page",
                    total=total)
 
 
@@ -164,7 +190,8 @@ def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = N
                      "last_contact": case.last_contact,
                      "contact_overdue": contact_overdue(last_contact=case.last_contact,
                                                         allocated_on=case.allocated_on, today=today,
-                                                        interval=interval)}
+                                                        interval=interval),
+                     **support_course(case, today)}
                     for case in listed.items]
     return listed
 
@@ -181,16 +208,14 @@ def capacity_by_provider() -> list[dict]:
              "accommodated": p.accommodated, "outreach": p.outreach} for p in profiles.order_by("organisation__name")]
 
 
-RECOVERY_ENDING_DAYS = 7
-
-
 @dataclass(frozen=True)
 class ManagerFigures:
     budget: BudgetPosition
     capacity: list[dict]
     providers: list[Organisation]
     awaiting: int
-    recovery_ending: int
+    waiting_for_cg: int
+    in_move_on: int
     supported: int
 
 
@@ -215,7 +240,7 @@ _FIGURES_FINGERPRINT = """
 
 def manager_figures(*, today: datetime.date) -> ManagerFigures:
     """The prime contractor's budget position, capacity by provider, the providers themselves and how
-    many people are waiting, near the end of their recovery period and supported. The budget and the
+    many people are waiting for a provider, waiting for a CG, in move-on and supported. The budget and the
     capacity add up every open allocation, which at national scale takes longer than the rest of the
     dashboard together, so all of these are cached until a row they come from changes (or the day
     does). Without the cache (Redis unreachable) they are computed each time."""
@@ -239,7 +264,7 @@ def manager_figures(*, today: datetime.date) -> ManagerFigures:
                              providers=list(Organisation.objects.holding(OrgRole.SUPPORT_PROVIDER)
                                             .order_by("name")),
                              awaiting=by_status.get("awaiting_allocation", 0),
-                             recovery_ending=_recovery_ending(today, RECOVERY_ENDING_DAYS).count(),
+                             waiting_for_cg=_waiting_for_cg().count(), in_move_on=_in_move_on().count(),
                              supported=by_status.get("supported", 0))
     try:
         cache.set(key, figures, timeout=24 * 60 * 60)

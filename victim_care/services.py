@@ -7,8 +7,11 @@ import datetime
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core import working_days
 from core.errors import Conflict, Invalid, NotAllowed
 from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Referral, SupportRoute
@@ -121,18 +124,65 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
     return allocation
 
 
+def _exit(locked: SupportCase, on: datetime.date, reason: str) -> SupportCase:
+    """End support on `on`: the open allocation ends that day (the day itself is no longer paid); one that
+    starts that day or later keeps a single day (an allocation cannot be empty). Care records are kept."""
+    SUPPORT.move(locked, SupportAction.EXIT)  # refuses a person who has already left support
+    for allocation in locked.allocations.filter(end_on__isnull=True).select_related("provider"):
+        remove_perm(SUPPORT_GRANT, provider_group(allocation.provider), locked.referral)
+        if allocation.start_on < on:
+            allocation.end_on = on
+            allocation.save(update_fields=["end_on"])
+        else:
+            allocation.end_on = allocation.start_on + datetime.timedelta(days=1)
+            allocation.save(update_fields=["end_on"])
+    locked.exited_on, locked.exit_reason = on, reason
+    locked.save(update_fields=["status", "exited_on", "exit_reason"])
+    return locked
+
+
 def support_exit(*, support_case: SupportCase, on: datetime.date, reason: str, by: User) -> SupportCase:
     """End support: the last allocation ends on `on` (move-on, withdrawal, disappearance, transfer)."""
     _require_case_manager(by)
     with transaction.atomic():
         locked = SupportCase.objects.select_for_update().select_related("referral").get(pk=support_case.pk)
-        SUPPORT.move(locked, SupportAction.EXIT)
-        for allocation in locked.allocations.filter(end_on__isnull=True).select_related("provider"):
-            remove_perm(SUPPORT_GRANT, provider_group(allocation.provider), locked.referral)
-        locked.allocations.filter(end_on__isnull=True).update(end_on=on)
-        locked.exited_on, locked.exit_reason = on, reason
-        locked.save(update_fields=["status", "exited_on", "exit_reason"])
-    return locked
+        return _exit(locked, on, reason)
+
+
+EXIT_MOVE_ON_ENDED = "move-on ended"
+EXIT_WITHDRAWN = "withdrew from the NRM"
+EXIT_CASE_CLOSED = "case closed"
+
+
+def on_case_ended(sender, case, on: datetime.date, withdrawn: bool, **kwargs) -> None:
+    """decisions.signals.case_ended: a withdrawal or closure ends support the same day (inside the same
+    transaction). A case closed after its move-on has already left support at the move-on's end."""
+    locked = (SupportCase.objects.select_for_update().select_related("referral")
+              .filter(referral_id=case.referral_id).exclude(status=SupportStatus.EXITED).first())
+    if locked is None:
+        return
+    if not withdrawn and case.move_on_at is not None and working_days.local_date(case.move_on_at) <= on:
+        _exit(locked, working_days.local_date(case.move_on_at), EXIT_MOVE_ON_ENDED)
+    else:
+        _exit(locked, on, EXIT_WITHDRAWN if withdrawn else EXIT_CASE_CLOSED)
+
+
+def support_exit_move_on_ended(*, now: datetime.datetime | None = None) -> int:
+    """The daily job: everyone whose move-on period has ended leaves support with the reason "move-on ended"
+    on the day it ended, keeping every record. One transaction per person, rows claimed with SKIP LOCKED, so
+    a rerun or a second worker exits nobody twice."""
+    now = now or timezone.now()
+    due = Q(referral__case_file__move_on_at__lte=now) & ~Q(status=SupportStatus.EXITED)
+    exited = 0
+    for support_case_id in SupportCase.objects.filter(due).values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            locked = (SupportCase.objects.select_for_update(skip_locked=True, of=("self",))
+                      .select_related("referral__case_file").filter(due, pk=support_case_id).first())
+            if locked is None:
+                continue
+            _exit(locked, working_days.local_date(locked.referral.case_file.move_on_at), EXIT_MOVE_ON_ENDED)
+            exited += 1
+    return exited
 
 
 def current_provider_id(support_case: SupportCase) -> int | None:

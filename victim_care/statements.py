@@ -119,8 +119,9 @@ class BudgetPosition:
 
 
 def budget_position(*, today: datetime.date) -> BudgetPosition:
-    """Spend to date this financial year, and what open allocations commit to the end of each
-    person's expected recovery period (or the year's end, whichever is first)."""
+    """Spend to date this financial year, and what the allocations open at the end of `today` commit from
+    tomorrow to each person's expected CG decision plus move-on (or the year's end, whichever is first).
+    For a past day, both are as they stood that day."""
     year_start = financial_year_start(today)
     year_end = datetime.date(year_start.year + 1, 4, 1)
     tomorrow = today + datetime.timedelta(days=1)

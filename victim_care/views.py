@@ -44,9 +44,11 @@ def support_home(request: HttpRequest) -> HttpResponse:
                                                       query=request.GET, total=figures.awaiting),
             "supported": selectors.supported_now(page=page_number(request.GET.get("page")), query=request.GET,
                                                  total=figures.supported),
-            "recovery_ending": selectors.recovery_ending_within(
-                days=selectors.RECOVERY_ENDING_DAYS, page=page_number(request.GET.get("ending_page")),
-                query=request.GET, total=figures.recovery_ending),
+            "waiting_for_cg": selectors.waiting_for_cg(
+                today=today, page=page_number(request.GET.get("waiting_page")), query=request.GET,
+                total=figures.waiting_for_cg),
+            "in_move_on": selectors.in_move_on(page=page_number(request.GET.get("move_on_page")), query=request.GET,
+                                               total=figures.in_move_on),
             "budget": figures.budget,
             "providers": figures.providers,
             "now": timezone.now(), "today": today, "capacity": figures.capacity,
@@ -89,6 +91,7 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
         if manager else [],
         "regions": Region.choices, "services": Service.choices, "region": region, "service": service,
         "case": case, "manager": manager, "entries": entries, "entry_form": entry_form,
+        "course": selectors.support_course(case, timezone.localdate()),
         "assessment_form": assessment_form,
         "allocations": case.allocations.select_related("provider").order_by("start_on"),
         "allocation_form": AllocationForm() if manager and case.status != SupportStatus.EXITED else None,

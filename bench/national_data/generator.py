@@ -236,7 +236,7 @@ class Generator:
             if 2 * HOUR < served_ago < self.reconsideration_days * DAY and rng.random() < RECONSIDERATION_SHARE:
                 requested = rg_served + rng.randint(HOUR, served_ago - 1)
                 rows.reconsiderations.append((referral_id, referrer, text(requested)))
-                return ReferralStatus.RECONSIDERATION, requested
+                return ReferralStatus.RG_RECONSIDERATION, requested
             return ReferralStatus.RG_NEGATIVE, rg_served
 
         case["recovery"] = clock.day_text(rg_day + self.recovery_days)

@@ -51,10 +51,17 @@ class PersonalDetailsForm(ReferralSectionForm):
                                  error="Select whether they are subject to immigration control")
     claimed_asylum = choice("Have they claimed asylum?", YES_NO_NOT_SURE, inline=True,
                             error="Select whether they have claimed asylum")
+    immigration_enforcement_case = choice(
+        "Are they in immigration detention, or a foreign national offender facing removal?", YES_NO_NOT_SURE,
+        inline=True, required=False, help_text="The Immigration Enforcement Competent Authority decides these "
+                                               "cases where that authority exists.",
+        error="Select whether they are in immigration detention or facing removal")
     conditional_fields = {
         "has_dependants": {"yes": ["dependants"]},
         "needs_interpreter": {"yes": ["interpreter_language"]},
+        "immigration_control": {"yes": ["immigration_enforcement_case"], "not_sure": ["immigration_enforcement_case"]},
     }
+    optional_when_shown = frozenset({"immigration_enforcement_case"})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

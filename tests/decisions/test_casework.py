@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from core.errors import Invalid
+from core.errors import Conflict, Invalid
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
 from decisions.permissions import ReviewerNotIndependent, may_decide
 from decisions.services import (
@@ -162,10 +162,12 @@ def test_reconsideration_of_a_negative_rg_within_the_window(case, decider, revie
     with time_machine.travel(start + timedelta(days=30)):
         request = reconsideration_request(referral=case, reasons="GP letter arrived.", new_evidence="Letter",
                                           by=first_responder)
-    assert request.decision == negative and status(case) == ReferralStatus.RECONSIDERATION
-    # The original decision stays; a new one is drafted (RG again, or straight to CG) under the same review rule.
+    assert request.decision == negative and status(case) == ReferralStatus.RG_RECONSIDERATION
+    # The original decision stays; a new Reasonable Grounds decision is drafted (never a CG in its place).
     with time_machine.travel(start + timedelta(days=31)):
-        redo = draft(case, decider, stage=Stage.CG)
+        with pytest.raises(Conflict, match="retaken as a new Reasonable Grounds decision"):
+            draft(case, decider, stage=Stage.CG)
+        redo = draft(case, decider, stage=Stage.RG)
     assert redo.is_reconsideration and Decision.objects.get(pk=negative.pk).status == DecisionStatus.SERVED
 
 
@@ -190,15 +192,15 @@ def test_a_withdrawn_case_is_neither_decided_nor_closed_nor_reallocated(case, de
     with pytest.raises(TransitionNotAllowed, match="not allowed while the case is 'Withdrawn'"):
         draft(case, decider)
     with pytest.raises(TransitionNotAllowed, match="'close' is not allowed while the case is 'Withdrawn'"):
-        case_close(referral=case, by=decider)
+        case_close(referral=case, reason="Duplicate", by=decider)
     with pytest.raises(TransitionNotAllowed, match="'allocate' is not allowed while the case is 'Withdrawn'"):
         case_allocate(referral=case, to=decider, by=manager)
     assert status(case) == ReferralStatus.WITHDRAWN and not Decision.objects.filter(case_id=case.pk).exists()
 
 
-def test_closing_needs_a_served_cg(case, decider, reviewer):
+def test_closing_needs_a_served_decision_and_a_reason(case, decider, reviewer):
     with pytest.raises(TransitionNotAllowed):
-        case_close(referral=case, by=decider)
+        case_close(referral=case, reason="Duplicate", by=decider)
     start = timezone.now()
     with time_machine.travel(start):
         serve(case, decider, reviewer)
@@ -206,7 +208,9 @@ def test_closing_needs_a_served_cg(case, decider, reviewer):
         serve(case, decider, reviewer, stage=Stage.CG, outcome=Outcome.NEGATIVE)
         move_on = case.case_file.__class__.objects.get(pk=case.pk).move_on_at
         assert move_on - timezone.now() <= timedelta(hours=48)
-        case_close(referral=case, by=decider)
+        with pytest.raises(Invalid, match="Say why the case is being closed"):
+            case_close(referral=case, reason=" ", by=decider)
+        case_close(referral=case, reason="Person has left the UK.", by=decider)
     assert status(case) == ReferralStatus.CLOSED
 
 
@@ -316,4 +320,5 @@ def test_the_supporting_provider_can_ask_for_reconsideration(case, decider, revi
     with pytest.raises(PermissionDenied):
         reconsideration_request(referral=case, reasons="?", new_evidence="", by=stranger)
     request = reconsideration_request(referral=case, reasons="New medical evidence.", new_evidence="", by=worker)
-    assert request.requested_by == worker and status(case) == ReferralStatus.RECONSIDERATION
+    assert request.requested_by == worker and status(case) == ReferralStatus.RG_RECONSIDERATION
+    assert request.requested_for == "support_provider"

@@ -111,7 +111,12 @@ def test_sign_off_on_the_page_starts_the_recovery_period(case, decider, reviewer
     response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "sign_off"})
     assert response.url == reverse("decisions:case", args=[case.pk])
     page = client.get(response.url).content.decode()
-    assert "Removal action suspended until" in page
+    # Removal stays suspended until the CG is served: the minimum recovery period's end is when a CG can be
+    # made, never the end of the suspension or of support.
+    assert "Removal action is suspended until the Conclusive Grounds decision is served" in page
+    assert "Waiting for a Conclusive Grounds decision, 0 days" in page
+    assert "Conclusive Grounds decision can be made from" in page and "suspended until" + " " not in page.replace(
+        "suspended until the Conclusive", "")
     case.refresh_from_db()
     assert case.status == ReferralStatus.RG_POSITIVE
 

@@ -447,6 +447,7 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
     ("decisions:declare", "POST"): lambda w, t: {"details": "I decided their asylum claim."},
     ("decisions:request-information", "POST"): lambda w, t: {"question": "Where?"},
     ("decisions:withdraw", "POST"): lambda w, t: {"reason": "The person asked to withdraw."},
+    ("decisions:close", "POST"): lambda w, t: {"reason": "Move-on complete."},
     ("decisions:reconsider", "POST"): lambda w, t: {"reasons": "New evidence.", "new_evidence": "A GP letter."},
     ("victim_care:case", "POST"): lambda w, t: {"kind": "contact", "text": "Phoned.", "needs": "Housing.",
                                                 "risks": "None known."},

@@ -87,7 +87,7 @@ def _closed_case(people, closed_at: datetime.datetime) -> Referral:
                             evidence_considered=SECRET_STORY, by=people["decider"])
         decision_sign_off(decision=decision_send_for_review(decision=cg, by=people["decider"]), by=people["reviewer"])
     with time_machine.travel(closed_at, tick=False):
-        case_close(referral=referral, by=people["decider"])
+        case_close(referral=referral, reason="Move-on complete.", by=people["decider"])
     referral.refresh_from_db()
     return referral
 

@@ -52,6 +52,18 @@ def test_routing_rule_is_a_setting(first_responder, competent_authorities, setti
     assert route(completed_draft(first_responder, answers)) == competent_authorities["ukhtc"]
 
 
+@pytest.mark.parametrize("rule", ["today", "single"])
+def test_todays_rule_sends_immigration_enforcement_cases_to_their_competent_authority(
+        first_responder, competent_authorities, settings, rule):
+    settings.NRM_ROUTING_RULE = rule  # the authorities' names are settings too (NRM_*_COMPETENT_AUTHORITY)
+    detained = adult_answers(personal_details={"immigration_control": "yes", "claimed_asylum": "yes",
+                                               "immigration_enforcement_case": "yes"})
+    asylum_only = adult_answers(personal_details={"immigration_control": "yes", "claimed_asylum": "yes",
+                                                  "immigration_enforcement_case": "no"})
+    assert route(completed_draft(first_responder, detained)) == competent_authorities["ukba"]
+    assert route(completed_draft(first_responder, asylum_only)) == competent_authorities["ukhtc"]
+
+
 def test_submitting_twice_records_one_referral(first_responder, competent_authorities):
     draft = completed_draft(first_responder)
     first = referral_submit(referral=draft, by=first_responder)

@@ -25,7 +25,8 @@ from referrals.models import Referral
 from referrals.services import drafts_expire, referral_start, referral_submit
 from reminders.models import Reminder, ReminderRule, ReminderStatus
 from tests.factories import UserFactory
-from tests.referrals.builders import ADULT, completed_draft
+from tests.referrals.builders import ADULT, child_answers, completed_draft
+from tests.referrals.conftest import local_authority  # noqa: F401 - shared fixture
 from tests.reminders.conftest import World, dispatch_at, recipients, reminder_mail, uk
 from victim_care.models import EntryKind, SupportCase, SupportType
 from victim_care.services import allocation_move, care_entry_add
@@ -133,19 +134,23 @@ def test_a_decision_waiting_for_review_goes_to_independent_reviewers_after_two_w
     assert not Reminder.objects.filter(rule=R.REVIEW_WAITING, recipient=author).exists()
 
 
-def test_recovery_period_reminders_and_cg_overdue(world, celery_worker):
+def test_minimum_recovery_reminders_tell_the_decision_maker_a_cg_can_be_made(world, celery_worker):
     referral = _submitted(world, uk(2026, 4, 1, 10))
-    _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))  # recovery period ends 17 May
+    _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))  # minimum recovery period ends 17 May
     case = CaseFile.objects.get(pk=referral.pk)
     assert case.recovery_period_ends_on == datetime.date(2026, 5, 17)
+    assert case.cg_possible_from == datetime.date(2026, 5, 18)
     assert SupportCase.objects.filter(referral=referral).exists()
-    in_support = sorted([world.decider.email, world.case_manager.email])
+    # Support does not end with the minimum period, so the prime contractor is not told it is ending.
+    decision_maker = [world.decider.email]
     dispatch_at(uk(2026, 5, 9, 8, 5))
     assert recipients(R.RECOVERY_ENDING.label) == []
     dispatch_at(uk(2026, 5, 10, 8, 5))
-    assert recipients(R.RECOVERY_ENDING.label) == in_support
+    assert recipients(R.RECOVERY_ENDING.label) == decision_maker
     dispatch_at(uk(2026, 5, 17, 8, 5))
-    assert recipients(R.RECOVERY_LAST_DAY.label) == in_support
+    assert recipients(R.RECOVERY_LAST_DAY.label) == decision_maker
+    assert all("support" not in body.lower() or "support continues" in body.lower()
+               for _, body in reminder_mail(R.RECOVERY_ENDING.label))
     assert recipients(R.CG_OVERDUE.label) == []
     dispatch_at(uk(2026, 5, 18, 8, 5))
     assert recipients(R.CG_OVERDUE.label) == sorted([world.decider.email, world.manager.email])
@@ -232,3 +237,58 @@ def test_nothing_is_sent_to_anyone_outside_the_case(world, celery_worker):
     sent_to = {to for to, _ in reminder_mail()}
     assert sent_to and not sent_to & outsiders
     assert len(mail.outbox) >= len(sent_to)
+
+
+def test_move_on_end_reminds_the_prime_contractor_and_provider_7_days_before_and_on_the_day(world, celery_worker):
+    referral = _submitted(world, uk(2026, 4, 1, 10))
+    _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))
+    support_case = SupportCase.objects.get(referral=referral)
+    with time_machine.travel(uk(2026, 4, 3, 14), tick=False):
+        allocation_move(support_case=support_case, provider=world.providers[0],
+                        support_type=SupportType.ACCOMMODATION, on=datetime.date(2026, 4, 3), by=world.case_manager)
+    _serve(world, referral, "cg", "positive", uk(2026, 6, 1, 12))  # 2011: 14 days of move-on, to 15 June
+    assert CaseFile.objects.get(pk=referral.pk).move_on_at == uk(2026, 6, 15, 12)
+    told = sorted([world.case_manager.email, world.workers[0].email])
+    dispatch_at(uk(2026, 6, 7, 8, 5))
+    assert recipients(R.MOVE_ON_ENDING.label) == []
+    dispatch_at(uk(2026, 6, 8, 8, 5))
+    assert recipients(R.MOVE_ON_ENDING.label) == told
+    dispatch_at(uk(2026, 6, 15, 8, 5))
+    assert recipients(R.MOVE_ON_LAST_DAY.label) == told
+    dispatch_at(uk(2026, 6, 16, 8, 5))
+    assert len(recipients(R.MOVE_ON_LAST_DAY.label)) == 2, "once each"
+    assert {r.due_on for r in Reminder.objects.filter(rule=R.MOVE_ON_LAST_DAY)} == {datetime.date(2026, 6, 15)}
+
+
+def test_a_48_hour_move_on_gets_only_the_reminder_on_the_day(world, celery_worker):
+    referral = _submitted(world, uk(2026, 4, 1, 10))
+    _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))
+    support_case = SupportCase.objects.get(referral=referral)
+    with time_machine.travel(uk(2026, 4, 3, 14), tick=False):
+        allocation_move(support_case=support_case, provider=world.providers[0],
+                        support_type=SupportType.ACCOMMODATION, on=datetime.date(2026, 4, 3), by=world.case_manager)
+    _serve(world, referral, "cg", "negative", uk(2026, 6, 1, 12))  # 2011: 48 hours, to 3 June
+    dispatch_at(uk(2026, 6, 2, 8, 5))
+    dispatch_at(uk(2026, 6, 3, 8, 5))
+    assert recipients(R.MOVE_ON_ENDING.label) == []
+    assert recipients(R.MOVE_ON_LAST_DAY.label) == sorted([world.case_manager.email, world.workers[0].email])
+
+
+def test_a_child_turning_18_in_an_open_case_is_flagged_once_30_days_before(world, celery_worker,
+                                                                          local_authority):  # noqa: F811
+    lead = UserFactory(organisation=local_authority, roles=[Role.LA_SAFEGUARDING_LEAD])
+    answers = child_answers(local_authority.pk)
+    answers["personal-details"]["date_of_birth"] = "2008-06-15"  # 18 on 15 June 2026
+    answers["exploitation"] = answers_before(datetime.date(2026, 4, 1))["exploitation"]
+    with time_machine.travel(uk(2026, 4, 1, 10), tick=False):
+        referral = referral_submit(referral=completed_draft(world.referrer, answers), by=world.referrer)
+        case_file_open(referral)
+        case_allocate(referral=referral, to=world.decider, by=world.manager)
+    dispatch_at(uk(2026, 5, 15, 8, 5))
+    assert recipients(R.TURNING_18.label) == []
+    dispatch_at(uk(2026, 5, 16, 8, 5))
+    assert recipients(R.TURNING_18.label) == sorted([world.decider.email, lead.email])
+    dispatch_at(uk(2026, 5, 17, 8, 5))
+    dispatch_at(uk(2026, 5, 20, 8, 5))
+    assert len(recipients(R.TURNING_18.label)) == 2, "once"
+    assert Reminder.objects.get(rule=R.TURNING_18, recipient=lead).due_on == datetime.date(2026, 6, 15)

@@ -71,6 +71,7 @@ def test_budget_position_counts_spend_and_commitment(supported):
     assert position.year_start == D(2025, 4, 1)
     assert position.budget_pence == 200_000_000
     assert position.spent_pence == total_pence(spend(start=D(2025, 4, 1), end=D(2026, 2, 1)))
-    # No recovery period end recorded on these cases: commitment runs to 31 March.
+    # No CG served anywhere: each person's CG is expected NRM_EXPECTED_CG_DAYS after support opened, beyond
+    # 31 March, so commitment runs to the year's end.
     assert position.committed_pence == 59 * 1500 + 59 * 5500
     assert position.forecast_pence == position.spent_pence + position.committed_pence
