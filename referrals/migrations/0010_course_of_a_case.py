@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0008_grant_sort_key'),
+        ('referrals', '0009_published_exploitation_labels'),
     ]
 
     operations = [
