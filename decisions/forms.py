@@ -100,14 +100,16 @@ class ReconsiderationForm(ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Only who the era allows (NRM_RECONSIDERATION_REQUESTERS); blank means "my organisation".
+        # Only who the era allows (NRM_RECONSIDERATION_REQUESTERS); blank means "my organisation". Where the
+        # era allows no one else the question is not asked (a hidden empty answer, so the API's body and the
+        # page's form stay the same).
         on_behalf = [(value, label) for value, label in ReconsiderationRequester.choices
                      if value in settings.NRM_RECONSIDERATION_REQUESTERS
                      and value in (ReconsiderationRequester.PERSON, ReconsiderationRequester.LEGAL_REPRESENTATIVE)]
-        if on_behalf:
-            self.fields["requested_for"].choices = [("", "My organisation"), *on_behalf]
-        else:
-            del self.fields["requested_for"]
+        field = self.fields["requested_for"]
+        field.choices = [("", "My organisation"), *on_behalf]
+        if not on_behalf:
+            field.widget = forms.HiddenInput()
 
 
 class AuditFindingForm(ActionForm):
