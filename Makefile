@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install lint totp stop-embedded clean audit bench backup restore lock
+.PHONY: run test test-fast install lint totp stop-embedded clean audit bench backup restore lock
 
 ## run: set everything up, load demo data and serve http://127.0.0.1:8000 with a Celery worker and beat
 run: install
@@ -26,6 +26,14 @@ test: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit --quiet --recursive $(APPS) --exclude '*/migrations/*' --severity-level medium
 	$(PY) -m pytest
+
+## test-fast: ruff, then every test but the browser journeys (tests/e2e, marker e2e), in parallel with
+## pytest-xdist: WORKERS=auto (one per core) or a number. Each worker has its own test database, cache
+## prefix and Celery queue (nrm/settings_test.py). Before a delivery, `make test` still runs everything.
+WORKERS ?= auto
+test-fast: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -n $(WORKERS) -m "not e2e" --ignore=tests/e2e
 
 ## audit: check pinned dependencies against the advisory database (needs the advisory service;
 ## --strict fails when a package could not be checked, so an unreachable service is not a pass)

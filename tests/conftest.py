@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from base64 import b32decode
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -10,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import TOTP
 
+from nrm.celery import app as celery_app
 from organisations.models import OrgRole, Role
 from tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
 
@@ -22,15 +26,51 @@ def current_code(at: float | None = None) -> str:
     return f"{totp.token():06d}"
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    """Throttle counters and cached sessions live in Redis: start each test clean. Only this
-    environment's keys go: flushing the database would also empty other users' queues."""
-    client = cache._cache.get_client()
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+def _delete_matching(client, pattern: str) -> int:
+    keys = list(client.scan_iter(match=pattern, count=1000))
     if keys:
         client.delete(*keys)
+    return len(keys)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Throttle counters and cached sessions live in Redis: start each test clean. Only this run's
+    (and this xdist worker's) keys go, under its own prefix (nrm/settings_test.py): flushing the database
+    or a shared prefix would empty other runs' sessions and queues."""
+    _delete_matching(cache._cache.get_client(), f"{settings.CACHES['default']['KEY_PREFIX']}:*")
+
+
+def purge_test_namespace(namespace: str) -> dict[str, int]:
+    """Remove what a run left in Redis under its namespace: cache keys, the messages of its queues (its
+    default queue and the worker-process queues named after it), their exchange bindings, and kombu's
+    `unacked` entries for them (a task a worker took but never acknowledged). Nothing of another run's."""
+    assert namespace.startswith("nrm-test-"), namespace
+    # The name itself, or the name and then a non-digit (worker gw1's namespace is no prefix of gw10's).
+    ours = re.compile(rf"{re.escape(namespace)}(?:$|[^0-9])")
+    removed = {"cache keys": _delete_matching(cache._cache.get_client(), f"{namespace}:*")}
+    with celery_app.connection_for_write() as connection:
+        client = connection.default_channel.client
+        removed["queues"] = (client.delete(namespace) + _delete_matching(client, f"{namespace}[^0-9]*"))
+        removed["bindings"] = (client.delete(f"_kombu.binding.{namespace}")
+                               + _delete_matching(client, f"_kombu.binding.{namespace}[^0-9]*"))
+        options = celery_app.conf.broker_transport_options
+        unacked, index = options.get("unacked_key", "unacked"), options.get("unacked_index_key", "unacked_index")
+        tags = [tag for tag, entry in client.hscan_iter(unacked)  # each entry: [message, exchange, routing key]
+                if any(isinstance(part, str) and ours.match(part) for part in json.loads(entry)[1:])]
+        if tags:
+            client.hdel(unacked, *tags)
+            client.zrem(index, *tags)
+        removed["unacked"] = len(tags)
+    return removed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _purge_this_runs_redis_state() -> Iterator[None]:
+    """At the end of the run (of each pytest-xdist worker, each with its own namespace), leave nothing
+    of it on the shared Redis."""
+    yield
+    purge_test_namespace(settings.TEST_NAMESPACE)
 
 
 @pytest.fixture(autouse=True)

@@ -119,10 +119,9 @@ def _axe_without_javascript(page: Page) -> list[dict]:
     html = _SCRIPT.sub("", page.content())
     browser = page.context.browser
     assert browser is not None
-    snapshot_context = browser.new_context(viewport=page.viewport_size or VIEWPORT)
+    snapshot = _snapshot_context(browser).new_page()
     try:
-        snapshot_context.set_default_timeout(TIMEOUT_MS)
-        snapshot = snapshot_context.new_page()
+        snapshot.set_viewport_size(page.viewport_size or VIEWPORT)
 
         def serve_snapshot(route: Route) -> None:
             route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
@@ -132,7 +131,23 @@ def _axe_without_javascript(page: Page) -> list[dict]:
         wait_until_settled(snapshot)
         return _run_axe(snapshot)
     finally:
-        snapshot_context.close()
+        snapshot.close()
+
+
+_snapshot_contexts: dict[int, BrowserContext] = {}
+
+
+def _snapshot_context(browser: Browser) -> BrowserContext:
+    """One context for every no-JavaScript check of the session (a page each, closed after the check):
+    it holds no cookies and signs nobody in (the snapshot is served from memory, only the static assets
+    come from the server), so nothing of one check can reach the next, and a check no longer pays for a
+    new context. It closes with the browser."""
+    context = _snapshot_contexts.get(id(browser))
+    if context is None or context.browser is not browser:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        _snapshot_contexts[id(browser)] = context
+    return context
 
 
 def _is_govuk_conditional_reveal(violation: dict, node: dict) -> bool:

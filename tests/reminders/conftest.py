@@ -89,9 +89,9 @@ def world(competent_authorities) -> World:  # noqa: F811
 @pytest.fixture
 def celery_worker(transactional_db) -> Iterator[None]:
     """A real worker (a thread of this process) on the real Redis broker, on this test run's own queue
-    (nrm/settings_test.py)."""
+    (nrm/settings_test.py: one per run and pytest-xdist worker)."""
     assert not app.conf.task_always_eager
-    assert app.conf.task_default_queue.startswith("nrm-test-")
+    assert app.conf.task_default_queue == django_settings.TEST_NAMESPACE
     with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10, pool="solo"):
         yield
 
@@ -145,7 +145,7 @@ class WorkerProcesses:
             "NRM_ENVIRONMENT": "test",
             "DATABASE_URL": database_url(db),
             "REDIS_URL": django_settings.REDIS_URL,
-            "CELERY_QUEUE": self.queue,
+            "NRM_TEST_QUEUE": self.queue,  # nrm/settings_test.py: the queue this worker's own tasks go to
             "EMAIL_BACKEND": "tests.reminders.mailbox.SlowFileBackend",
             "EMAIL_FILE_PATH": str(self.mail_folder),
             "PYTHONPATH": str(REPO),
@@ -173,8 +173,9 @@ class WorkerProcesses:
 
 @pytest.fixture
 def worker_processes(transactional_db, tmp_path) -> Iterator[WorkerProcesses]:
-    processes = WorkerProcesses(queue=f"nrm-test-reminders-{uuid.uuid4().hex[:12]}", mail_folder=tmp_path,
-                                started=[])
+    # In this run's namespace (nrm/settings_test.py), so the end-of-run purge also covers it.
+    queue = f"{app.conf.task_default_queue}-processes-{uuid.uuid4().hex[:8]}"
+    processes = WorkerProcesses(queue=queue, mail_folder=tmp_path, started=[])
     yield processes
     for process in processes.started:
         if process.poll() is None:
