@@ -52,8 +52,9 @@ def purge_test_namespace(namespace: str) -> dict[str, int]:
     with celery_app.connection_for_write() as connection:
         client = connection.default_channel.client
         removed["queues"] = (client.delete(namespace) + _delete_matching(client, f"{namespace}[^0-9]*"))
-        removed["bindings"] = (client.delete(f"_kombu.binding.{namespace}")
-                               + _delete_matching(client, f"_kombu.binding.{namespace}[^0-9]*"))
+        removed["bindings"] = sum(client.delete(f"{prefix}{namespace}")
+                                  + _delete_matching(client, f"{prefix}{namespace}[^0-9]*")
+                                  for prefix in ("_kombu.binding.", "_kombu.binding_permanent."))
         options = celery_app.conf.broker_transport_options
         unacked, index = options.get("unacked_key", "unacked"), options.get("unacked_index_key", "unacked_index")
         tags = [tag for tag, entry in client.hscan_iter(unacked)  # each entry: [message, exchange, routing key]

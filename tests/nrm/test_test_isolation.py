@@ -36,18 +36,20 @@ def test_the_purge_removes_a_namespace_and_leaves_its_neighbours():
             broker.lpush(f"{namespace}\x06\x163", "priority message")
             broker.lpush(f"{namespace}-processes-abc", "message")
             broker.sadd(f"_kombu.binding.{namespace}", f"{namespace}\x06\x16\x06\x16{namespace}")
+            broker.sadd(f"_kombu.binding_permanent.{namespace}", f"{namespace}\x06\x16\x06\x16{namespace}")
             tags[namespace] = str(uuid.uuid4())
             broker.hset("unacked", tags[namespace], json.dumps([{"body": "x"}, namespace, namespace]))
             broker.zadd("unacked_index", {tags[namespace]: 1.0})
         try:
             removed = purge_test_namespace(ours)
-            assert removed == {"cache keys": 1, "queues": 3, "bindings": 1, "unacked": 1}
+            assert removed == {"cache keys": 1, "queues": 3, "bindings": 2, "unacked": 1}
             for namespace in (neighbour, other_run):
                 assert client.get(f"{namespace}:1:throttle") == b"1"
                 assert broker.llen(namespace) == broker.llen(f"{namespace}-processes-abc") == 1
                 assert broker.exists(f"_kombu.binding.{namespace}") and broker.hexists("unacked", tags[namespace])
             assert not broker.hexists("unacked", tags[ours]) and broker.zscore("unacked_index", tags[ours]) is None
-            assert not broker.exists(ours, f"{ours}\x06\x163", f"{ours}-processes-abc", f"_kombu.binding.{ours}")
+            assert not broker.exists(ours, f"{ours}\x06\x163", f"{ours}-processes-abc", f"_kombu.binding.{ours}",
+                                     f"_kombu.binding_permanent.{ours}")
         finally:
             for namespace in (neighbour, other_run):
                 purge_test_namespace(namespace)
