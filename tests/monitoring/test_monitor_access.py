@@ -34,6 +34,9 @@ OPEN_TO_MONITORS = re.compile(r"^(home|sign-|healthz|metrics$|api-docs|api-schem
 NOT_PERSONAL = {"victim_care:provider", "victim_care:statement", "api-provider-detail", "api-provider-tariffs",
                 "reminders:retry"}
 
+# Pages that do not exist for anyone without their own credential: 404 to a monitor as to everyone else.
+HIDDEN_WITHOUT_TOKEN = {"metrics"}
+
 
 def _routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
     resolver = resolver or get_resolver()
@@ -132,8 +135,8 @@ def test_a_monitor_reaches_no_personal_record_by_page_or_api(records, monitor):
                 status = getattr(client, method)(url, {}, **({"format": "json"} if client is api else {})).status_code
         checked.append((name, url, status))
         # One person's record does not exist for a monitor (404); a list, a provider's page or a statement
-        # is refused by role (403).
-        expected = 404 if names and name not in NOT_PERSONAL else 403
+        # is refused by role (403); the metrics page exists only for the scraper holding its token (404).
+        expected = 404 if (names and name not in NOT_PERSONAL) or name in HIDDEN_WITHOUT_TOKEN else 403
         assert status == expected, f"{name} {url} answered {status}, not {expected}"
     assert len([c for c in checked if c[1].startswith("/api/")]) >= 10
     assert len([c for c in checked if not c[1].startswith("/api/")]) >= 25
