@@ -104,7 +104,7 @@ MUTANTS = [
     Mutant("reminder-replanned-after-sending",
            "Exactly-once reminders: planning a sent reminder again leaves it sent",
            "reminders/services.py",
-           "send_at = EXCLUDED.send_at WHERE reminders_reminder.status = 'cancelled'",
+           "send_at = EXCLUDED.send_at WHERE reminders_reminder.status = '{_CANCELLED}'",
            "send_at = EXCLUDED.send_at",
            ("tests/reminders/test_rules.py::"
             "test_rg_due_goes_to_the_decision_maker_on_working_day_four_counting_bank_holidays",)),
