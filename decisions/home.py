@@ -33,4 +33,9 @@ def casework_panels(user) -> list:
         panels.append(Panel("Decisions waiting for second review",
                             [PanelItem(r.reference, reverse("decisions:case", args=[r.pk]), r.get_status_display())
                              for r in waiting], "No decisions are waiting for review."))
+    if user.has_role(Role.CA_MANAGER):
+        panels.append(Panel("Case flow", [PanelItem(
+            "Where the queue is and who waits longest", reverse("decisions:flow"),
+            "Open cases by stage and age, intake against decisions, cases ready for a Conclusive Grounds "
+            "decision, and when the backlog would clear")]))
     return panels

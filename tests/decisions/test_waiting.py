@@ -22,7 +22,8 @@ from tests.conftest import sign_in
 from tests.decisions.history import case, steady_history
 from tests.decisions.test_pages import _statements
 from tests.factories import OrganisationFactory, UserFactory
-from victim_care.services import support_case_open
+from victim_care.models import SupportType, Tariff
+from victim_care.services import allocation_move, support_case_open
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -143,9 +144,10 @@ def test_the_case_api_carries_the_forecast(queue, manager):
     assert body["forecast"]["ready"] is True
 
 
-def test_the_prime_contractor_sees_the_forecast_on_the_support_case(ukhtc, first_responder, case, today):
-    """A referral with a positive RG in victim care: the prime contractor's case page says when to
-    expect the CG decision."""
+def test_the_prime_contractor_and_the_current_provider_see_the_forecast_on_the_support_case(
+        ukhtc, first_responder, case, today):
+    """A referral with a positive RG in victim care: the prime contractor's and the current provider's page
+    says when to expect the CG decision; a provider that supported the person before does not see it."""
     steady_history(authority=ukhtc, responder=first_responder, today=today, per_week=2)
     case.status = ReferralStatus.RG_POSITIVE
     case.save(update_fields=["status"])
@@ -155,10 +157,21 @@ def test_the_prime_contractor_sees_the_forecast_on_the_support_case(ukhtc, first
     support = support_case_open(referral=case)
     manager = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                            first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
-    page = sign_in(Client(), manager).get(reverse("victim_care:case", args=[support.pk])).content.decode()
-    assert "When to expect a decision" in page and "A decision is expected " in page
+    workers = []
+    for start in (today - 20 * DAY, today - 5 * DAY):
+        provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
+        Tariff.objects.create(provider=provider, support_type=SupportType.OUTREACH, daily_rate_pence=2000,
+                              valid_from=today - 100 * DAY)
+        workers.append(UserFactory(organisation=provider, roles=[Role.SUPPORT_WORKER]))
+        allocation_move(support_case=support, provider=provider, support_type=SupportType.OUTREACH, on=start,
+                        by=manager)
     ready_on = today + 11 * DAY
-    assert f"Ready for a Conclusive Grounds decision from {ready_on.day} {ready_on:%B %Y}" in page
+    for reader in (manager, workers[1]):
+        page = sign_in(Client(), reader).get(reverse("victim_care:case", args=[support.pk])).content.decode()
+        assert "When to expect a decision" in page and "A decision is expected " in page
+        assert f"Ready for a Conclusive Grounds decision from {ready_on.day} {ready_on:%B %Y}" in page
+    earlier = sign_in(Client(), workers[0]).get(reverse("victim_care:case", args=[support.pk]))
+    assert b"When to expect a decision" not in earlier.content
 
 
 def _api(user) -> APIClient:
