@@ -160,7 +160,7 @@ def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> f
     if not (status in CG_WAITING or status == ReferralStatus.CG_RECONSIDERATION) or not case.recovery_period_ends_on:
         return None
     figures = authority_figures(referral.competent_authority_id, today)
-    ready_on = case.recovery_period_ends_on + datetime.timedelta(days=1)
+    ready_on = case.cg_possible_from  # the day after the minimum recovery period
     ahead, information_open = queue_position(referral, today)
     return forecast.cg_forecast(today=today, throughput=forecast.Throughput(tuple(figures["weekly"])),
                                 cases_ahead=ahead, ready_on=ready_on, ready=ready_on <= today and not information_open,
