@@ -12,6 +12,11 @@ class DecisionsConfig(AppConfig):
 
         referral_submitted.connect(on_referral_submitted, dispatch_uid="decisions.open_case_file")
 
+        from decisions.selectors import served_decisions_shown_to
+        from referrals.extensions import register_decision_reader
+
+        register_decision_reader(served_decisions_shown_to)
+
         from core.home_panels import register
         from decisions.home import casework_panels
 

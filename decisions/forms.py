@@ -5,7 +5,8 @@ from typing import ClassVar
 from django import forms
 from django.conf import settings
 
-from decisions.models import Outcome, QualityAudit, ReconsiderationRequester
+from core.forms import GovukDateField
+from decisions.models import LetterDispatch, Outcome, QualityAudit, ReconsiderationRequester
 from referrals.forms import free_text
 
 
@@ -116,3 +117,12 @@ class AuditFindingForm(ActionForm):
     finding = forms.ChoiceField(label="Your finding", choices=QualityAudit.Finding.choices, widget=forms.RadioSelect,
                                 error_messages={"required": "Select whether you agree with the decision"})
     feedback = free_text("Feedback to the decision maker", required=True, rows=6)
+
+
+class LetterSentForm(ActionForm):
+    sent_on = GovukDateField(label="Date sent", must_be_past=True, help_text="For example, 27 3 2026.")
+    sent_how = forms.ChoiceField(
+        label="How was it sent?", widget=forms.RadioSelect,
+        choices=LetterDispatch._meta.get_field("sent_how").choices,
+        error_messages={"required": "Select how the letter was sent"},
+    )

@@ -47,6 +47,9 @@ class CaseFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="allocated_cases"
     )
     allocated_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The manager who made the latest allocation: the timeline names both people.")
     recovery_period_ends_on = models.DateField(null=True, blank=True)
     reconsideration_due_by = models.DateField(null=True, blank=True)
     move_on_at = models.DateTimeField(null=True, blank=True)
@@ -206,3 +209,45 @@ class QualityAudit(models.Model):
     def __str__(self) -> str:
         return f"Audit of {self.decision_id} ({self.quarter})"
 
+
+
+class DispatchChannel(models.TextChoices):
+    """How a served decision's letter reaches the person (decisions.dispatch chooses it from the referral)."""
+
+    POST = "post", "By post to the person"
+    EMAIL = "email", "By email to the person"
+    LEGAL_REPRESENTATIVE = "legal_representative", "Through their legal representative"
+    THIRD_PARTY = "third_party", "Through the person named on the referral"
+    FIRST_RESPONDER = "first_responder", "Through the first responder"
+    COLLECT_IN_PERSON = "collect_in_person", "Collect in person through the first responder"
+
+
+class LetterDispatch(models.Model):
+    """A served decision's letter on the competent authority's "Letters to send" list, until staff
+    record that it was sent. It holds how to send it, never where: the address or email stays in the
+    referral's answers, read only by the list page."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, primary_key=True, related_name="dispatch")
+    competent_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=24, choices=DispatchChannel.choices)
+    method = models.CharField(max_length=8, blank=True, help_text="email or post, for a representative or third party")
+    due_by = models.DateField(help_text="2 working days after service: the manager is reminded after it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_on = models.DateField(null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    sent_how = models.CharField(max_length=32, blank=True, choices=[
+        ("post", "By post"), ("email", "By email"), ("handed_to_first_responder", "Handed to the first responder"),
+        ("collected_in_person", "Collected in person through the first responder")])
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["competent_authority", "due_by"], condition=Q(recorded_at__isnull=True),
+                                name="dispatch_unsent_idx")]
+
+    def __str__(self) -> str:
+        return f"Letter for decision {self.decision_id}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.recorded_at is not None

@@ -10,6 +10,7 @@ from core.errors import NotAllowed
 from decisions.models import Decision, InvolvementDeclaration
 from organisations.models import COMPETENT_AUTHORITY_ROLES, OrgRole, Role, User
 from referrals.models import Referral
+from referrals.permissions import is_referring_organisation, is_supporting_provider
 
 DECIDE = "decide_referral"
 
@@ -90,3 +91,31 @@ def may_review(user: User, decision: Decision) -> bool:
 def may_view_flow(user: User) -> bool:
     """The flow dashboard and /api/v1/reports/flow/: a competent authority's managers, for their authority."""
     return bool(user.is_authenticated and user.organisation_id and user.has_role(Role.CA_MANAGER))
+
+
+# What a served decision shows to whom (docs/permissions.md, "Served decisions"):
+FULL = "full"  # stage, outcome, dates, the letter with its reasons, what happens next, reconsideration
+OUTCOME = "outcome"  # stage, outcome and dates only: never the reasons of a negative decision
+NOTHING = ""
+
+
+def is_childs_local_authority(user: User, referral: Referral) -> bool:
+    return (user.is_authenticated and referral.is_child is True and referral.local_authority_id is not None
+            and referral.local_authority_id == user.organisation_id and user.has_role(Role.LA_SAFEGUARDING_LEAD))
+
+
+def decision_view_of(user: User, referral: Referral) -> str:
+    """How much of the served decisions on this referral the user sees. The prime contractor's view is
+    on the support case (victim_care), where it sees the same as the provider."""
+    if is_referring_organisation(user, referral) or is_childs_local_authority(user, referral) or works_on(
+            user, referral):
+        return FULL
+    if is_supporting_provider(user, referral):
+        return OUTCOME
+    return NOTHING
+
+
+def may_send_letters(user: User, authority_id: int | None) -> bool:
+    """The "Letters to send" list and recording a letter sent: the authority's decision makers and managers."""
+    return (user.is_authenticated and authority_id is not None and user.organisation_id == authority_id
+            and user.has_role(Role.DECISION_MAKER, Role.CA_MANAGER))

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -20,6 +19,8 @@ from core import working_days
 from core.errors import Conflict, Invalid, NotAllowed
 from core.outbox import publish_on_commit
 from decisions import permissions
+from decisions.dispatch import route_for
+from decisions.letters import letter_for
 from decisions.models import (
     OPEN_DECISION_STATUSES,
     CaseFile,
@@ -27,6 +28,7 @@ from decisions.models import (
     Decision,
     DecisionStatus,
     InvolvementDeclaration,
+    LetterDispatch,
     Outcome,
     QualityAudit,
     Reconsideration,
@@ -34,7 +36,14 @@ from decisions.models import (
     Stage,
     Transfer,
 )
-from decisions.signals import case_ended, decision_served
+from decisions.signals import (
+    case_allocated,
+    case_ended,
+    decision_returned,
+    decision_sent_for_review,
+    decision_served,
+    reconsideration_requested,
+)
 from decisions.workflow import CASE, DECISION, Action, DecisionAction
 from organisations.models import Organisation, OrgRole, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
@@ -104,8 +113,11 @@ def case_allocate(*, referral: Referral, to: User, by: User) -> CaseFile:
         if case.allocated_to_id and case.allocated_to_id != to.pk:
             remove_perm(f"referrals.{permissions.DECIDE}", case.allocated_to, locked)
         assign_perm(f"referrals.{permissions.DECIDE}", to, locked)
-        case.allocated_to, case.allocated_at = to, timezone.now()
-        case.save(update_fields=["allocated_to", "allocated_at"])
+        previous_id = case.allocated_to_id
+        case.allocated_to, case.allocated_at, case.allocated_by = to, timezone.now(), by
+        case.save(update_fields=["allocated_to", "allocated_at", "allocated_by"])
+        if previous_id != to.pk:
+            case_allocated.send(sender=CaseFile, case=case, previous_id=previous_id)
     return case
 
 
@@ -193,6 +205,7 @@ def decision_send_for_review(*, decision: Decision, by: User) -> Decision:
         DECISION.move(locked, DecisionAction.SEND_FOR_REVIEW)
         locked.sent_for_review_at = timezone.now()
         locked.save(update_fields=["status", "sent_for_review_at"])
+        decision_sent_for_review.send(sender=Decision, decision=locked)
     return locked
 
 
@@ -210,9 +223,13 @@ def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
     case.save()
     DECISION.move(decision, DecisionAction.SERVE)
     decision.served_at = now
-    decision.letter = render_to_string("decisions/letter.txt", {"decision": decision, "referral": referral,
-                                                                 "case": case})
+    decision.letter = letter_for(decision, case, referral).as_text()
     decision.save(update_fields=["status", "served_at", "reviewer", "reviewed_at", "review_comments", "letter"])
+    route = route_for(referral)
+    LetterDispatch.objects.create(
+        decision=decision, competent_authority_id=referral.competent_authority_id, channel=route.channel,
+        method=route.method, due_by=working_days.add_working_days(working_days.local_date(now),
+                                                                  settings.NRM_LETTER_DISPATCH_WORKING_DAYS))
     decision_served.send(sender=Decision, decision=decision)
     publish_on_commit("decisions.tasks.send_decision_notice", decision.pk)
     return decision
@@ -245,6 +262,7 @@ def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
         locked.reviewer = by
         locked.reviewed_at, locked.review_comments = timezone.now(), comments
         locked.save(update_fields=["status", "reviewer", "reviewed_at", "review_comments"])
+        decision_returned.send(sender=Decision, decision=locked)
     return locked
 
 
@@ -291,11 +309,13 @@ def reconsideration_request(*, referral: Referral, reasons: str, new_evidence: s
         _move(locked, Action.RECONSIDER_RG if latest.stage == Stage.RG else Action.RECONSIDER_CG)
         try:
             with transaction.atomic():
-                return Reconsideration.objects.create(case=case, decision=latest, reasons=reasons,
-                                                      new_evidence=new_evidence, requested_by=by,
-                                                      requested_for=requested_for)
+                reconsideration = Reconsideration.objects.create(case=case, decision=latest, reasons=reasons,
+                                                                 new_evidence=new_evidence, requested_by=by,
+                                                                 requested_for=requested_for)
         except IntegrityError as duplicate:
             raise DecisionConflict("Reconsideration of this decision has already been asked for.") from duplicate
+        reconsideration_requested.send(sender=Reconsideration, reconsideration=reconsideration)
+        return reconsideration
 
 
 def case_withdraw(*, referral: Referral, reason: str, by: User) -> CaseFile:
@@ -365,6 +385,23 @@ def cases_close_due(*, now: datetime | None = None) -> int:
     if closed:
         logger.info("Closed %d cases whose course has run", closed)
     return closed
+
+
+def letter_dispatch_record(*, dispatch: LetterDispatch, sent_on: date, sent_how: str, by: User) -> LetterDispatch:
+    """Staff of the competent authority record that a decision letter was sent: on which day, how, by whom."""
+    with transaction.atomic():
+        locked = LetterDispatch.objects.select_for_update().select_related("decision__case__referral").get(
+            pk=dispatch.pk)
+        if not permissions.may_send_letters(by, locked.competent_authority_id):
+            raise NotAllowed("Only the competent authority's decision makers and managers send decision letters.")
+        if locked.recorded_at is not None:
+            raise Conflict("This letter has already been recorded as sent.")
+        if sent_on > working_days.today() or sent_on < working_days.local_date(locked.decision.served_at):
+            raise Invalid("Enter a date between the day the decision was served and today.",
+                          fields={"sent_on": ["Enter a date between the day the decision was served and today"]})
+        locked.sent_on, locked.sent_how, locked.sent_by, locked.recorded_at = sent_on, sent_how, by, timezone.now()
+        locked.save(update_fields=["sent_on", "sent_how", "sent_by", "recorded_at"])
+    return locked
 
 
 def involvement_declare(*, referral: Referral, details: str, by: User) -> InvolvementDeclaration:

@@ -20,6 +20,8 @@ from core.charts import grouped_columns
 from core.errors import attempt, attempt_or_message
 from core.paging import page_number
 from decisions import flow, forms, permissions, selectors, services, waiting
+from decisions.dispatch import Route, where_to_send
+from decisions.letters import letter_for, letter_pdf
 from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
 from decisions.workflow import Action, allowed_actions
 from organisations.models import Organisation, OrgRole
@@ -309,3 +311,53 @@ def flow_dashboard(request: HttpRequest) -> HttpResponse:
         "ready": flow.ready_cases(request.user, request.user.organisation_id, total=figures.ready_total,
                                   page=page_number(request.GET.get("page")), query=request.GET),
     })
+
+
+def letter(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
+    """The decision letter as an accessible page, for whoever sees the decision in full."""
+    decision = selectors.letter_decision_for(request.user, pk, decision_id)
+    referral = decision.case.referral
+    return render(request, "decisions/letter.html", {
+        "letter": letter_for(decision, decision.case, referral), "referral": referral, "decision": decision})
+
+
+def letter_download(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
+    """The same letter as a PDF (fpdf2, tagged). The file name holds the reference, never the name."""
+    decision = selectors.letter_decision_for(request.user, pk, decision_id)
+    referral = decision.case.referral
+    response = HttpResponse(letter_pdf(letter_for(decision, decision.case, referral)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="decision-{referral.reference}-'
+                                       f'{decision.stage}-{decision.pk}.pdf"')
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def letters_to_send(request: HttpRequest) -> HttpResponse:
+    """The competent authority's "Letters to send": each served decision's letter and how to send it."""
+    if not permissions.may_send_letters(request.user, request.user.organisation_id):
+        raise PermissionDenied
+    sent = request.GET.get("show") == "sent"
+    rows = []
+    for dispatch in selectors.letters_to_send(request.user, sent=sent):
+        referral = dispatch.decision.case.referral
+        route = Route(dispatch.channel, dispatch.method)
+        rows.append({"dispatch": dispatch, "referral": referral, "route": route,
+                     "where": where_to_send(referral, route)})
+    return render(request, "decisions/letters.html", {"rows": rows, "sent": sent,
+                                                      "dispatch_days": settings.NRM_LETTER_DISPATCH_WORKING_DAYS})
+
+
+@require_http_methods(["GET", "POST"])
+def letter_sent(request: HttpRequest, decision_id: int) -> HttpResponse:
+    dispatch = selectors.letter_dispatch_for(request.user, decision_id)
+    referral = dispatch.decision.case.referral
+    form = forms.LetterSentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.letter_dispatch_record(
+            dispatch=dispatch, by=request.user, **form.cleaned_data)):
+        messages.success(request, f"Letter for {referral.reference} recorded as sent")
+        return redirect("decisions:letters")
+    route = Route(dispatch.channel, dispatch.method)
+    return render(request, "decisions/letter_sent.html", {
+        "referral": referral, "dispatch": dispatch, "route": route, "where": where_to_send(referral, route),
+        "form": form}, status=400 if request.method == "POST" else 200)

@@ -54,6 +54,10 @@ NRM_QUALITY_SAMPLE_PERCENT = _env.int("NRM_QUALITY_SAMPLE_PERCENT", default=10)
 # Duty to Notify: the public authority types that carry it (Modern Slavery Act 2015 s.52).
 NRM_DUTY_TO_NOTIFY_AUTHORITIES = _env.list("NRM_DUTY_TO_NOTIFY_AUTHORITIES",
                                            default=_ERA["NRM_DUTY_TO_NOTIFY_AUTHORITIES"])
+# A TrueType font file for the PDF letter; empty: a Unicode system font if there is one, else Helvetica.
+NRM_LETTER_FONT = _env.str("NRM_LETTER_FONT", default="")
+# A served decision's letter should be sent within this many working days; then the managers are reminded.
+NRM_LETTER_DISPATCH_WORKING_DAYS = _env.int("NRM_LETTER_DISPATCH_WORKING_DAYS", default=2)
 # Whether organisations may hold the Independent Child Trafficking Guardian service role (not in 2011).
 NRM_CHILD_GUARDIANS_ENABLED = _env.bool("NRM_CHILD_GUARDIANS_ENABLED", default=_ERA["NRM_CHILD_GUARDIANS_ENABLED"])
 # Decision maker and local authority are told this many days before a child in an open case turns 18.

@@ -34,7 +34,7 @@ def _adult_nrm(given: str, family: str, dob: str, nationality: str, gender: str,
                              "has_dependants": "no", "nationality": nationality, "needs_interpreter": "no",
                              "immigration_control": asylum, "claimed_asylum": asylum},
         "decision-delivery": {"send_to": "third_party", "third_party_name": "Caseworker at the referring team",
-                              "method": "email", "delivery_email": "safe-inbox@demo.nrm.test", "safe_to_send": True},
+                              "method": "email", "delivery_email": "safe-inbox@demo.nrm.test", "safe_to_send": "yes"},
     }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from referrals.extensions import served_decisions
 from referrals.forecasts import forecast_for
 from referrals.models import Referral
 from referrals.sections import sections_for
@@ -30,6 +31,26 @@ class ForecastSerializer(serializers.Serializer):
     range_text = serializers.CharField()
 
 
+class ServedDecisionSerializer(serializers.Serializer):
+    """The schema of one served decision (referrals.extensions.ServedDecision.as_json)."""
+
+    id = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=["rg", "cg"])
+    stage_label = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["positive", "negative"])
+    outcome_label = serializers.CharField()
+    served_on = serializers.DateField()
+    full = serializers.BooleanField(help_text="False: the provider's view, without reasons or letter.")
+    recovery_period_ends_on = serializers.DateField(allow_null=True)
+    move_on_on = serializers.DateField(allow_null=True)
+    reconsideration_due_by = serializers.DateField(allow_null=True)
+    reasons = serializers.CharField(required=False)
+    next_steps = serializers.ListField(child=serializers.CharField(), required=False)
+    letter_url = serializers.CharField(required=False)
+    letter_pdf_url = serializers.CharField(required=False)
+    reconsideration_url = serializers.CharField(required=False)
+
+
 class ReferralSummarySerializer(serializers.ModelSerializer):
     """What a list shows: no names, dates of birth or narrative, only the case's shape."""
 
@@ -54,10 +75,14 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
     incomplete_sections = serializers.SerializerMethodField()
     forecast = serializers.SerializerMethodField(help_text="When the next decision is expected, for the referring "
                                                  "organisation; null when none is pending.")
+    decisions = serializers.SerializerMethodField(
+        help_text="Served decisions. The referring organisation, a child's local authority and the competent "
+                  "authority get stage, outcome, dates, reasons, next steps and the letter's links; the provider "
+                  "supporting the person gets stage, outcome and dates only.")
 
     class Meta(ReferralSummarySerializer.Meta):
         fields = [*ReferralSummarySerializer.Meta.fields, "first_responder_organisation", "local_authority",
-                  "answers", "sections", "incomplete_sections", "forecast"]
+                  "answers", "sections", "incomplete_sections", "forecast", "decisions"]
         read_only_fields = fields
 
     @extend_schema_field(ForecastSerializer(allow_null=True))
@@ -65,6 +90,13 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
         request = self.context.get("request")
         found = forecast_for(request.user, referral) if request is not None and not referral.is_draft else None
         return found.as_json() if found else None
+
+    @extend_schema_field(ServedDecisionSerializer(many=True))
+    def get_decisions(self, referral: Referral) -> list[dict]:
+        request = self.context.get("request")
+        if request is None or referral.is_draft:
+            return []
+        return [decision.as_json() for decision in served_decisions(request.user, referral)]
 
     def get_sections(self, referral: Referral) -> list[str]:
 

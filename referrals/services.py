@@ -35,7 +35,7 @@ from referrals.models import (
 )
 from referrals.routing import route
 from referrals.sections import SECTIONS_BY_SLUG, is_duty_to_notify, section_is_complete, sections_for
-from referrals.signals import drafts_deleted, referral_submitted
+from referrals.signals import drafts_deleted, information_answered, information_requested, referral_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +268,10 @@ def information_request_create(*, referral: Referral, question: str, by: User) -
     """A competent authority asks the first responder for more information."""
     if not permissions.may_request_information(by, referral):
         raise NotAllowed("Only the deciding competent authority can ask for information.")
-    return InformationRequest.objects.create(referral=referral, question=question, requested_by=by)
+    with transaction.atomic():
+        request = InformationRequest.objects.create(referral=referral, question=question, requested_by=by)
+        information_requested.send(sender=InformationRequest, request=request)
+    return request
 
 
 def information_request_answer(*, request: InformationRequest, answer: str, by: User) -> InformationRequest:
@@ -280,6 +283,7 @@ def information_request_answer(*, request: InformationRequest, answer: str, by: 
             raise Conflict("This request has already been answered.")
         locked.answer, locked.answered_by, locked.answered_at = answer, by, timezone.now()
         locked.save()
+        information_answered.send(sender=InformationRequest, request=locked)
     return locked
 
 

@@ -7,3 +7,7 @@ referral_submitted = Signal()
 
 # Sent inside the deleting transaction, with drafts=[(referral_id, author_id), ...] and deleted_at.
 drafts_deleted = Signal()
+
+# Sent inside the transaction that made the change, with request (the InformationRequest).
+information_requested = Signal()
+information_answered = Signal()

@@ -17,6 +17,7 @@ from core.paging import page_number
 from organisations.models import Role
 from referrals import permissions, selectors, services
 from referrals.documents import ACCEPTED_EXTENSIONS
+from referrals.extensions import served_decisions
 from referrals.forecasts import forecast_for
 from referrals.forms import InformationAnswerForm
 from referrals.models import ReferralKind, ReferralStatus
@@ -221,6 +222,7 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "is_duty_to_notify": referral.kind == ReferralKind.DUTY_TO_NOTIFY,
         "statuses": ReferralStatus,
         "forecast": forecast_for(request.user, referral),
+        "served_decisions": served_decisions(request.user, referral),
     })
 
 

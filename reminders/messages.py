@@ -33,6 +33,19 @@ _TEXT: dict[str, str] = {
                       "It will be deleted on {due} unless you continue it.",
     R.DRAFT_DELETED: "A draft referral you started was deleted on {due} because it had not been changed "
                      "for {expiry_days} days.",
+    R.LETTER_UNSENT: "The decision letter for {reference} has not been recorded as sent {letter_days} working "
+                     "days after the decision was served.",
+    R.CASE_ALLOCATED: "{reference} has been allocated to you.",
+    R.DECISION_AWAITING_REVIEW: "A decision on {reference} is waiting for a second review.",
+    R.DECISION_RETURNED: "Your decision on {reference} has been returned to you with comments.",
+    R.DECISION_SERVED: "A decision on {reference} has been served.",
+    R.INFORMATION_REQUESTED: "The competent authority has asked for more information about {reference}.",
+    R.INFORMATION_ANSWERED: "The first responder has answered the request for information about {reference}.",
+    R.RECONSIDERATION_REQUESTED: "Reconsideration of the negative decision on {reference} has been asked for.",
+    R.SUPPORT_CASE_OPENED: "{reference} has been referred for support and is waiting for a provider.",
+    R.SUPPORT_ALLOCATED: "{reference} has been allocated to your organisation for support.",
+    R.SUPPORT_MOVED_AWAY: "{reference} is no longer supported by your organisation. You keep the care record "
+                          "entries you wrote.",
 }
 
 
@@ -41,7 +54,7 @@ def reminder_text(reminder: Reminder) -> str:
         reference=reminder.reference or "a referral", due=f"{reminder.due_on:%-d %B %Y}",
         review_days=settings.NRM_REVIEW_WAITING_WORKING_DAYS, contact_days=settings.NRM_CONTACT_INTERVAL_DAYS,
         allocation_hours=settings.NRM_AWAITING_ALLOCATION_HOURS, warning_days=settings.NRM_DRAFT_WARNING_DAYS,
-        expiry_days=settings.NRM_DRAFT_EXPIRY_DAYS,
+        expiry_days=settings.NRM_DRAFT_EXPIRY_DAYS, letter_days=settings.NRM_LETTER_DISPATCH_WORKING_DAYS,
     )
 
 

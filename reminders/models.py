@@ -29,6 +29,18 @@ class ReminderRule(models.TextChoices):
     TURNING_18 = "turning_18", "Child in an open case turns 18 in 30 days"
     DRAFT_EXPIRING = "draft_expiring", "Draft referral will be deleted"
     DRAFT_DELETED = "draft_deleted", "Draft referral deleted"
+    LETTER_UNSENT = "letter_unsent", "Decision letter not sent"
+    # Events: raised once when something happens (reminders.events), never planned or cancelled.
+    CASE_ALLOCATED = "case_allocated", "Case allocated to you"
+    DECISION_AWAITING_REVIEW = "decision_awaiting_review", "Decision waiting for your second review"
+    DECISION_RETURNED = "decision_returned", "Decision returned to you"
+    DECISION_SERVED = "decision_served", "Decision served"
+    INFORMATION_REQUESTED = "information_requested", "More information requested"
+    INFORMATION_ANSWERED = "information_answered", "Information request answered"
+    RECONSIDERATION_REQUESTED = "reconsideration_requested", "Reconsideration requested"
+    SUPPORT_CASE_OPENED = "support_case_opened", "Support case opened"
+    SUPPORT_ALLOCATED = "support_allocated", "Person allocated to your organisation"
+    SUPPORT_MOVED_AWAY = "support_moved_away", "Person moved to another provider"
 
 
 class ReminderStatus(models.TextChoices):
@@ -80,3 +92,16 @@ class Reminder(models.Model):
     @property
     def key(self) -> tuple[str, str, object, int]:
         return (self.rule, str(self.referral_id), self.due_on, self.recipient_id)
+
+
+class NotificationPreference(models.Model):
+    """A user's own choice about notification emails. The in-service notice is always kept: only the
+    email can be turned off."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="notification_preference")
+    emails = models.BooleanField(default=True, help_text="Send me an email as well as the notice in the service.")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification emails for {self.user_id}: {'on' if self.emails else 'off'}"

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import working_days
-from decisions.models import CaseFile, Decision, DecisionStatus, InvolvementDeclaration, Stage
+from decisions.models import CaseFile, Decision, DecisionStatus, InvolvementDeclaration, LetterDispatch, Stage
 from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Referral, ReferralKind, ReferralStatus
 from reminders.models import ReminderRule
@@ -386,6 +386,21 @@ def plan_draft_expiring(window: Window, audience: Audience, referral_ids=None) -
                              reverse("referrals:task-list", args=[draft["referral_id"]]))
 
 
+def plan_letter_unsent(window: Window, audience: Audience, referral_ids=None) -> Iterator[Planned]:
+    """A decision letter not recorded as sent NRM_LETTER_DISPATCH_WORKING_DAYS working days after service:
+    the competent authority's managers, the next working morning."""
+    letters = _filtered(LetterDispatch.objects.filter(recorded_at__isnull=True, due_by__lt=window.last_day,
+                                                      due_by__gte=window.catch_up_from - datetime.timedelta(days=7)),
+                        "decision__case_id", referral_ids)
+    for row in letters.values("due_by", referral_id=F("decision__case_id"),
+                              reference=F("decision__case__referral__reference"),
+                              authority_id=F("competent_authority_id")):
+        send_at = morning_of(working_days.add_working_days(row["due_by"], 1))
+        if window.covers(send_at):
+            yield from _each(ReminderRule.LETTER_UNSENT, row, row["due_by"], send_at,
+                             audience.members(Role.CA_MANAGER, row["authority_id"]), reverse("decisions:letters"))
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     rule: ReminderRule
@@ -426,6 +441,24 @@ RULES: dict[str, RuleSpec] = {spec.rule: spec for spec in [
     RuleSpec(ReminderRule.DRAFT_EXPIRING, "The draft's author", "21 days untouched", "Draft deleted at 28 days",
              plan_draft_expiring),
     RuleSpec(ReminderRule.DRAFT_DELETED, "The draft's author", "When the draft is deleted at 28 days", "", None),
+    RuleSpec(ReminderRule.LETTER_UNSENT, "Competent authority managers",
+             "The working day after the letter was due to be sent (2 working days after service)", "",
+             plan_letter_unsent),
+    *(RuleSpec(rule, audience, "When it happens", "", None) for rule, audience in [
+        (ReminderRule.CASE_ALLOCATED, "The decision maker the case is allocated (or reallocated) to"),
+        (ReminderRule.DECISION_AWAITING_REVIEW, "The authority's second reviewers, never the decision's author "
+                                                "or anyone who declared involvement"),
+        (ReminderRule.DECISION_RETURNED, "The decision's author"),
+        (ReminderRule.DECISION_SERVED, "The referring organisation's first responders; a child's local "
+                                       "authority; for a person in support, the prime contractor's case "
+                                       "managers and the current provider's support workers"),
+        (ReminderRule.INFORMATION_REQUESTED, "The referring organisation's first responders"),
+        (ReminderRule.INFORMATION_ANSWERED, "The decision maker holding the case (the requester if none)"),
+        (ReminderRule.RECONSIDERATION_REQUESTED, "The competent authority's managers and the decision maker"),
+        (ReminderRule.SUPPORT_CASE_OPENED, "The prime contractor's case managers"),
+        (ReminderRule.SUPPORT_ALLOCATED, "The receiving provider's support workers"),
+        (ReminderRule.SUPPORT_MOVED_AWAY, "The previous provider's support workers"),
+    ]),
 ]}
 
 

@@ -27,7 +27,7 @@ from core.errors import Conflict, NotAllowed
 from organisations.models import User
 from reminders import permissions, rules
 from reminders.messages import reminder_email_context
-from reminders.models import Reminder, ReminderRule, ReminderStatus
+from reminders.models import NotificationPreference, Reminder, ReminderRule, ReminderStatus
 
 logger = logging.getLogger(__name__)
 
@@ -92,14 +92,24 @@ class DispatchResult:
         return asdict(self)
 
 
+def emails_wanted(user: User) -> bool:
+    """False when the user has turned notification emails off (the in-service notice still comes). The
+    preference is read with the recipient (select_related), so this costs no query of its own."""
+    preference = getattr(user, "notification_preference", None)
+    return preference is None or preference.emails
+
+
 def _send(reminder: Reminder) -> None:
+    if not emails_wanted(reminder.recipient):
+        return  # marked sent all the same: it is their notification in the service
     send_templated_email("reminder", reminder_email_context(reminder), [reminder.recipient.email])
 
 
 def _deliver(reminder_id: int, *, applies: bool, now: datetime.datetime) -> str:
     """Claim one due row and send it, or cancel it if it no longer applies; one transaction."""
     with transaction.atomic():
-        reminder = (Reminder.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient")
+        reminder = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient", "recipient__notification_preference")
                     .filter(pk=reminder_id, status=ReminderStatus.PENDING, send_at__lte=now).first())
         if reminder is None:
             return "skipped"  # another worker holds it, or it was sent or cancelled meanwhile
@@ -148,6 +158,24 @@ def reminders_dispatch(*, now: datetime.datetime | None = None, batch_size: int 
             key = (row["rule"], str(row["referral_id"]), row["due_on"], row["recipient_id"])
             outcome = _deliver(row["id"], applies=key in applicable, now=now)
             setattr(result, outcome, getattr(result, outcome) + 1)
+
+
+def reminders_deliver_events(*, rules_: Iterable[str], now: datetime.datetime | None = None) -> DispatchResult:
+    """Send the due rows of event rules now (they are never planned, so never cancelled)."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    due = (Reminder.objects.filter(status=ReminderStatus.PENDING, send_at__lte=now, rule__in=list(rules_))
+           .order_by("send_at", "id").values_list("id", flat=True)[:settings.NRM_REMINDER_BATCH_SIZE])
+    for reminder_id in list(due):
+        outcome = _deliver(reminder_id, applies=True, now=now)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+def notification_emails_set(*, user: User, emails: bool) -> NotificationPreference:
+    """A user turns their own notification emails on or off."""
+    preference, _ = NotificationPreference.objects.update_or_create(user=user, defaults={"emails": emails})
+    return preference
 
 
 def reminders_recompute(*, referral_id: uuid.UUID, now: datetime.datetime | None = None) -> int:

@@ -7,9 +7,16 @@ from celery import shared_task
 from django.utils.dateparse import parse_datetime
 
 from core.jobs import ReliableTask
-from reminders.services import reminders_dispatch
+from reminders.events import EVENT_RULES
+from reminders.services import reminders_deliver_events, reminders_dispatch
 
 
 @shared_task(base=ReliableTask, name="reminders.tasks.dispatch_reminders")
 def dispatch_reminders(now: str | None = None) -> dict[str, int]:
     return reminders_dispatch(now=parse_datetime(now) if now else None).as_dict()
+
+
+@shared_task(base=ReliableTask, name="reminders.tasks.deliver_events")
+def deliver_events() -> dict[str, int]:
+    """Asked for when an event notification commits: send event rows now, not at the next run."""
+    return reminders_deliver_events(rules_=EVENT_RULES).as_dict()

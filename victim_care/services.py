@@ -18,6 +18,7 @@ from referrals.models import Referral, SupportRoute
 from victim_care.lifecycle import SUPPORT, SupportAction
 from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus, Tariff
 from victim_care.permissions import is_case_manager, may_write_care_record
+from victim_care.signals import support_allocated, support_case_opened
 
 
 class NotInContract(Conflict):
@@ -43,7 +44,10 @@ def support_case_open(*, referral: Referral) -> SupportCase:
         and f"Exploiters' location known: {answers['exploiters'].get('exploiter_location', '')}",
         answers.get("exploitation", {}).get("still_exploited") in ("yes", "not_sure") and "May still be exploited.",
     ]))
-    support_case, _ = SupportCase.objects.get_or_create(referral=referral, defaults={"needs": needs, "risks": risks})
+    support_case, created = SupportCase.objects.get_or_create(referral=referral,
+                                                              defaults={"needs": needs, "risks": risks})
+    if created:
+        support_case_opened.send(sender=SupportCase, support_case=support_case)
     return support_case
 
 
@@ -111,6 +115,7 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
             raise Conflict("The person has left support.")
         SUPPORT.move(locked, SupportAction.ALLOCATE)
         current = locked.allocations.filter(end_on__isnull=True).select_related("provider").first()
+        previous_provider_id = current.provider_id if current is not None else None
         if current is not None:
             current.end_on = on
             current.save(update_fields=["end_on"])
@@ -121,6 +126,7 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
         allocation = Allocation.objects.create(support_case=locked, provider=provider, support_type=support_type,
                                                start_on=on, created_by=by)
         locked.save(update_fields=["status"])
+        support_allocated.send(sender=Allocation, allocation=allocation, previous_provider_id=previous_provider_id)
     return allocation
 
 

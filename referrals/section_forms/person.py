@@ -73,21 +73,40 @@ class PersonalDetailsForm(ReferralSectionForm):
 class DecisionDeliveryForm(ReferralSectionForm):
     title = "How to send the decision"
     send_to = choice("Who should the decision be sent to?",
-                     [("person", "The person referred"), ("third_party", "Someone else on their behalf")],
+                     [("person", "The person referred"),
+                      ("legal_representative", "Their legal representative"),
+                      ("third_party", "Someone else on their behalf"),
+                      ("first_responder", "You, the first responder, to give to them")],
                      error="Select who the decision should be sent to")
     third_party_name = short_text("Name and role of the person to send it to", autocomplete="off")
     method = choice("How should it be sent?", [("email", "Email"), ("post", "Post")], inline=True,
                     error="Select how the decision should be sent")
     delivery_email = email("Email address")
     delivery_address = free_text("Postal address", rows=4)
-    safe_to_send = forms.BooleanField(
-        label="I have confirmed with the person that it is safe to send the decision here",
-        error_messages={"required": "Confirm that it is safe to send the decision here"},
-    )
+    # "no" is a real answer: the decision is then never sent there, and the person collects it in person
+    # through the first responder (decisions.dispatch). Older referrals stored a ticked box (True).
+    safe_to_send = choice("Have you confirmed with the person that it is safe to send the decision here?",
+                          YES_NO, inline=True,
+                          help_text="If not, the person will collect the decision in person through you.",
+                          error="Select whether it is safe to send the decision here")
     conditional_fields = {
         "send_to": {"third_party": ["third_party_name"]},
         "method": {"email": ["delivery_email"], "post": ["delivery_address"]},
     }
+
+    @classmethod
+    def data_from_answers(cls, answers: dict[str, Any]) -> dict[str, Any]:
+        data = super().data_from_answers(answers)
+        if data.get("safe_to_send") is True:
+            data["safe_to_send"] = "yes"
+        return data
+
+    @classmethod
+    def initial_from_answers(cls, answers: dict[str, Any]) -> dict[str, Any]:
+        initial = super().initial_from_answers(answers)
+        if initial.get("safe_to_send") is True:
+            initial["safe_to_send"] = "yes"
+        return initial
 
 
 class ReferrerDetailsForm(ReferralSectionForm):

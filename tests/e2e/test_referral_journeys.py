@@ -143,7 +143,7 @@ def adult_journey(page: Page, *, with_error: bool) -> str:
     choose(page, "Who should the decision be sent to?", "The person referred")
     choose(page, "How should it be sent?", "Email")
     fill(page, "Email address", "safe@example.test")
-    page.get_by_label("I have confirmed with the person that it is safe to send the decision here").check()
+    choose(page, "Have you confirmed with the person that it is safe to send the decision here?", "Yes")
     save_and_continue(page)
     your_details(page)
     assert "Evidence documents" in page.get_by_role("heading", level=1).inner_text()

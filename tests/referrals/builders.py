@@ -28,7 +28,7 @@ ADULT: dict[str, dict[str, Any]] = {
                          "gender": "male", "has_dependants": "no", "nationality": "AL", "needs_interpreter": "no",
                          "immigration_control": "no", "claimed_asylum": "no"},
     "decision-delivery": {"send_to": "person", "method": "email", "delivery_email": "safe@example.test",
-                          "safe_to_send": True},
+                          "safe_to_send": "yes"},
     "your-details": YOUR_DETAILS,
 }
 

@@ -42,12 +42,15 @@ def test_consent_refused_reveals_the_duty_to_notify_questions():
 
 
 def test_decision_delivery_needs_the_address_for_the_chosen_method():
-    form = bound(DecisionDeliveryForm, {"send_to": "person", "method": "post", "safe_to_send": True})
+    form = bound(DecisionDeliveryForm, {"send_to": "person", "method": "post", "safe_to_send": "yes"})
     assert not form.is_valid()
     assert list(form.errors) == ["delivery_address"]
     unconfirmed = bound(DecisionDeliveryForm, {"send_to": "person", "method": "email",
                                                "delivery_email": "a@example.test"})
-    assert unconfirmed.errors["safe_to_send"] == ["Confirm that it is safe to send the decision here"]
+    assert unconfirmed.errors["safe_to_send"] == ["Select whether it is safe to send the decision here"]
+    unsafe = bound(DecisionDeliveryForm, {"send_to": "person", "method": "email", "delivery_email": "a@example.test",
+                                          "safe_to_send": "no"})
+    assert unsafe.is_valid(), unsafe.errors  # "not safe" is an answer: the person then collects it in person
 
 
 def test_sections_follow_age_and_consent(first_responder, local_authority):

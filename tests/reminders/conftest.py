@@ -125,6 +125,14 @@ def reminder_mail(rule_label: str | None = None) -> list[tuple[str, str]]:
             and (rule_label is None or message.subject.startswith(f"NRM: {rule_label}"))]
 
 
+def deadline_mail() -> list[tuple[str, str]]:
+    """The reminder emails of deadline rules only, leaving out event notifications (reminders.events)."""
+    from reminders.events import EVENT_RULES
+
+    events = tuple(f"NRM: {rule.label}" for rule in EVENT_RULES)
+    return [(to, subject) for to, subject in reminder_mail() if not subject.startswith(events)]
+
+
 def recipients(rule_label: str) -> list[str]:
     return sorted(to for to, _ in reminder_mail(rule_label))
 

@@ -27,7 +27,7 @@ from reminders.models import Reminder, ReminderRule, ReminderStatus
 from tests.factories import UserFactory
 from tests.referrals.builders import ADULT, child_answers, completed_draft
 from tests.referrals.conftest import local_authority  # noqa: F401 - shared fixture
-from tests.reminders.conftest import World, dispatch_at, recipients, reminder_mail, uk
+from tests.reminders.conftest import World, deadline_mail, dispatch_at, recipients, reminder_mail, uk
 from victim_care.models import EntryKind, SupportCase, SupportType
 from victim_care.services import allocation_move, care_entry_add
 
@@ -112,7 +112,7 @@ def test_a_withdrawn_case_gets_no_more_reminders(world, celery_worker):
     assert not Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
     for day in (10, 14, 15):
         dispatch_at(uk(2026, 4, day, 8, 5))
-    assert reminder_mail() == []
+    assert deadline_mail() == []
 
 
 def test_a_decision_waiting_for_review_goes_to_independent_reviewers_after_two_working_days(world, celery_worker):
@@ -219,22 +219,24 @@ def test_an_outage_catches_up_every_reminder_that_fell_due(world, celery_worker)
     """Beat down from Thursday 9 to Wednesday 15 April: the first run after it sends all that fell due."""
     _submitted(world, uk(2026, 4, 2, 10))
     dispatch_at(uk(2026, 4, 9, 8, 5))
-    assert reminder_mail() == []
+    assert deadline_mail() == []
     dispatch_at(uk(2026, 4, 15, 9, 0))
     assert recipients(R.RG_DUE.label) == [world.decider.email]
     assert recipients(R.RG_OVERDUE.label) == [world.manager.email] * 2  # 14 and 15 April
     everyone_else = {user.email for user in world.everyone()} - {world.decider.email, world.manager.email}
-    assert not everyone_else & {to for to, _ in reminder_mail()}
+    assert not everyone_else & {to for to, _ in deadline_mail()}
 
 
 def test_nothing_is_sent_to_anyone_outside_the_case(world, celery_worker):
+    """Deadline reminders; event notifications (the referrer's colleagues hear of a served decision) are
+    tested recipient by recipient in tests/reminders/test_events.py."""
     referral = _submitted(world, uk(2026, 4, 1, 10))
     _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))
     for moment in (uk(2026, 5, 10, 8, 5), uk(2026, 5, 17, 8, 5), uk(2026, 5, 18, 8, 5)):
         dispatch_at(moment)
     outsiders = {world.other_authority_manager.email, world.other_authority_reviewer.email,
                  world.referrer_colleague.email, world.other_decider.email, *(w.email for w in world.workers)}
-    sent_to = {to for to, _ in reminder_mail()}
+    sent_to = {to for to, _ in deadline_mail()}
     assert sent_to and not sent_to & outsiders
     assert len(mail.outbox) >= len(sent_to)
 
