@@ -22,9 +22,10 @@ class Route:
     @property
     def label(self) -> str:
         how = {"email": "by email", "post": "by post"}.get(self.method, "")
-        if self.channel in (DispatchChannel.POST, DispatchChannel.EMAIL) or not how:
-            return self.channel.label
-        return f"{self.channel.label}, {how}"
+        channel = DispatchChannel(self.channel)
+        if channel in (DispatchChannel.POST, DispatchChannel.EMAIL) or not how:
+            return channel.label
+        return f"{channel.label}, {how}"
 
 
 def route_for(referral: Referral) -> Route:

@@ -25,6 +25,7 @@ from decisions.models import (
     LetterDispatch,
     Outcome,
     QualityAudit,
+    Reconsideration,
     Stage,
     Transfer,
 )
@@ -162,11 +163,12 @@ CASE_PARTS: dict[str, tuple] = {
     "referral": (lambda: Prefetch("documents", queryset=ReferralDocument.objects.all()),),
     "timeline": (_decisions,
                  lambda: Prefetch("case_file__notes", queryset=CaseNote.objects.select_related("author")),
-                 lambda: Prefetch("case_file__transfers",
-                                  queryset=Transfer.objects.select_related("from_authority", "to_authority")),
-                 "case_file__reconsiderations",
+                 lambda: Prefetch("case_file__transfers", queryset=Transfer.objects.select_related(
+                     "from_authority", "to_authority", "transferred_by")),
+                 lambda: Prefetch("case_file__reconsiderations", queryset=Reconsideration.objects.select_related(
+                     "requested_by", "decision")),
                  lambda: Prefetch("information_requests",
-                                  queryset=InformationRequest.objects.select_related("requested_by"))),
+                                  queryset=InformationRequest.objects.select_related("requested_by", "answered_by"))),
     "decisions": (_decisions,),
 }
 
@@ -225,11 +227,13 @@ def next_steps_for(decision: Decision, case: CaseFile, referral: Referral) -> li
     return steps
 
 
-def served_decisions_shown_to(user: User, referral: Referral) -> list[ServedDecision]:
+def served_decisions_shown_to(user: User, referral: Referral, *, view: str | None = None) -> list[ServedDecision]:
     """The served decisions on a referral as this user may see them (referrals.extensions reader): all of
     it for the referring organisation, a child's local authority and the deciding authority; the stage,
-    outcome and dates for the provider supporting the person. Each decision shown is logged."""
-    view = permissions.decision_view_of(user, referral)
+    outcome and dates for the provider supporting the person. Each decision shown is logged. `view`
+    (OUTCOME) is for a caller that has checked the user's right itself: victim care's support case page,
+    where the prime contractor sees the outcome and dates."""
+    view = permissions.decision_view_of(user, referral) if view is None else view
     if view == permissions.NOTHING or referral.is_draft:
         return []
     case = CaseFile.objects.filter(referral_id=referral.pk).first()
@@ -323,25 +327,31 @@ class TimelineEntry:
 
 
 def timeline(referral: Referral) -> list[TimelineEntry]:
-    """Everything that happened to the case, newest first (MoJ timeline)."""
+    """Everything that happened to the case, newest first (MoJ timeline). A step with an actor and a
+    subject names both: "Allocated to Mark Wilson" by Kwame Mensah."""
     case = referral.case_file
-    entries = [TimelineEntry(referral.submitted_at, "Referral submitted", referral.first_responder_organisation.name)]
-    if case.allocated_at:
-        entries.append(TimelineEntry(case.allocated_at, "Allocated", case.allocated_to.full_name if case.allocated_to
-                                     else ""))
+    organisation = referral.first_responder_organisation.name
+    entries = [TimelineEntry(referral.submitted_at, "Referral submitted", organisation)]
+    entries.extend(_allocation_history(case))
     for request in referral.information_requests.all():
-        entries.append(TimelineEntry(request.requested_at, "Information requested", request.requested_by.full_name,
-                                     request.question))
+        entries.append(TimelineEntry(request.requested_at, f"Information requested from {organisation}",
+                                     request.requested_by.full_name, request.question))
         if request.answered_at:
-            entries.append(TimelineEntry(request.answered_at, "Information received",
-                                         referral.first_responder_organisation.name, request.answer))
+            by = request.answered_by.full_name if request.answered_by_id else organisation
+            entries.append(TimelineEntry(request.answered_at, f"Information received from {organisation}",
+                                         by, request.answer))
     entries.extend(_decision_history(case))
     for reconsideration in case.reconsiderations.all():
-        entries.append(TimelineEntry(reconsideration.requested_at, "Reconsideration requested",
-                                     referral.first_responder_organisation.name, reconsideration.reasons))
+        decision = reconsideration.decision
+        entries.append(TimelineEntry(
+            reconsideration.requested_at,
+            f"Reconsideration of the {decision.get_outcome_display().lower()} {decision.get_stage_display()} "
+            "decision requested", f"{reconsideration.requested_by.full_name} ({organisation})",
+            reconsideration.reasons))
     for transfer in case.transfers.all():
-        entries.append(TimelineEntry(transfer.transferred_at, f"Transferred to {transfer.to_authority.name}",
-                                     transfer.from_authority.name, transfer.reason))
+        entries.append(TimelineEntry(transfer.transferred_at, f"Transferred from {transfer.from_authority.name} to "
+                                     f"{transfer.to_authority.name}", transfer.transferred_by.full_name,
+                                     transfer.reason))
     for note in case.notes.all():
         entries.append(TimelineEntry(note.created_at, "Note", note.author.full_name, note.text))
     if case.withdrawn_at:
@@ -351,6 +361,28 @@ def timeline(referral: Referral) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
+def _allocation_history(case: CaseFile) -> list[TimelineEntry]:
+    """Each allocation and reallocation from the case file's change history (written by trigger): to whom,
+    and by which manager (allocations made before the manager was recorded name only the decision maker)."""
+    events = list(CaseFile.pgh_event_model.objects.filter(pgh_obj_id=case.pk, allocated_at__isnull=False)
+                  .order_by("pgh_id").values("allocated_to_id", "allocated_by_id", "allocated_at"))
+    if not events and case.allocated_at:  # a case file older than its history
+        events = [{"allocated_to_id": case.allocated_to_id, "allocated_by_id": case.allocated_by_id,
+                   "allocated_at": case.allocated_at}]
+    people = {user.pk: user.full_name for user in User.objects.filter(
+        pk__in={e["allocated_to_id"] for e in events} | {e["allocated_by_id"] for e in events if e["allocated_by_id"]})}
+    entries, seen = [], set()
+    for event in events:
+        key = (event["allocated_to_id"], event["allocated_at"])
+        if key in seen or not event["allocated_to_id"]:
+            continue
+        title = "Reallocated" if seen else "Allocated"
+        seen.add(key)
+        entries.append(TimelineEntry(event["allocated_at"], f"{title} to {people.get(event['allocated_to_id'], '')}",
+                                     people.get(event["allocated_by_id"], "")))
+    return entries
+
+
 def _decision_history(case: CaseFile) -> list[TimelineEntry]:
     """Each decision's steps from its change history (written by trigger), so a decision returned
     and later signed off shows both steps, not only its latest state."""
@@ -358,21 +390,23 @@ def _decision_history(case: CaseFile) -> list[TimelineEntry]:
     events = Decision.pgh_event_model.objects.filter(pgh_obj_id__in=list(decisions)).order_by("pgh_id")
     people = {user.pk: user.full_name for user in User.objects.filter(
         pk__in={e.author_id for e in events} | {e.reviewer_id for e in events if e.reviewer_id})}
-    titles = {DecisionStatus.AWAITING_REVIEW: "sent for second review", DecisionStatus.RETURNED: "returned",
-              DecisionStatus.SERVED: "signed off and served"}
     entries, previous_status = [], {}
     for event in events:
         name = f"{Stage(event.stage).label} decision"
+        author = people.get(event.author_id, "")
         if event.pgh_label == "insert":
-            entries.append(TimelineEntry(event.pgh_created_at, f"{name} drafted", people.get(event.author_id, "")))
-        elif event.status != previous_status.get(event.pgh_obj_id) and event.status in titles:
-            reviewed = event.status in (DecisionStatus.RETURNED, DecisionStatus.SERVED) and event.reviewer_id
-            by = people.get(event.reviewer_id if reviewed else event.author_id, "")
-            detail = event.review_comments if event.status == DecisionStatus.RETURNED else ""
-            title = f"{name} {titles[event.status]}"
-            if event.status == DecisionStatus.SERVED:
-                title = f"{Outcome(event.outcome).label} {name.lower()} {titles[event.status]}"
-            entries.append(TimelineEntry(event.pgh_created_at, title, by, detail))
+            entries.append(TimelineEntry(event.pgh_created_at, f"{name} drafted", author))
+        elif event.status != previous_status.get(event.pgh_obj_id):
+            reviewer = people.get(event.reviewer_id, "") if event.reviewer_id else ""
+            if event.status == DecisionStatus.AWAITING_REVIEW:
+                entries.append(TimelineEntry(event.pgh_created_at, f"{name} sent for second review", author))
+            elif event.status == DecisionStatus.RETURNED:
+                entries.append(TimelineEntry(event.pgh_created_at, f"{name} returned to {author}", reviewer,
+                                             event.review_comments))
+            elif event.status == DecisionStatus.SERVED:
+                title = f"{Outcome(event.outcome).label} {name.lower()} signed off and served"
+                entries.append(TimelineEntry(event.pgh_created_at, title, reviewer or author,
+                                             f"Decision written by {author}" if reviewer else ""))
         previous_status[event.pgh_obj_id] = event.status
     return entries
 

@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "DecisionStatusEnum": "decisions.models.DecisionStatus",
         "ReferralKindEnum": "referrals.models.ReferralKind",
         "CareEntryKindEnum": "victim_care.models.EntryKind",
+        "SupportStatusEnum": "victim_care.models.SupportStatus",
     },
 }
 

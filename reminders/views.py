@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import refused
 from core.paging import ListPage, page_number, page_of
 from reminders import permissions, selectors, services
+from reminders.forms import NotificationSettingsForm
 from reminders.messages import reminder_text
 from reminders.models import Reminder, ReminderStatus
 from reminders.rules import RULES
@@ -27,7 +28,22 @@ def notifications(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.notifications_for(request.user))
     rows = [(reminder, reminder_text(reminder)) for reminder in page]
     return render(request, "reminders/notifications.html", {
-        "page": page, "rows": rows, "unread": selectors.unread_count(request.user)})
+        "page": page, "rows": rows, "unread": selectors.unread_count(request.user),
+        "emails": services.emails_wanted(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Your own notification emails: on or off. The notice in the service always comes."""
+    form = NotificationSettingsForm(request.POST or None,
+                                    initial={"emails": "yes" if services.emails_wanted(request.user) else "no"})
+    if request.method == "POST" and form.is_valid():
+        services.notification_emails_set(user=request.user, emails=form.cleaned_data["emails"] == "yes")
+        messages.success(request, "Notification emails turned " + ("on" if form.cleaned_data["emails"] == "yes"
+                                                                   else "off"))
+        return redirect("reminders:notifications")
+    return render(request, "reminders/settings.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from audit.services import record_list_access, refused
 from organisations.models import Organisation, OrgRole
+from referrals.serializers import ServedDecisionSerializer
 from victim_care import selectors, services, statements
 from victim_care.models import CareRecordEntry, EntryKind, SupportCase, SupportType, Tariff
 from victim_care.permissions import is_case_manager
@@ -41,6 +42,43 @@ class SupportCaseSerializer(serializers.ModelSerializer):
         model = SupportCase
         fields = ["id", "reference", "status", "opened_at", "exited_on"]
         read_only_fields = fields
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    other_names = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    age = serializers.IntegerField(allow_null=True)
+    gender = serializers.CharField()
+    nationality = serializers.CharField()
+    language = serializers.CharField()
+    needs_interpreter = serializers.BooleanField(allow_null=True)
+    dependants = serializers.CharField()
+    how_to_contact = serializers.CharField()
+    contact_details = serializers.ListField(child=serializers.CharField())
+    first_responder = serializers.CharField()
+    accommodation_needs = serializers.ListField(child=serializers.CharField())
+    risk_notes = serializers.ListField(child=serializers.CharField())
+    locations_to_avoid = serializers.ListField(child=serializers.CharField())
+    regions_to_avoid = serializers.ListField(child=serializers.CharField())
+
+
+class SupportCaseDetailSerializer(SupportCaseSerializer):
+    person = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(SupportCaseSerializer.Meta):
+        fields = [*SupportCaseSerializer.Meta.fields, "person", "decisions"]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer)
+    def get_person(self, case: SupportCase) -> dict:
+        person = self.context["person"]
+        return PersonSerializer({**person.__dict__, "regions_to_avoid": sorted(person.regions_to_avoid)}).data
+
+    @extend_schema_field(ServedDecisionSerializer(many=True))
+    def get_decisions(self, case: SupportCase) -> list[dict]:
+        return [decision.as_json() for decision in self.context["decisions"]]
 
 
 class AllocationRequestSerializer(serializers.Serializer):
@@ -84,6 +122,18 @@ class SupportCaseViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self._visible())
         record_list_access(user=request.user, records=page, model=SupportCase)
         return self.get_paginated_response(SupportCaseSerializer(page, many=True).data)
+
+    @extend_schema(responses=SupportCaseDetailSerializer)
+    def retrieve(self, request: Request, pk=None) -> Response:
+        """Who the person is and the decisions' outcomes and dates, for the prime contractor's case managers
+        and the provider supporting the person now; 404 for anyone else (an earlier provider reads its own
+        care record entries at care-entries/). Logged."""
+        case = SupportCase.objects.select_related("referral__first_responder_organisation").filter(pk=pk).first()
+        person = selectors.person_for(request.user, case) if case is not None else None
+        if person is None:
+            raise refused(user=request.user, record_type=SupportCase, record_id=pk)
+        context = {"person": person, "decisions": selectors.decision_outcomes_for(request.user, case)}
+        return Response(SupportCaseDetailSerializer(case, context=context).data)
 
     def _case(self, pk) -> SupportCase:
         case = SupportCase.objects.select_related("referral").filter(pk=pk).first()

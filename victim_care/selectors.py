@@ -19,9 +19,13 @@ from django.utils import timezone
 from audit.models import AccessAction
 from audit.services import record_access, refused
 from core.paging import ListPage, page_of
+from decisions.permissions import OUTCOME
+from decisions.selectors import served_decisions_shown_to
 from organisations.models import Organisation, OrgRole, Role, User
+from referrals.extensions import ServedDecision
 from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus
 from victim_care.permissions import is_case_manager
+from victim_care.person import Person, person_of
 from victim_care.statements import BudgetPosition, budget_position
 
 logger = logging.getLogger(__name__)
@@ -62,7 +66,30 @@ def support_case_for(user: User, support_case_id: Any) -> SupportCase:
     if not support_case_known_to(user, support_case_id):
         raise refused(user=user, record_type=SupportCase, record_id=support_case_id)
     record_access(user=user, action=AccessAction.VIEW, record_type=SupportCase, record_id=support_case_id)
-    return SupportCase.objects.select_related("referral").get(pk=support_case_id)
+    return SupportCase.objects.select_related("referral__first_responder_organisation").get(pk=support_case_id)
+
+
+def sees_the_person(user: User, support_case: SupportCase) -> bool:
+    """The prime contractor's case managers and the provider supporting the person now; not an earlier
+    provider (it keeps its own care record entries only), not a monitor, nobody else."""
+    return is_case_manager(user) or people_supported_by(user).filter(pk=support_case.pk).exists()
+
+
+def person_for(user: User, support_case: SupportCase) -> Person | None:
+    """Who the person is (name, age, language, contact, needs, risks, places to avoid), for those who
+    support them; None for anyone else. Each look is logged against the person's referral."""
+    if not sees_the_person(user, support_case):
+        return None
+    record_access(user=user, action=AccessAction.VIEW, record=support_case.referral)
+    return person_of(support_case, today=timezone.localdate())
+
+
+def decision_outcomes_for(user: User, support_case: SupportCase) -> list[ServedDecision]:
+    """The served decisions' stage, outcome and dates (never the reasons of a negative one) for those who
+    see the person; logged."""
+    if not sees_the_person(user, support_case):
+        return []
+    return served_decisions_shown_to(user, support_case.referral, view=OUTCOME)
 
 
 def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:

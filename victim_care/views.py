@@ -86,9 +86,15 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("victim_care:case", pk)
     entries = [] if manager else selectors.care_entries_for(request.user, pk)
     region, service = request.GET.get("region", ""), request.GET.get("service", "")
+    person = selectors.person_for(request.user, case)
+    fits = selectors.providers_that_fit(gender=case.referral.gender, region=region, service=service) \
+        if manager else []
+    for fit in fits:
+        fit["avoid"] = [Region(value).label for value in fit["regions"]
+                        if person is not None and value in person.regions_to_avoid]
     return render(request, "victim_care/case.html", {
-        "fits": selectors.providers_that_fit(gender=case.referral.gender, region=region, service=service)
-        if manager else [],
+        "person": person, "decisions": selectors.decision_outcomes_for(request.user, case),
+        "fits": fits,
         "regions": Region.choices, "services": Service.choices, "region": region, "service": service,
         "case": case, "manager": manager, "entries": entries, "entry_form": entry_form,
         "course": selectors.support_course(case, timezone.localdate()),

@@ -130,6 +130,32 @@ def test_returning_needs_comments(case, decider, reviewer):
     assert "Enter comments" in response.content.decode()
 
 
+def test_the_timeline_names_both_people_of_each_step(case, decider, reviewer, manager, ukhtc):
+    """'Allocated to Mark Wilson by Kwame Mensah': the subject and the actor, for every such step."""
+    from decisions.services import case_allocate, decision_return, decision_sign_off
+
+    colleague = UserFactory(organisation=ukhtc, roles=[Role.DECISION_MAKER], full_name="Mark Wilson")
+    manager.full_name = "Kwame Mensah"
+    manager.save()
+    case_allocate(referral=case, to=colleague, by=manager)
+    decision = decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=colleague),
+        by=colleague)
+    decision_return(decision=decision, by=reviewer, comments="Say more.")
+    decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
+        referral=case, stage="rg", outcome="positive", reasons="More.", evidence_considered="e", by=colleague),
+        by=colleague), by=reviewer)
+    from decisions.selectors import case_for, timeline
+
+    steps = [(entry.title, entry.by) for entry in timeline(case_for(manager, case.pk))]
+    assert ("Reallocated to Mark Wilson", "Kwame Mensah") in steps
+    assert (f"Allocated to {decider.full_name}", "Kwame Mensah") in steps
+    assert ("Reasonable Grounds decision returned to Mark Wilson", reviewer.full_name) in steps
+    assert ("Positive reasonable grounds decision signed off and served", reviewer.full_name) in steps
+    page = sign_in(Client(), manager).get(reverse("decisions:case-timeline", args=[case.pk])).content.decode()
+    assert "Reallocated to Mark Wilson" in page and "by Kwame Mensah" in page
+
+
 def test_the_timeline_shows_what_happened(case, decider, manager):
     decision_draft(referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider)
     page = sign_in(Client(), manager).get(reverse("decisions:case-timeline", args=[case.pk])).content.decode()

@@ -31,7 +31,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core import working_days
-from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit
+from decisions.models import CaseFile, Decision, DecisionStatus, DispatchChannel, LetterDispatch, Outcome, QualityAudit
 from decisions.services import case_allocate, case_file_open, decision_draft
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
@@ -449,6 +449,8 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
     ("decisions:withdraw", "POST"): lambda w, t: {"reason": "The person asked to withdraw."},
     ("decisions:close", "POST"): lambda w, t: {"reason": "Move-on complete."},
     ("decisions:reconsider", "POST"): lambda w, t: {"reasons": "New evidence.", "new_evidence": "A GP letter."},
+    ("decisions:letter-sent", "POST"): lambda w, t: {"sent_how": "post", **_date("sent_on", working_days.today())},
+    ("reminders:settings", "POST"): lambda w, t: {"emails": "no"},
     ("victim_care:case", "POST"): lambda w, t: {"kind": "contact", "text": "Phoned.", "needs": "Housing.",
                                                 "risks": "None known."},
     ("victim_care:provider", "POST"): lambda w, t: {"form": "tariff", "support_type": SupportType.OUTREACH,
@@ -496,6 +498,16 @@ def _negative_served(target: Target) -> None:
         reconsideration_due_by=working_days.today() + datetime.timedelta(days=20))
 
 
+def _served_with_letter(target: Target) -> None:
+    """The decision signed off and served, with its letter on the authority's "Letters to send" list."""
+    Decision.objects.filter(pk=target.decision).update(status=DecisionStatus.SERVED, served_at=timezone.now())
+    Referral.objects.filter(pk=target.referral).update(status=ReferralStatus.RG_POSITIVE)
+    decision = Decision.objects.select_related("case__referral").get(pk=target.decision)
+    LetterDispatch.objects.create(decision=decision, channel=DispatchChannel.POST, method="post",
+                                  competent_authority_id=decision.case.referral.competent_authority_id,
+                                  due_by=working_days.today())
+
+
 # The state each action needs, set inside the cell's savepoint: the answer is then about who asks.
 SETUPS: dict[str, Callable[[Target], Any]] = {
     "decisions:transfer": lambda t: Referral.objects.filter(pk=t.referral).update(status=ReferralStatus.ALLOCATED),
@@ -504,6 +516,9 @@ SETUPS: dict[str, Callable[[Target], Any]] = {
     "api-decision-sign-off": _awaiting_review,
     "api-decision-send-back": _awaiting_review,
     "decisions:reconsider": _negative_served,
+    "decisions:letter": _served_with_letter,
+    "decisions:letter-pdf": _served_with_letter,
+    "decisions:letter-sent": _served_with_letter,
     "api-case-reconsideration": _negative_served,
 }
 
