@@ -10,6 +10,7 @@ The threshold words are settings (NRM_RG_THRESHOLD_TEXT, NRM_CG_THRESHOLD_TEXT) 
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,6 +142,9 @@ def letter_for(decision: Decision, case: CaseFile | None = None, referral: Refer
 def _local(moment: datetime.datetime | None) -> datetime.date | None:
     return working_days.local_date(moment) if moment else None
 
+
+# fontTools logs every table it subsets at INFO: noise in the service's log on each download.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # --- PDF ------------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -363,14 +363,11 @@ def timeline(referral: Referral) -> list[TimelineEntry]:
 
 def _allocation_history(case: CaseFile) -> list[TimelineEntry]:
     """Each allocation and reallocation from the case file's change history (written by trigger): to whom,
-    and by which manager (allocations made before the manager was recorded name only the decision maker)."""
+    and by which manager (allocations made before the manager was recorded name only the decision maker).
+    One query: the names are joined in."""
     events = list(CaseFile.pgh_event_model.objects.filter(pgh_obj_id=case.pk, allocated_at__isnull=False)
-                  .order_by("pgh_id").values("allocated_to_id", "allocated_by_id", "allocated_at"))
-    if not events and case.allocated_at:  # a case file older than its history
-        events = [{"allocated_to_id": case.allocated_to_id, "allocated_by_id": case.allocated_by_id,
-                   "allocated_at": case.allocated_at}]
-    people = {user.pk: user.full_name for user in User.objects.filter(
-        pk__in={e["allocated_to_id"] for e in events} | {e["allocated_by_id"] for e in events if e["allocated_by_id"]})}
+                  .order_by("pgh_id").values("allocated_to_id", "allocated_at", to=F("allocated_to__full_name"),
+                                             by=F("allocated_by__full_name")))
     entries, seen = [], set()
     for event in events:
         key = (event["allocated_to_id"], event["allocated_at"])
@@ -378,16 +375,15 @@ def _allocation_history(case: CaseFile) -> list[TimelineEntry]:
             continue
         title = "Reallocated" if seen else "Allocated"
         seen.add(key)
-        entries.append(TimelineEntry(event["allocated_at"], f"{title} to {people.get(event['allocated_to_id'], '')}",
-                                     people.get(event["allocated_by_id"], "")))
+        entries.append(TimelineEntry(event["allocated_at"], f"{title} to {event['to']}", event["by"] or ""))
     return entries
 
 
 def _decision_history(case: CaseFile) -> list[TimelineEntry]:
     """Each decision's steps from its change history (written by trigger), so a decision returned
     and later signed off shows both steps, not only its latest state."""
-    decisions = {decision.pk: decision for decision in case.decisions.all()}
-    events = Decision.pgh_event_model.objects.filter(pgh_obj_id__in=list(decisions)).order_by("pgh_id")
+    decisions = [decision.pk for decision in case.decisions.all()]
+    events = Decision.pgh_event_model.objects.filter(pgh_obj_id__in=decisions).order_by("pgh_id")
     people = {user.pk: user.full_name for user in User.objects.filter(
         pk__in={e.author_id for e in events} | {e.reviewer_id for e in events if e.reviewer_id})}
     entries, previous_status = [], {}

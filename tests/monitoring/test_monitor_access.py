@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 # Routes a monitor may use, or that hold no record: sign-in, their own notifications, the reports.
 OPEN_TO_MONITORS = re.compile(r"^(home|sign-|healthz|metrics$|api-docs|api-schema|api-token|api-me|monitoring:"
-                              r"|reminders:(notifications|open|mark-read)|api-monitoring-report|api-report-run)")
+                              r"|reminders:(notifications|open|mark-read|settings)|api-monitoring-report|api-report-run)")
 # Provider pages and payment statements are refused by role (403): they are not one person's record.
 NOT_PERSONAL = {"victim_care:provider", "victim_care:statement", "api-provider-detail", "api-provider-tariffs",
                 "reminders:retry"}

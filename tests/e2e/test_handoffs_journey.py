@@ -1,0 +1,213 @@
+"""Hand-offs in a real browser, axe-core on the new pages: a first responder refers an adult (with a place to
+avoid), the manager allocates the case, the decision maker drafts a positive Reasonable Grounds decision and
+the second reviewer signs it off. Then the first responder reads the decision and its reasons on the referral
+page and downloads the letter; the prime contractor sees who the person is and the risk note beside the
+providers (with a warning on the provider in a place to avoid) and allocates; the provider sees the person;
+and each person handed work finds their notification. Screenshots go to $HANDOFF_SCREENSHOTS (default
+var/screenshots/)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from organisations.models import OrganisationKind, Role
+from referrals.models import Referral
+from reminders.events import EVENT_RULES
+from reminders.services import reminders_deliver_events
+from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
+from tests.e2e.test_casework_journey import draft_decision, open_case, review
+from tests.e2e.test_referral_journeys import (
+    choose,
+    fill,
+    fill_date,
+    personal_details,
+    save_and_continue,
+    start_referral,
+    submit,
+    your_details,
+)
+from tests.factories import OrganisationFactory, UserFactory
+from victim_care.models import ProviderProfile, SupportCase, SupportType, Tariff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RISK_NOTE = "Do not place in east London, exploiters nearby."
+SHOTS = Path(os.environ.get("HANDOFF_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
+
+
+@pytest.fixture
+def people():
+    authority = OrganisationFactory(name="UK Human Trafficking Centre", kind=OrganisationKind.COMPETENT_AUTHORITY,
+                                    first_responder_type="")
+    OrganisationFactory(name="UK Border Agency", kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    police = OrganisationFactory(name="Bedfordshire Police", kind=OrganisationKind.FIRST_RESPONDER)
+    salvation_army = OrganisationFactory(name="The Salvation Army", kind=OrganisationKind.PRIME_CONTRACTOR,
+                                         first_responder_type="")
+    providers = {}
+    for name, region in (("Hestia", "london"), ("City Hearts", "north_west")):
+        providers[name] = OrganisationFactory(name=name, kind=OrganisationKind.SUPPORT_PROVIDER,
+                                              first_responder_type="")
+        Tariff.objects.create(provider=providers[name], support_type=SupportType.ACCOMMODATION,
+                              daily_rate_pence=6000, valid_from=datetime.date(2020, 1, 1))
+        ProviderProfile.objects.create(organisation=providers[name], regions=[region], services=["accommodation"],
+                                       men_only_beds=3, women_only_beds=3)
+    return {
+        "responder": UserFactory(organisation=police, roles=[Role.FIRST_RESPONDER], full_name="Sam Officer"),
+        "manager": UserFactory(organisation=authority, roles=[Role.CA_MANAGER], full_name="Kwame Mensah"),
+        "decider": UserFactory(organisation=authority, roles=[Role.DECISION_MAKER], full_name="Mark Wilson"),
+        "reviewer": UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER], full_name="Rita Reviewer"),
+        "case_manager": UserFactory(organisation=salvation_army, roles=[Role.PC_CASE_MANAGER],
+                                    full_name="Sally Army"),
+        "worker": UserFactory(organisation=providers["City Hearts"], roles=[Role.SUPPORT_WORKER],
+                              full_name="Chris Hearts"),
+    }
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def refer_with_a_place_to_avoid(page: Page) -> str:
+    start_referral(page)
+    choose(page, "Is the person under 18?", "No")
+    choose(page, "Were they under 18 when the exploitation happened?", "No")
+    save_and_continue(page)
+    choose(page, "Has the person given informed consent to be referred to the National Referral Mechanism?", "Yes")
+    choose(page, "Do they want support, such as safe accommodation, while their case is decided?", "Yes")
+    save_and_continue(page)
+    fill(page, "Where were they born?", "Vlore, Albania")
+    save_and_continue(page)
+    fill(page, "Describe each situation of exploitation", "Made to work in a car wash for no pay.")
+    fill_date(page, "When did the exploitation start?", "1", "3", "2024")
+    choose(page, "Are they still being exploited?", "No")
+    choose(page, "Has the exploitation been reported before?", "No")
+    save_and_continue(page)
+    page.get_by_label("Fearful, anxious or submissive").check()
+    save_and_continue(page)
+    fill(page, "UK towns or cities where the exploitation happened", "Luton")
+    fill(page, "Countries outside the UK where the exploitation happened", "Albania")
+    fill(page, "Where is the person now?", "Luton")
+    save_and_continue(page)
+    choose(page, "Do you know where the exploiters are?", "No")
+    save_and_continue(page)
+    page.get_by_label("Labour", exact=True).check()
+    save_and_continue(page)
+    choose(page, "Are there other potential victims?", "Not sure")
+    fill(page, "What risks do they face now?", "Re-trafficking by the gang that brought them.")
+    fill(page, "Places they must not be placed or sent", RISK_NOTE)
+    choose(page, "Are they willing to co-operate with the police or other authorities?", "Yes")
+    save_and_continue(page)
+    personal_details(page, ("17", "5", "1990"))
+    choose(page, "Who should the decision be sent to?", "The person referred")
+    choose(page, "How should it be sent?", "Email")
+    fill(page, "Email address", "safe@example.test")
+    choose(page, "Have you confirmed with the person that it is safe to send the decision here?", "Yes")
+    save_and_continue(page)
+    your_details(page)
+    page.get_by_role("link", name="Continue").click()
+    return submit(page, "Submit referral")
+
+
+def deliver() -> None:
+    """The job the commit asks for (no worker runs in browser tests): send the event notifications now."""
+    reminders_deliver_events(rules_=EVENT_RULES)
+
+
+def notification(page: Page, text: str) -> None:
+    page.goto("/notifications/")
+    assert_accessible(page)
+    assert text in page.locator("table").inner_text(), page.locator("table").inner_text()
+
+
+def test_a_decision_and_the_work_reach_everyone_they_concern(browser, live_server, people):
+    contexts = {key: _new_context(browser, live_server.url, javascript=True) for key in people}
+    pages = {key: context.new_page() for key, context in contexts.items()}
+    try:
+        for key, page in pages.items():
+            sign_in_as(page, people[key].email)
+
+        responder = pages["responder"]
+        reference = refer_with_a_place_to_avoid(responder)
+        referral = Referral.objects.get(reference=reference)
+
+        manager = pages["manager"]
+        open_case(manager, reference)
+        manager.get_by_label("Decision maker").select_option(label="Mark Wilson")
+        manager.get_by_role("button", name="Allocate").click()
+        assert "Case allocated to Mark Wilson" in manager.locator(".govuk-notification-banner").inner_text()
+        manager.get_by_role("link", name="Timeline").click()
+        assert_accessible(manager)
+        timeline = manager.locator(".moj-timeline").inner_text()
+        assert "Allocated to Mark Wilson\nby Kwame Mensah" in timeline, timeline
+        shot(manager, "01-timeline-names-both-people")
+        deliver()
+
+        decider = pages["decider"]
+        notification(decider, f"{reference} has been allocated to you.")
+        open_case(decider, reference)
+        draft_decision(decider, "Draft a Reasonable Grounds decision", "Positive",
+                       "The account is consistent and the indicators of labour exploitation are present.")
+        deliver()
+        reviewer = pages["reviewer"]
+        notification(reviewer, f"A decision on {reference} is waiting for a second review.")
+        review(reviewer, reference, "Sign off the decision")
+        deliver()
+
+        notification(responder, f"A decision on {reference} has been served.")
+        responder.goto(f"/referrals/{referral.pk}/")
+        assert_accessible(responder)
+        decisions = responder.locator("#decisions ~ .govuk-summary-card").first.inner_text()
+        for expected in ("Positive Reasonable Grounds decision", "Date served", "Recovery period ends",
+                         "The account is consistent and the indicators of labour exploitation are present.",
+                         "What happens next"):
+            assert expected in decisions, expected
+        shot(responder, "02-referral-page-with-the-decision")
+        responder.get_by_role("link", name="Read the letter").click()
+        assert_accessible(responder)
+        assert "Dear Arben Browsertest," in responder.content()
+        assert "I suspect but cannot prove" in responder.content()
+        shot(responder, "03-the-letter")
+        with responder.expect_download() as download_info:
+            responder.get_by_role("link", name="Download this letter as a PDF").click()
+        download = download_info.value
+        assert download.suggested_filename.startswith(f"decision-{reference}-rg-")
+        pdf = Path(download.path()).read_bytes()
+        assert pdf.startswith(b"%PDF-") and b"/StructTreeRoot" in pdf
+
+        case_manager = pages["case_manager"]
+        support = SupportCase.objects.get(referral=referral)
+        notification(case_manager, f"{reference} has been referred for support and is waiting for a provider.")
+        case_manager.goto(f"/support/{support.pk}/")
+        assert_accessible(case_manager)
+        person = case_manager.locator("#person + .govuk-summary-list").inner_text()
+        assert "Arben Browsertest" in person and RISK_NOTE in person and "Regions to avoid: London" in person
+        providers = case_manager.locator("table", has_text="Suitable bed spaces").inner_text()
+        assert "Works in London, a place to avoid" in providers
+        shot(case_manager, "04-allocation-page-with-the-person-and-the-warning")
+        case_manager.get_by_label("Support provider").select_option(label="City Hearts")
+        case_manager.get_by_label("Accommodation", exact=True).check()
+        group = case_manager.get_by_role("group", name="Start date")
+        today = datetime.date.today()
+        group.get_by_label("Day").fill(str(today.day))
+        group.get_by_label("Month").fill(str(today.month))
+        group.get_by_label("Year").fill(str(today.year))
+        case_manager.get_by_role("button", name="Allocate").click()
+        assert "Allocated to City Hearts" in case_manager.locator(".govuk-notification-banner").inner_text()
+        deliver()
+
+        worker = pages["worker"]
+        notification(worker, f"{reference} has been allocated to your organisation for support.")
+        worker.goto(f"/support/{support.pk}/")
+        assert_accessible(worker)
+        person = worker.locator("#person + .govuk-summary-list").inner_text()
+        assert "Arben Browsertest" in person and RISK_NOTE in person
+        shot(worker, "05-provider-sees-the-person")
+    finally:
+        for context in contexts.values():
+            context.close()
