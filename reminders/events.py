@@ -18,7 +18,7 @@ from django.utils import timezone
 from core import working_days
 from core.outbox import publish_on_commit
 from decisions.models import CaseFile, Decision, InvolvementDeclaration, Reconsideration
-from organisations.models import OrganisationKind, Role, User
+from organisations.models import OrgRole, Role, User
 from referrals.models import InformationRequest, Referral
 from reminders import rules
 from reminders.models import ReminderRule
@@ -45,7 +45,7 @@ def members(role: Role, organisation_id: int | None) -> list[int]:
 
 def case_managers() -> list[int]:
     return _active(User.objects.filter(groups__name=Role.PC_CASE_MANAGER.label,
-                                       organisation__kind=OrganisationKind.PRIME_CONTRACTOR))
+                                       organisation__roles__contains=[OrgRole.PRIME_CONTRACTOR]))
 
 
 def notify(rule: ReminderRule, referral: Referral, recipients: Iterable[int | None], link: str) -> int:

@@ -19,7 +19,7 @@ from decisions.services import (
     decision_send_for_review,
     decision_sign_off,
 )
-from organisations.models import Organisation, OrganisationKind, Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Referral
 from referrals.services import referral_submit
 from tests.factories import OrganisationFactory, UserFactory
@@ -43,21 +43,20 @@ class World:
         return list(self.users.values())
 
 
-def _org(kind: OrganisationKind, **extra) -> Organisation:
-    return OrganisationFactory(kind=kind, first_responder_type="" if kind != OrganisationKind.FIRST_RESPONDER
-                               else extra.pop("first_responder_type", "police"), **extra)
+def _org(role: OrgRole, **extra) -> Organisation:
+    return OrganisationFactory(roles=[role], **extra)
 
 
 def build_world() -> World:
-    ukhtc = _org(OrganisationKind.COMPETENT_AUTHORITY, name=settings.NRM_DEFAULT_COMPETENT_AUTHORITY)
-    ukba = _org(OrganisationKind.COMPETENT_AUTHORITY, name=settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY)
-    police, charity = _org(OrganisationKind.FIRST_RESPONDER), _org(OrganisationKind.FIRST_RESPONDER,
+    ukhtc = _org(OrgRole.COMPETENT_AUTHORITY, name=settings.NRM_DEFAULT_COMPETENT_AUTHORITY)
+    ukba = _org(OrgRole.COMPETENT_AUTHORITY, name=settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY)
+    police, charity = _org(OrgRole.FIRST_RESPONDER), _org(OrgRole.FIRST_RESPONDER,
                                                                    first_responder_type="ngo")
-    council, other_council = _org(OrganisationKind.LOCAL_AUTHORITY), _org(OrganisationKind.LOCAL_AUTHORITY)
-    salvation_army = _org(OrganisationKind.PRIME_CONTRACTOR, name="The Salvation Army")
-    provider = _org(OrganisationKind.SUPPORT_PROVIDER, name="Hestia")
-    second = _org(OrganisationKind.SUPPORT_PROVIDER, name="Medaille Trust")
-    home_office = _org(OrganisationKind.MONITOR)
+    council, other_council = _org(OrgRole.LOCAL_AUTHORITY), _org(OrgRole.LOCAL_AUTHORITY)
+    salvation_army = _org(OrgRole.PRIME_CONTRACTOR, name="The Salvation Army")
+    provider = _org(OrgRole.SUPPORT_PROVIDER, name="Hestia")
+    second = _org(OrgRole.SUPPORT_PROVIDER, name="Medaille Trust")
+    home_office = _org(OrgRole.MONITOR)
     for supporter, regions in ((provider, ["london"]), (second, ["north_west"])):
         Tariff.objects.create(provider=supporter, support_type=SupportType.OUTREACH, daily_rate_pence=5000,
                               valid_from=datetime.date(2000, 1, 1))

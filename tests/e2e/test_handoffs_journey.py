@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.models import Referral
 from reminders.events import EVENT_RULES
 from reminders.services import reminders_deliver_events
@@ -42,16 +42,13 @@ SHOTS = Path(os.environ.get("HANDOFF_SCREENSHOTS", Path(__file__).resolve().pare
 
 @pytest.fixture
 def people():
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", kind=OrganisationKind.COMPETENT_AUTHORITY,
-                                    first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
-    police = OrganisationFactory(name="Bedfordshire Police", kind=OrganisationKind.FIRST_RESPONDER)
-    salvation_army = OrganisationFactory(name="The Salvation Army", kind=OrganisationKind.PRIME_CONTRACTOR,
-                                         first_responder_type="")
+    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY])
+    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY])
+    police = OrganisationFactory(name="Bedfordshire Police", roles=[OrgRole.FIRST_RESPONDER])
+    salvation_army = OrganisationFactory(name="The Salvation Army", roles=[OrgRole.PRIME_CONTRACTOR])
     providers = {}
     for name, region in (("Hestia", "london"), ("City Hearts", "north_west")):
-        providers[name] = OrganisationFactory(name=name, kind=OrganisationKind.SUPPORT_PROVIDER,
-                                              first_responder_type="")
+        providers[name] = OrganisationFactory(name=name, roles=[OrgRole.SUPPORT_PROVIDER])
         Tariff.objects.create(provider=providers[name], support_type=SupportType.ACCOMMODATION,
                               daily_rate_pence=6000, valid_from=datetime.date(2020, 1, 1))
         ProviderProfile.objects.create(organisation=providers[name], regions=[region], services=["accommodation"],
