@@ -72,10 +72,10 @@ def interpreter_line(referral: Referral) -> str:
 
 def _threshold(stage: str) -> str:
     if stage == Stage.RG:
-        return (f"At this first stage, called Reasonable Grounds, the test is: “{settings.NRM_RG_THRESHOLD_TEXT}”. "
-                "This is a lower test than at the final stage.")
-    return (f"At this final stage, called Conclusive Grounds, the test is: “{settings.NRM_CG_THRESHOLD_TEXT}”. "
-            "This means we decide what is more likely than not.")
+        return (f"At this first stage, called Reasonable Grounds, the decision maker asks: "
+                f"“{settings.NRM_RG_THRESHOLD_TEXT}” This is a lower test than at the final stage.")
+    return (f"At this final stage, called Conclusive Grounds, the decision maker asks: "
+            f"“{settings.NRM_CG_THRESHOLD_TEXT}” This means we decide what is more likely than not.")
 
 
 def letter_for(decision: Decision, case: CaseFile | None = None, referral: Referral | None = None) -> Letter:
