@@ -165,9 +165,18 @@ def cg_forecast(*, today: datetime.date, throughput: Throughput, cases_ahead: in
                     weekly_rate=round(throughput.mean, 1), earliest=earliest, middle=mid, latest=latest)
 
 
-def rg_forecast(*, due_on: datetime.date, served: int, on_time: int) -> Forecast:
-    """A RG decision's due date, and the share of the authority's recent RG decisions made on time."""
-    due = f"A Reasonable Grounds decision is due by {due_on.day} {due_on:%B %Y}"
+def rg_forecast(*, due_on: datetime.date, served: int, on_time: int, today: datetime.date | None = None,
+                reconsidering: bool = False) -> Forecast:
+    """A RG decision's due date, and the share of the authority's recent RG decisions made on time. A
+    reconsidered decision has no time target, so no due date is given for it; a date already past is
+    said to be overdue."""
+    if reconsidering:
+        return Forecast("rg", "The Reasonable Grounds decision is being reconsidered: a reconsideration has no "
+                              "time target.", RG_METHOD)
+    if today is not None and due_on < today:
+        due = f"A Reasonable Grounds decision was due by {due_on.day} {due_on:%B %Y} and is overdue"
+    else:
+        due = f"A Reasonable Grounds decision is due by {due_on.day} {due_on:%B %Y}"
     if served < MIN_RG_DECISIONS:
         return Forecast("rg", f"{due}.", RG_METHOD, due_on=due_on)
     share = on_time / served

@@ -156,7 +156,8 @@ def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> f
     status = referral.status
     if status in RG_WAITING or status == ReferralStatus.RG_RECONSIDERATION:
         figures = authority_figures(referral.competent_authority_id, today)
-        return forecast.rg_forecast(due_on=case.rg_due_on, served=figures["rg_served"], on_time=figures["rg_on_time"])
+        return forecast.rg_forecast(due_on=case.rg_due_on, served=figures["rg_served"], on_time=figures["rg_on_time"],
+                                    today=today, reconsidering=status == ReferralStatus.RG_RECONSIDERATION)
     if not (status in CG_WAITING or status == ReferralStatus.CG_RECONSIDERATION) or not case.recovery_period_ends_on:
         return None
     figures = authority_figures(referral.competent_authority_id, today)

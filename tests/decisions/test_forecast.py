@@ -120,6 +120,13 @@ def test_the_reasonable_grounds_forecast_is_its_due_date_and_the_share_on_time()
     assert rg_forecast(due_on=datetime.date(2027, 1, 11), served=2, on_time=2).on_time_share is None
 
 
+def test_a_past_due_date_is_overdue_and_a_reconsideration_has_no_target():
+    late = rg_forecast(due_on=datetime.date(2027, 1, 1), served=0, on_time=0, today=TODAY)
+    assert late.summary == "A Reasonable Grounds decision was due by 1 January 2027 and is overdue."
+    again = rg_forecast(due_on=datetime.date(2026, 6, 1), served=40, on_time=30, today=TODAY, reconsidering=True)
+    assert again.due_on is None and "no time target" in again.summary
+
+
 def test_the_backlog_clears_at_the_current_rate():
     """150 ready cases at 10 a week: 15 weeks, 105 days from 4 January 2027 = 19 April 2027."""
     assert backlog_clears_on(today=TODAY, backlog=150, throughput=Throughput((10,) * 12)) == datetime.date(2027, 4, 19)
