@@ -33,6 +33,8 @@ _MONTHS = {
     for name in names
 }
 
+MONTH_NUMBERS: dict[str, int] = _MONTHS  # "may" or "5" -> 5, for other readers of typed dates
+
 ConditionalFields = dict[str, dict[str, list[str]]]
 
 

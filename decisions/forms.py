@@ -16,9 +16,16 @@ class ActionForm(forms.Form):
     conditional_fields: ClassVar[dict[str, dict[str, list[str]]]] = {}
 
 
+class DecisionMakerChoiceField(forms.ModelChoiceField):
+    """People are named by name, as everywhere else in the service, never by e-mail address."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
 class AllocateForm(ActionForm):
-    decision_maker = forms.ModelChoiceField(
-        label="Decision maker", queryset=None, empty_label="Select a decision maker",
+    decision_maker = DecisionMakerChoiceField(
+        label="Who should decide this case?", queryset=None, empty_label=None, widget=forms.RadioSelect,
         error_messages={"required": "Select a decision maker", "invalid_choice": "Select a decision maker"},
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -40,6 +40,7 @@ from referrals.models import (
     ReferralStatus,
 )
 from referrals.permissions import is_referring_organisation, may_request_reconsideration
+from referrals.search import referral_search
 
 RG_PENDING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
               ReferralStatus.RG_AWAITING_REVIEW)
@@ -100,10 +101,13 @@ QUEUE_ORDER = {"received": "case_file__received_at", "-received": "-case_file__r
                "due": "case_file__rg_due_on", "-due": "-case_file__rg_due_on"}  # each has an index on CaseFile
 
 
-def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, order: str = "due") -> QuerySet[Referral]:
+def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, order: str = "due",
+                        search: str = "") -> QuerySet[Referral]:
     """The work queue, filtered and ordered, not yet read: callers read one page of it and pass what
     they show to `shown_in_queue`. The flags are EXISTS subqueries, worked out for the rows of the page
-    only, where a COUNT over joins would group every open case of the authority first."""
+    only, where a COUNT over joins would group every open case of the authority first. A `search`
+    (referrals.search: reference, name or date of birth) looks through closed cases too, unless a
+    status is chosen."""
     filters = filters or {}
     queryset = (
         cases_visible_to(user)
@@ -113,9 +117,11 @@ def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, or
                   open_information_requests=Exists(InformationRequest.objects.filter(
                       referral_id=OuterRef("pk"), answered_at=None)))
     )
+    if search:
+        queryset = queryset.filter(referral_search(search))
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
-    else:
+    elif not search:
         queryset = queryset.exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN,
                                                 ReferralStatus.HISTORIC])
     if filters.get("decision_maker") == "unallocated":
@@ -142,9 +148,10 @@ def shown_in_queue(user: User, cases: list[Referral]) -> list[Referral]:
 
 
 def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str = "due", page: int = 1,
-               query: QueryDict | None = None) -> ListPage:
+               query: QueryDict | None = None, search: str = "") -> ListPage:
     """One page of the work queue: the same number of queries however long the queue is."""
-    listed = page_of(case_queue_queryset(user, filters=filters, order=order), number=page, query=query)
+    listed = page_of(case_queue_queryset(user, filters=filters, order=order, search=search), number=page,
+                     query=query)
     shown_in_queue(user, listed.items)
     return listed
 
@@ -412,6 +419,20 @@ def audits_for(user: User) -> list[QualityAudit]:
         return []
     return list(QualityAudit.objects.filter(decision__case__referral__competent_authority_id=user.organisation_id)
                 .select_related("decision__case__referral", "decision__author").order_by("completed_at", "-pk")[:200])
+
+
+CLOSED_STATUSES = (ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN, ReferralStatus.HISTORIC)
+
+
+def decision_makers_with_caseload(user: User) -> list[User]:
+    """The decision makers of the user's authority by name, each with `open_cases` (cases allocated to
+    them and not closed, withdrawn or historic) and `away` (away today): one query, however many."""
+    today = working_days.today()
+    people = list(decision_makers(user).annotate(open_cases=Count(
+        "allocated_cases", filter=~Q(allocated_cases__referral__status__in=CLOSED_STATUSES))))
+    for person in people:
+        person.away = person.is_away(today)
+    return people
 
 
 def decision_makers(user: User) -> QuerySet[User]:

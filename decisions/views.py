@@ -19,6 +19,7 @@ from core import working_days
 from core.charts import grouped_columns
 from core.errors import attempt, attempt_or_message
 from core.paging import page_number
+from core.search import search_posted, search_term
 from decisions import flow, forms, permissions, selectors, services, waiting
 from decisions.dispatch import Route, where_to_send
 from decisions.letters import letter_for, letter_pdf
@@ -40,15 +41,22 @@ def _form_page(request: HttpRequest, referral, form, *, title: str, button: str,
     }, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
     if not permissions.may_use_casework(request.user):
         raise PermissionDenied
+    searched = search_posted(request, "cases")
+    if searched is not None:
+        return searched
+    if request.method == "POST":
+        raise PermissionDenied
+    search = search_term(request, "cases")
     filters = {key: request.GET.get(key, "") for key in selectors.QUEUE_FILTERS}
     order = request.GET.get("order", "due")
     return render(request, "decisions/queue.html", {
-        "cases": selectors.case_queue(request.user, filters=filters, order=order,
+        "cases": selectors.case_queue(request.user, filters=filters, order=order, search=search,
                                       page=page_number(request.GET.get("page")), query=request.GET),
-        "filters": filters, "order": order,
+        "filters": filters, "order": order, "search": search,
         "statuses": [(s.value, s.label) for s in ReferralStatus if s not in (ReferralStatus.DRAFT,
                                                                             ReferralStatus.RECORDED)],
         "decision_makers": selectors.decision_makers(request.user),
@@ -59,9 +67,12 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
     user = request.user
     case = referral.case_file
     decisions = list(case.decisions.all())
+    deadline = selectors.next_deadline(referral, case)
     return {
         "referral": referral, "case": case, "decisions": decisions,
-        "deadline": selectors.next_deadline(referral, case),
+        "deadline": deadline,
+        # Each date once: the next deadline already names the RG target while it is pending.
+        "show_rg_target": not (deadline and deadline.due_on == case.rg_due_on),
         "waiting_for_cg": selectors.days_waiting_for_cg(referral, case, decisions),
         "cg_can_be_drafted": referral.status == ReferralStatus.RG_POSITIVE and (
             case.cg_possible_from is None or case.cg_possible_from <= working_days.today()),
@@ -82,18 +93,20 @@ def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = selectors.case_for(request.user, pk, parts=("overview",),
                                   annotations=waiting.position_annotations(working_days.today()))
     context = _case_context(request, referral)
-    context["allocate_form"] = forms.AllocateForm(decision_makers=selectors.decision_makers(request.user))
     context["note_form"] = forms.NoteForm()
     context["tab"] = "overview"
     context["forecast"] = waiting.forecast_for(referral)
     return render(request, "decisions/case_overview.html", context)
 
 
+def _referral_summaries(referral) -> list:
+    return [summarise_section(referral, s) for s in sections_for(referral) if s.slug in referral.answers]
+
+
 def case_referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = selectors.case_for(request.user, pk, parts=("referral",))
     return render(request, "decisions/case_referral.html", {
-        "referral": referral, "tab": "referral",
-        "summaries": [summarise_section(referral, s) for s in sections_for(referral) if s.slug in referral.answers],
+        "referral": referral, "tab": "referral", "summaries": _referral_summaries(referral),
     })
 
 
@@ -104,17 +117,26 @@ def case_timeline(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     })
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    """Choose a decision maker by name, seeing each one's open cases and who is away."""
+    referral = selectors.case_for(request.user, pk, parts=())
     if not permissions.may_manage(request.user, referral):
         raise PermissionDenied
-    form = forms.AllocateForm(request.POST, decision_makers=selectors.decision_makers(request.user))
-    if form.is_valid() and attempt(form, lambda: services.case_allocate(
+    form = forms.AllocateForm(request.POST if request.method == "POST" else None,
+                              decision_makers=selectors.decision_makers(request.user))
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.case_allocate(
             referral=referral, to=form.cleaned_data["decision_maker"], by=request.user)):
         messages.success(request, f"Case allocated to {form.cleaned_data['decision_maker'].full_name}")
         return redirect("decisions:case", pk)
-    return _form_page(request, referral, form, title="Allocate the case", button="Allocate", status=400)
+    chosen = form["decision_maker"].value()
+    if not chosen and referral.case_file.allocated_to_id:
+        chosen = referral.case_file.allocated_to_id
+    return render(request, "decisions/allocate.html", {
+        "referral": referral, "case": referral.case_file, "form": form,
+        "people": selectors.decision_makers_with_caseload(request.user),
+        "chosen": str(chosen or ""),
+    }, status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,6 +175,7 @@ def decision_edit(request: HttpRequest, pk: uuid.UUID, stage: str) -> HttpRespon
     return render(request, "decisions/decision_form.html", {
         "rg_threshold": settings.NRM_RG_THRESHOLD_TEXT, "cg_threshold": settings.NRM_CG_THRESHOLD_TEXT,
         "referral": referral, "form": form, "stage": Stage(stage), "existing": existing,
+        "summaries": _referral_summaries(referral),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -200,6 +223,7 @@ def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpRespons
     return render(request, "decisions/review.html", {
         "referral": referral, "decision": decision, "form": form,
         "independent": permissions.may_review(request.user, decision),
+        "summaries": _referral_summaries(referral),
     }, status=400 if request.method == "POST" else 200)
 
 

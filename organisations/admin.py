@@ -106,6 +106,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "organisation"]}),
         ("Roles", {"fields": ["groups", "is_active"]}),
+        ("Availability", {"fields": ["away_until"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

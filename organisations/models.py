@@ -196,6 +196,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    away_until = models.DateField(
+        null=True, blank=True,
+        help_text="Away (leave, training) up to and including this day: shown when cases are allocated.",
+    )
 
     objects = UserManager()
 
@@ -219,6 +223,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs) -> None:
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+    def is_away(self, on) -> bool:
+        return self.away_until is not None and on <= self.away_until
 
     def get_full_name(self) -> str:
         return self.full_name

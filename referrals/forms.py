@@ -135,6 +135,12 @@ class ReferralSectionForm(forms.Form):
         return answers
 
     @classmethod
+    def initial_for_new_answers(cls, *, user, earlier: dict[str, Any]) -> dict[str, Any]:
+        """What the service already knows for a section not yet answered: nothing, unless a section says
+        (`earlier` is the same section's answers on the user's latest other referral, or {})."""
+        return {}
+
+    @classmethod
     def initial_from_answers(cls, answers: dict[str, Any]) -> dict[str, Any]:
         initial = dict(answers)
         for name, field in cls.base_fields.items():

@@ -20,6 +20,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from organisations.models import Organisation
+from referrals.reference_data import NATIONALITY_LABELS
 
 
 class ReferralKind(models.TextChoices):
@@ -220,6 +221,23 @@ class Referral(models.Model):
         if self.wants_support is False:
             return SupportRoute.DECLINED
         return SupportRoute.VICTIM_CARE_CONTRACT
+
+    @property
+    def person_name(self) -> str:
+        """The person's name as the referral gives it ('' when not given or anonymised)."""
+        personal = (self.answers or {}).get("personal-details", {})
+        return " ".join(part for part in (personal.get("given_names", ""), personal.get("family_name", ""))
+                        if part).strip()
+
+    @property
+    def nationality_names(self) -> str:
+        return ", ".join(NATIONALITY_LABELS.get(code, code) for code in (self.nationality, self.second_nationality)
+                         if code)
+
+    @property
+    def exploitation_type_names(self) -> str:
+        labels = dict(ExploitationType.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in self.exploitation_types or [])
 
     @property
     def age_group(self) -> str:

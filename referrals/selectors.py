@@ -23,6 +23,15 @@ from referrals.models import (
     ReferralStatus,
 )
 from referrals.permissions import support_grants_of, support_permission_id
+from referrals.search import referral_search
+
+
+def latest_answers_of_author(user: User, section_slug: str, *, excluding: Any = None) -> dict[str, Any]:
+    """One section's answers on the user's own most recently changed other referral ({} if none): what the
+    service already knows about the user when they start the same section again."""
+    answers = (Referral.objects.filter(created_by_id=user.pk, answers__has_key=section_slug)
+               .exclude(pk=excluding).order_by("-updated_at").values_list("answers", flat=True).first())
+    return (answers or {}).get(section_slug, {})
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
@@ -94,7 +103,7 @@ def referral_for(user: User, referral_id: Any, *, log: bool = True) -> Referral:
 
 
 def _referral_page(user: User, *, drafts: bool, page: int, query: QueryDict | None,
-                   page_parameter: str) -> ListPage:
+                   page_parameter: str, search: str = "") -> ListPage:
     open_requests = (InformationRequest.objects.filter(referral_id=OuterRef("pk"), answered_at=None)
                      .order_by().values("referral_id").annotate(n=Count("pk")).values("n"))
     queryset = (
@@ -102,6 +111,7 @@ def _referral_page(user: User, *, drafts: bool, page: int, query: QueryDict | No
         .filter(first_responder_organisation_id=user.organisation_id)
         .select_related("created_by", "competent_authority")
         .annotate(open_requests=Coalesce(Subquery(open_requests), 0))
+        .filter(referral_search(search))
     )
     if drafts:
         queryset = queryset.filter(status=ReferralStatus.DRAFT).order_by("-updated_at", "pk")
@@ -111,12 +121,14 @@ def _referral_page(user: User, *, drafts: bool, page: int, query: QueryDict | No
 
 
 def referral_lists_for(user: User, *, drafts_page: int = 1, page: int = 1,
-                       query: QueryDict | None = None) -> tuple[ListPage, ListPage]:
+                       query: QueryDict | None = None, search: str = "") -> tuple[ListPage, ListPage]:
     """A page of the referring organisation's drafts (`?drafts_page=`) and one of its submitted
     referrals (`?page=`), newest first, logged as listed in one INSERT: the same queries whatever the
-    counts. Open information requests are counted by a subquery for the rows of the page only."""
-    drafts = _referral_page(user, drafts=True, page=drafts_page, query=query, page_parameter="drafts_page")
-    submitted = _referral_page(user, drafts=False, page=page, query=query, page_parameter="page")
+    counts. Open information requests are counted by a subquery for the rows of the page only. `search`
+    (referrals.search) narrows both lists by reference, name or date of birth."""
+    drafts = _referral_page(user, drafts=True, page=drafts_page, query=query, page_parameter="drafts_page",
+                            search=search)
+    submitted = _referral_page(user, drafts=False, page=page, query=query, page_parameter="page", search=search)
     record_list_access(user=user, records=[*drafts.items, *submitted.items], model=Referral)
     return drafts, submitted
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.paging import page_number
+from core.search import search_posted, search_term
 from organisations.models import Role
 from referrals import permissions, selectors, services
 from referrals.documents import ACCEPTED_EXTENSIONS
@@ -30,13 +31,20 @@ def _require_first_responder(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+@require_http_methods(["GET", "POST"])
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if permissions.may_make_referrals(user):
+        searched = search_posted(request, "referrals")
+        if searched is not None:
+            return searched
+        search = search_term(request, "referrals")
         drafts, submitted = selectors.referral_lists_for(
             user, drafts_page=page_number(request.GET.get("drafts_page")), page=page_number(request.GET.get("page")),
-            query=request.GET)
-        return render(request, "referrals/list.html", {"drafts": drafts, "submitted": submitted})
+            query=request.GET, search=search)
+        return render(request, "referrals/list.html", {"drafts": drafts, "submitted": submitted, "search": search})
+    if request.method == "POST":
+        raise PermissionDenied
     if user.has_role(Role.LA_SAFEGUARDING_LEAD):
         return render(request, "referrals/shared_list.html", {
             "referrals": selectors.child_referral_list_for(user),
@@ -120,7 +128,13 @@ def section(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
             return redirect("referrals:check", referral.pk)
         status = 400
     else:
-        form = current.form_class(initial=current.form_class.initial_from_answers(referral.answers.get(slug, {})))
+        saved = referral.answers.get(slug)
+        if saved:
+            initial = current.form_class.initial_from_answers(saved)
+        else:
+            earlier = selectors.latest_answers_of_author(request.user, slug, excluding=referral.pk)
+            initial = current.form_class.initial_for_new_answers(user=request.user, earlier=earlier)
+        form = current.form_class(initial=initial)
         status = 200
     return render(request, "referrals/section.html",
                   {"referral": referral, "section": current, "form": form}, status=status)

@@ -22,7 +22,7 @@ PROVIDERS = {
 
 
 def seed_victim_care() -> int:
-    tariff_start = datetime.date(2025, 4, 1)
+    tariff_start = datetime.date(2024, 4, 1)  # before the demo history (monitoring.demo_history) starts
     for name, (profile, rates) in PROVIDERS.items():
         provider = Organisation.objects.get(name=name)
         ProviderProfile.objects.get_or_create(organisation=provider, defaults=profile)

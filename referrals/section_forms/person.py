@@ -116,5 +116,12 @@ class ReferrerDetailsForm(ReferralSectionForm):
     referrer_phone = phone("Your telephone number", required=True)
     referrer_email = email("Your work email address", required=True)
 
+    @classmethod
+    def initial_for_new_answers(cls, *, user, earlier: dict[str, Any]) -> dict[str, Any]:
+        """Filled in from the signed-in account (name, e-mail) and, for the job title and telephone
+        number, from the user's last referral: nobody retypes what the service knows."""
+        initial = {name: earlier[name] for name in ("referrer_job_title", "referrer_phone") if earlier.get(name)}
+        return {**initial, "referrer_name": user.full_name, "referrer_email": user.email}
+
     def clean_referrer_phone(self) -> str:
         return validate_phone(self.cleaned_data["referrer_phone"])

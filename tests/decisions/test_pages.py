@@ -288,3 +288,46 @@ def test_each_case_page_reads_only_what_it_shows_in_a_fixed_number_of_queries(ca
     for number in range(5):
         note_add(referral=case, text=f"Note {number}.", by=manager)
     assert costs() == few
+
+
+def test_every_case_tab_and_the_decision_form_name_the_person(case, decider):
+    client = sign_in(Client(), decider)
+    for name in ("decisions:case", "decisions:case-referral", "decisions:case-timeline"):
+        page = client.get(reverse(name, args=[case.pk])).content.decode()
+        summary = page.split('id="person-summary"')[1].split("</dl>")[0]
+        assert "Arben Testperson" in summary and "Albanian" in summary and "Labour" in summary, name
+        assert "Adult" in summary, name
+    form = client.get(reverse("decisions:decision", args=[case.pk, "rg"])).content.decode()
+    assert 'id="person-summary"' in form
+    details = form.split('<details class="govuk-details app-referral-details" open>')[1].split("</details>")[0]
+    assert "The referral for Arben Testperson" in details and "Personal details" in details
+
+
+def test_the_overview_gives_each_date_once(case, decider):
+    page = sign_in(Client(), decider).get(reverse("decisions:case", args=[case.pk])).content.decode()
+    assert page.count(case.case_file.rg_due_on.strftime("%-d %B %Y")) == 1
+    assert "Reasonable Grounds decision due" in page and "Reasonable Grounds target" not in page
+
+
+def test_the_allocate_page_lists_decision_makers_by_name_with_caseload_and_absence(
+        case, manager, decider, ukhtc, django_assert_max_num_queries):
+    import datetime
+
+    away = UserFactory(organisation=ukhtc, roles=[Role.DECISION_MAKER], full_name="Zena Away",
+                       away_until=datetime.date.today() + datetime.timedelta(days=3))
+    client = sign_in(Client(), manager)
+    url = reverse("decisions:allocate", args=[case.pk])
+    with django_assert_max_num_queries(16):
+        page = client.get(url).content.decode()
+    table = page.split('id="caseload"')[1].split("</table>")[0]
+    assert decider.full_name in table and away.full_name in table
+    assert decider.email not in page and away.email not in page
+    rows = {row.split('class="govuk-label govuk-radios__label"')[1].split("</label>")[0].split(">")[1].strip(): row
+            for row in table.split('<tr class="govuk-table__row">')[2:]}
+    assert ">1<" in rows[decider.full_name].replace(" ", "") and "Available" in rows[decider.full_name]
+    assert ">0<" in rows[away.full_name].replace(" ", "") and "Away until" in rows[away.full_name]
+    refused = client.post(url, {})
+    assert refused.status_code == 400 and "<title>Error: " in refused.content.decode()
+    assert client.post(url, {"decision_maker": away.pk}).status_code == 302
+    case.case_file.refresh_from_db()
+    assert case.case_file.allocated_to == away

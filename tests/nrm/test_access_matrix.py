@@ -436,6 +436,8 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
     ("referrals:section", "POST"): lambda w, t: SECTIONS_BY_SLUG["first-responder"].form_class.data_from_answers(
         FIRST_RESPONDER_SECTION),
     ("referrals:documents", "POST"): lambda w, t: {"documents": SimpleUploadedFile("b.pdf", PDF)},
+    ("referrals:list", "POST"): lambda w, t: {"q": "NRM"},  # the search box (core.search)
+    ("decisions:queue", "POST"): lambda w, t: {"q": "NRM"},
     ("referrals:answer-request", "POST"): lambda w, t: {"answer": "In March."},
     ("decisions:audit-finding", "POST"): lambda w, t: {"finding": QualityAudit.Finding.AGREE, "feedback": "Sound."},
     ("decisions:allocate", "POST"): lambda w, t: {"decision_maker": _reallocation(w, t).pk},

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from decisions.demo import seed_cases
+from monitoring.demo_history import seed_history
 from organisations.demo import seed_organisations_and_accounts
 from referrals.demo import seed_referrals
+from reminders.services import reminders_plan
 from victim_care.demo import seed_victim_care
 
 
@@ -26,5 +28,9 @@ class Command(BaseCommand):
             organisations, accounts = seed_organisations_and_accounts()
             referrals = seed_referrals() + seed_cases()
             seed_victim_care()
+            history = seed_history()
+            if history:
+                reminders_plan()
         self.stdout.write(f"Demo data: {organisations} organisations, {accounts} accounts and {referrals} referrals "
-                          "created (existing demo data is left as it is).")
+                          f"created, with {history} referrals of history behind them (existing demo data is left "
+                          "as it is).")
