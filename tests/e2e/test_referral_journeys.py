@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def first_responder(settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-history")
     organisation = Organisation.objects.get(name="Metropolitan Police Service")
     return UserFactory(organisation=organisation, roles=[Role.FIRST_RESPONDER])
 

@@ -415,6 +415,16 @@ def test_conditional_reveal_markup_and_fields_rendered_once():
     assert "govuk-radios--inline" in html
 
 
+def test_our_conditional_reveal_markup_has_no_aria_state_of_its_own():
+    """axe-core's aria-allowed-attr finding on revealing radios is GOV.UK Frontend's JavaScript adding
+    aria-expanded (alphagov/govuk-frontend#979); the server's markup carries only data-aria-controls,
+    the current GOV.UK pattern, so the page is clean without JavaScript (docs/architecture.md)."""
+    html = render("{% govuk_fields form %}", form=EveryWidgetForm(initial={"contact": "phone"}))
+    inputs = [tag(html, item) for item in ("id_contact", "id_contact-2", "id_needs-3")]
+    assert all("aria-expanded" not in element and " aria-controls" not in element for element in inputs)
+    assert 'data-aria-controls="conditional-id_contact-2"' in inputs[1]
+
+
 def test_conditional_reveal_is_open_when_its_answer_is_chosen_or_its_fields_have_errors():
     chosen = render("{% govuk_fields form %}", form=EveryWidgetForm(initial={"contact": "phone", "needs": ["other"]}))
     assert '<div class="govuk-radios__conditional" id="conditional-id_contact-2">' in chosen

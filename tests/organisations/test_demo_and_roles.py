@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
+from monitoring.demo_history import COLLEAGUES
 from organisations.demo import DEMO_ACCOUNTS, DEMO_ORGANISATIONS
 from organisations.home import ROLE_HOMES
 from organisations.models import Organisation, OrgRole, Role, User
@@ -25,7 +26,7 @@ DEMO_PASSWORD = "nrm-demo-password"
 @pytest.fixture
 def demo(settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", "--without-history")
 
 
 def test_seed_demo_is_idempotent(settings):
@@ -45,7 +46,7 @@ def test_seed_demo_is_idempotent(settings):
         User.pgh_event_model.objects.count(),
     )
     assert Organisation.objects.count() == len(DEMO_ORGANISATIONS)
-    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(COLLEAGUES)
 
 
 @pytest.mark.parametrize("email, full_name, organisation, role", DEMO_ACCOUNTS, ids=[a[0] for a in DEMO_ACCOUNTS])

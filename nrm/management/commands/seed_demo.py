@@ -19,8 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never in production).")
+        parser.add_argument("--without-history", action="store_true",
+                            help="Only the hand-made demo records, not the two years of history (quicker, for tests).")
 
-    def handle(self, *args, force: bool, **options) -> None:
+    def handle(self, *args, force: bool, without_history: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates accounts with a published password; it refuses to run with "
                                "DEBUG off. Use --force only on a demonstration server.")
@@ -28,7 +30,7 @@ class Command(BaseCommand):
             organisations, accounts = seed_organisations_and_accounts()
             referrals = seed_referrals() + seed_cases()
             seed_victim_care()
-            history = seed_history()
+            history = 0 if without_history else seed_history()
             if history:
                 reminders_plan()
         self.stdout.write(f"Demo data: {organisations} organisations, {accounts} accounts and {referrals} referrals "
