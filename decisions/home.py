@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.home_panels import Panel, PanelItem
 from decisions.models import DecisionStatus
-from decisions.selectors import cases_visible_to, next_deadline
+from decisions.selectors import audits_waiting_for, cases_visible_to, next_deadline
 from decisions.services import feedback_for
 from organisations.models import Role
 
@@ -38,4 +38,11 @@ def casework_panels(user) -> list:
             "Where the queue is and who waits longest", reverse("decisions:flow"),
             "Open cases by stage and age, intake against decisions, cases ready for a Conclusive Grounds "
             "decision, and when the backlog would clear")]))
+    if user.has_role(Role.QUALITY_AUDITOR):
+        to_audit = audits_waiting_for(user)
+        panels.append(Panel("Sampled decisions waiting for your finding",
+                            [PanelItem(audit.decision.case.referral.reference,
+                                       reverse("decisions:audit-finding", args=[audit.pk]),
+                                       f"{audit.decision.get_stage_display()} decision, {audit.quarter} sample")
+                             for audit in to_audit], "No sampled decision is waiting for a finding."))
     return panels

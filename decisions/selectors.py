@@ -435,6 +435,15 @@ def decision_makers_with_caseload(user: User) -> list[User]:
     return people
 
 
+def audits_waiting_for(user: User, *, limit: int = 20) -> list[QualityAudit]:
+    """The auditor's authority's sampled decisions with no finding yet, oldest sample first."""
+    if not user.has_role(Role.QUALITY_AUDITOR):
+        return []
+    return list(QualityAudit.objects.filter(
+        decision__case__referral__competent_authority_id=user.organisation_id, completed_at__isnull=True)
+        .select_related("decision__case__referral").order_by("quarter", "pk")[:limit])
+
+
 def decision_makers(user: User) -> QuerySet[User]:
     return (User.objects.filter(organisation_id=user.organisation_id, groups__name=Role.DECISION_MAKER.label,
                                 is_active=True).order_by("full_name"))

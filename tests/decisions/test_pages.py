@@ -312,6 +312,7 @@ def test_the_overview_gives_each_date_once(case, decider):
 def test_the_allocate_page_lists_decision_makers_by_name_with_caseload_and_absence(
         case, manager, decider, ukhtc, django_assert_max_num_queries):
     import datetime
+    import html
 
     away = UserFactory(organisation=ukhtc, roles=[Role.DECISION_MAKER], full_name="Zena Away",
                        away_until=datetime.date.today() + datetime.timedelta(days=3))
@@ -319,7 +320,7 @@ def test_the_allocate_page_lists_decision_makers_by_name_with_caseload_and_absen
     url = reverse("decisions:allocate", args=[case.pk])
     with django_assert_max_num_queries(16):
         page = client.get(url).content.decode()
-    table = page.split('id="caseload"')[1].split("</table>")[0]
+    table = html.unescape(page.split('id="caseload"')[1].split("</table>")[0])
     assert decider.full_name in table and away.full_name in table
     assert decider.email not in page and away.email not in page
     rows = {row.split('class="govuk-label govuk-radios__label"')[1].split("</label>")[0].split(">")[1].strip(): row
@@ -331,3 +332,17 @@ def test_the_allocate_page_lists_decision_makers_by_name_with_caseload_and_absen
     assert client.post(url, {"decision_maker": away.pk}).status_code == 302
     case.case_file.refresh_from_db()
     assert case.case_file.allocated_to == away
+
+
+def test_the_auditors_home_page_lists_sampled_decisions_waiting_for_a_finding(case, decider, reviewer, ukhtc):
+    from django.utils import timezone
+
+    from decisions.services import decision_sign_off, quality_sample_draw, quarter_of
+
+    auditor = UserFactory(organisation=ukhtc, roles=[Role.QUALITY_AUDITOR])
+    draft = decision_draft(referral=case, stage="rg", outcome="positive", reasons="R.", evidence_considered="E.",
+                           by=decider)
+    decision_sign_off(decision=decision_send_for_review(decision=draft, by=decider), by=reviewer)
+    quality_sample_draw(quarter=quarter_of(timezone.localdate()))
+    page = sign_in(Client(), auditor).get("/").content.decode()
+    assert "Sampled decisions waiting for your finding" in page and case.reference in page

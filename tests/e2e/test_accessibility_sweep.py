@@ -119,8 +119,8 @@ def _every_control_takes_tab(page: Page) -> None:
     group of radios once, as browsers make it one stop that the arrow keys move within)."""
     page.reload()
     page.wait_for_load_state("load")
-    wanted = set(page.evaluate("""() => [...document.querySelectorAll('main form input:not([type=hidden]),
-            main form select, main form textarea, main form button')]
+    wanted = set(page.evaluate("""() => [...document.querySelectorAll(
+            'main form input:not([type=hidden]), main form select, main form textarea, main form button')]
         .filter(el => !el.disabled && el.offsetParent !== null)
         .map(el => el.type === 'radio' ? 'radio:' + el.name : (el.id || el.name + ':' + el.type))"""))
     reached = set()

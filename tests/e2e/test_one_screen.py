@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from decisions.services import case_allocate, case_file_open
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from referrals.services import referral_start, referral_submit
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
 from tests.factories import OrganisationFactory, UserFactory
@@ -24,10 +24,10 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def world():
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", kind=OrganisationKind.COMPETENT_AUTHORITY,
+    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY],
                                     first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
-    police = OrganisationFactory(kind=OrganisationKind.FIRST_RESPONDER)
+    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
+    police = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
     responder = UserFactory(organisation=police, roles=[Role.FIRST_RESPONDER])
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     busy = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER], full_name="Busy Decider")

@@ -15,6 +15,7 @@ from monitoring.report import build_report
 from organisations.models import User
 from referrals.models import Referral, ReferralKind
 from victim_care.models import SupportCase, SupportStatus
+from victim_care.selectors import provider_dashboard
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,9 +47,11 @@ def test_every_role_has_work_and_the_auditor_a_sample_with_findings(demo):
     assert SupportCase.objects.filter(status=SupportStatus.AWAITING_ALLOCATION).exists()
     assert SupportCase.objects.filter(status=SupportStatus.SUPPORTED).count() > 10
     for email in ("ca.decider@demo.nrm.test", "ca.reviewer@demo.nrm.test", "qa.auditor@demo.nrm.test",
-                  "sp.medaille@demo.nrm.test", "sa.manager@demo.nrm.test", "ca.manager@demo.nrm.test"):
+                  "ukba.decider@demo.nrm.test"):
         panels = panels_for(User.objects.get(email=email))
         assert any(panel.items for panel in panels), email
+    for email in ("sp.medaille@demo.nrm.test", "sp.hestia@demo.nrm.test"):  # their home is the people they support
+        assert provider_dashboard(User.objects.get(email=email)).items, email
 
 
 def test_a_second_run_adds_no_history(demo):
