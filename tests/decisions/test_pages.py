@@ -318,7 +318,7 @@ def test_the_allocate_page_lists_decision_makers_by_name_with_caseload_and_absen
                        away_until=datetime.date.today() + datetime.timedelta(days=3))
     client = sign_in(Client(), manager)
     url = reverse("decisions:allocate", args=[case.pk])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         page = client.get(url).content.decode()
     table = html.unescape(page.split('id="caseload"')[1].split("</table>")[0])
     assert decider.full_name in table and away.full_name in table
