@@ -54,6 +54,7 @@ def test_continue_uploads_the_file_chosen_on_the_evidence_page(page: Page, world
     assert_accessible(page)
     page.get_by_label("Upload files").set_input_files(str(statement))
     page.get_by_role("button", name="Continue").click()  # not the secondary "Upload" button
+    page.wait_for_url("**/check-answers/")
     assert "Check your answers" in page.get_by_role("heading", level=1).inner_text()
     assert "witness-statement.pdf" in page.content() and "None uploaded" not in page.content()
     assert_accessible(page)
@@ -62,6 +63,7 @@ def test_continue_uploads_the_file_chosen_on_the_evidence_page(page: Page, world
     page.goto(f"/referrals/{draft.pk}/documents/")
     page.get_by_label("Upload files").set_input_files(str(rejected))
     page.get_by_role("button", name="Continue").click()
+    page.locator(".govuk-error-summary").wait_for()
     assert page.title().startswith("Error: Evidence documents")
     assert "program.exe" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
@@ -78,11 +80,13 @@ def test_first_responders_and_the_queue_search_by_name_reference_or_date_of_birt
     page.goto("/referrals/")
     page.get_by_label("Search your organisation's referrals").fill("mira elsewhere")
     page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_text("Showing results for").wait_for()
     assert "mira" not in page.url.lower()  # the term is never in an address
     submitted = page.get_by_role("region", name="Your submitted referrals")
     assert other.reference in submitted.inner_text() and referral.reference not in submitted.inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Clear search").click()
+    page.get_by_role("button", name="Clear search").wait_for(state="detached")
     assert referral.reference in page.get_by_role("region", name="Your submitted referrals").inner_text()
 
     manager_context = _new_context(browser, live_server.url, javascript=True)
@@ -90,8 +94,8 @@ def test_first_responders_and_the_queue_search_by_name_reference_or_date_of_birt
     sign_in_as(manager_page, world["manager"].email)
     manager_page.goto("/cases/")
     manager_page.get_by_label("Search cases").fill("2/1/1985")
-    manager_page.keyboard.press("Enter")
-    manager_page.wait_for_load_state("load")
+    manager_page.keyboard.press("Enter")  # submits the search form
+    manager_page.get_by_text("Showing results for").wait_for()
     cases = manager_page.get_by_role("region", name="Cases").inner_text()
     assert other.reference in cases and referral.reference not in cases
     assert_accessible(manager_page)
@@ -103,6 +107,7 @@ def test_the_allocation_page_shows_each_decision_makers_caseload_and_absence(pag
     sign_in_as(page, world["manager"].email)
     page.goto(f"/cases/{referral.pk}/")
     page.get_by_role("link", name="Allocate the case").click()
+    page.wait_for_url("**/allocate/")
     assert_accessible(page)
     table = page.get_by_role("region", name="Decision makers and their caseload")
     busy_row = table.get_by_role("row").filter(has_text="Busy Decider")
@@ -111,6 +116,7 @@ def test_the_allocation_page_shows_each_decision_makers_caseload_and_absence(pag
     assert "Available" in busy_row.inner_text() and "Away until" in away_row.inner_text()
     assert "@" not in table.inner_text()  # named, never by e-mail address
     page.get_by_role("button", name="Allocate").click()
+    page.locator(".govuk-error-summary").wait_for()
     assert page.title().startswith("Error:")
     assert_accessible(page)
     page.get_by_label("Busy Decider").check()
