@@ -34,7 +34,9 @@ WIDTHS = [1280, 320]
 
 
 def _pattern(path: str) -> str:
-    """One page per URL pattern: ids and numbers stand for any."""
+    """One page per URL pattern: ids and numbers (in the path and as query values, such as page
+    numbers) stand for any."""
+    path = re.sub(r"(?<==)\d+", "N", path)
     return re.sub(r"/\d+(?=/|$)", "/N", re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "ID", path))
 
 
