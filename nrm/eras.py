@@ -32,8 +32,9 @@ ERAS: dict[str, dict[str, object]] = {
         "NRM_RECONSIDERATION_WINDOW_DAYS": 30,
         "NRM_RECONSIDERATION_REQUESTERS": [FIRST_RESPONDER, SUPPORT_PROVIDER],
         "NRM_SECOND_REVIEW_POLICY": "all",
-        # The Duty to Notify began in November 2015 (Modern Slavery Act s.52): in 2011 nobody carried it.
-        "NRM_DUTY_TO_NOTIFY_AUTHORITIES": [],
+        # The Duty to Notify began in November 2015 (Modern Slavery Act s.52). The 2011 era keeps today's
+        # authorities so that the service's Duty to Notify records and tables work under either era.
+        "NRM_DUTY_TO_NOTIFY_AUTHORITIES": ["police", "local_authority", "government_agency"],
         "NRM_CHILD_GUARDIANS_ENABLED": False,
     },
     ERA_TODAY: {
@@ -52,9 +53,10 @@ ERAS: dict[str, dict[str, object]] = {
         "NRM_RECONSIDERATION_WINDOW_DAYS": 30,
         "NRM_RECONSIDERATION_REQUESTERS": [FIRST_RESPONDER, SUPPORT_PROVIDER, PERSON, LEGAL_REPRESENTATIVE],
         "NRM_SECOND_REVIEW_POLICY": "negative",
-        # Modern Slavery Act 2015 s.52 and the Duty to Notify regulations: the specified public authorities.
-        "NRM_DUTY_TO_NOTIFY_AUTHORITIES": ["police", "local_authority", "home_office_immigration",
-                                           "national_crime_agency", "gangmasters_labour_abuse_authority"],
+        # Modern Slavery Act 2015 s.52: the specified public authorities, as first responder types: police
+        # forces, local authorities and the government agencies among first responders (the Home Office's
+        # immigration functions, the National Crime Agency, the Gangmasters and Labour Abuse Authority).
+        "NRM_DUTY_TO_NOTIFY_AUTHORITIES": ["police", "local_authority", "government_agency"],
         "NRM_CHILD_GUARDIANS_ENABLED": True,
     },
 }

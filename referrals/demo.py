@@ -74,7 +74,8 @@ def _demo_referrals() -> list[tuple[str, str, bool, dict[str, dict[str, Any]]]]:
         ("fr.la@demo.nrm.test", "DEMO-HIL-2", True, {
             "first-responder": {"nation": "england"},
             "age": {"under_18": "no", "under_18_when_exploited": "no"},
-            "consent": {"consents": "no", "dtn_gender": "male", "dtn_nationality": "RO",
+            "consent": {"consents": "no", "dtn_exploitation_types": ["labour"], "dtn_location": "both",
+                        "dtn_year": 2023, "dtn_gender": "male", "dtn_nationality": "RO",
                         "dtn_reason": "Fears the consequences for family at home."},
         }),
     ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet, Subquery
 
 from organisations.models import OrgRole, Role, User
-from referrals.models import Referral, ReferralGroupObjectPermission
+from referrals.models import Nation, Referral, ReferralGroupObjectPermission
 
 
 def may_make_referrals(user: User) -> bool:
@@ -74,3 +75,16 @@ def may_request_information(user: User, referral: Referral) -> bool:
         and referral.competent_authority_id is not None
         and referral.competent_authority_id == user.organisation_id
     )
+
+
+DUTY_TO_NOTIFY_NATIONS = (Nation.ENGLAND, Nation.WALES)
+
+
+def carries_duty_to_notify(referral: Referral) -> bool:
+    """The Duty to Notify (Modern Slavery Act 2015 s.52) falls on the specified public authorities in England
+    and Wales only: a first responder organisation of a type in NRM_DUTY_TO_NOTIFY_AUTHORITIES, for
+    exploitation referred in England or Wales."""
+    organisation = referral.first_responder_organisation
+    return (organisation.first_responder_type in settings.NRM_DUTY_TO_NOTIFY_AUTHORITIES
+            and referral.nation in DUTY_TO_NOTIFY_NATIONS)
+

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from referrals.forms import ReferralSectionForm
 from referrals.models import Referral
+from referrals.permissions import carries_duty_to_notify
 from referrals.section_forms.exploitation import (
     BackgroundForm,
     ExploitationForm,
@@ -33,12 +34,24 @@ def _is_adult(referral: Referral) -> bool:
     return referral.is_child is False
 
 
-def is_duty_to_notify(referral: Referral) -> bool:
+def _without_consent(referral: Referral) -> bool:
     return _is_adult(referral) and referral.answers.get("consent", {}).get("consents") == "no"
 
 
+def is_duty_to_notify(referral: Referral) -> bool:
+    """An adult who does not consent, referred by a first responder of a public authority type that carries
+    the Duty to Notify (NRM_DUTY_TO_NOTIFY_AUTHORITIES), for exploitation in England or Wales."""
+    return _without_consent(referral) and carries_duty_to_notify(referral)
+
+
+def no_referral_and_no_notification(referral: Referral) -> bool:
+    """An adult who does not consent, where no Duty to Notify applies (a charity, or Scotland or Northern
+    Ireland): nothing is sent; the consent question explains why."""
+    return _without_consent(referral) and not carries_duty_to_notify(referral)
+
+
 def _is_nrm(referral: Referral) -> bool:
-    return not is_duty_to_notify(referral)
+    return not _without_consent(referral)
 
 
 def _is_adult_nrm(referral: Referral) -> bool:

@@ -34,7 +34,13 @@ from referrals.models import (
     ReferralStatus,
 )
 from referrals.routing import route
-from referrals.sections import SECTIONS_BY_SLUG, is_duty_to_notify, section_is_complete, sections_for
+from referrals.sections import (
+    SECTIONS_BY_SLUG,
+    is_duty_to_notify,
+    no_referral_and_no_notification,
+    section_is_complete,
+    sections_for,
+)
 from referrals.signals import drafts_deleted, information_answered, information_requested, referral_submitted
 
 logger = logging.getLogger(__name__)
@@ -143,6 +149,8 @@ def _derive_columns(referral: Referral) -> None:
         consent = answers.get("consent", {})
         referral.gender = consent.get("dtn_gender", "unknown")
         referral.nationality = consent.get("dtn_nationality", "")
+        referral.exploitation_types = consent.get("dtn_exploitation_types", [])
+        referral.exploitation_location = consent.get("dtn_location") or ExploitationLocation.UNKNOWN
         referral.second_nationality = ""
         referral.date_of_birth = None
         referral.name_for_matching = ""
@@ -159,8 +167,8 @@ def _derive_columns(referral: Referral) -> None:
         referral.home_office_reference = personal.get("home_office_reference", "").strip().upper()
         wants = answers.get("consent", {}).get("wants_support")
         referral.wants_support = None if wants is None else wants == "yes"
-    referral.exploitation_types = answers.get("exploitation-types", {}).get("exploitation_types", [])
-    referral.exploitation_location = _exploitation_location(answers.get("location", {}))
+        referral.exploitation_types = answers.get("exploitation-types", {}).get("exploitation_types", [])
+        referral.exploitation_location = _exploitation_location(answers.get("location", {}))
     local_authority = answers.get("local-authority", {}).get("local_authority") if referral.is_child else None
     referral.local_authority_id = local_authority
 
@@ -187,6 +195,9 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
         if not locked.is_draft:
             return locked
         _derive_columns(locked)
+        if no_referral_and_no_notification(locked):
+            raise Conflict("The person has not consented, and no Duty to Notify applies to your organisation or "
+                           "to exploitation outside England and Wales: no referral or notification is made.")
         missing = incomplete_sections(locked)
         if missing:
             raise ReferralIncomplete(missing)
@@ -194,6 +205,7 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
         year = timezone.localtime(now).year
         if locked.kind == ReferralKind.DUTY_TO_NOTIFY:
             locked.answers = {slug: locked.answers[slug] for slug in DUTY_TO_NOTIFY_SECTIONS if slug in locked.answers}
+            locked.answers.get("consent", {}).pop("dtn_name", None)  # never a name (older drafts asked for one)
             locked.reference = _next_reference("DTN", year)
             SUBMISSION.move(locked, SubmissionAction.RECORD_DUTY_TO_NOTIFY)
             locked.competent_authority = None

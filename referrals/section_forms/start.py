@@ -17,7 +17,7 @@ from referrals.forms import (
     short_text,
     validate_phone,
 )
-from referrals.models import Gender, Nation
+from referrals.models import ExploitationLocation, ExploitationType, Gender, Nation
 from referrals.reference_data import NATIONALITIES
 
 
@@ -60,21 +60,38 @@ class ConsentForm(ReferralSectionForm):
     title = "Consent"
     consents = choice(
         "Has the person given informed consent to be referred to the National Referral Mechanism?", YES_NO,
-        help_text="An adult must understand what the NRM is and agree to the referral. If they do not, you record "
-                  "an anonymous Duty to Notify instead.",
+        help_text="An adult must understand what the NRM is and agree to the referral. If they do not: police "
+                  "forces, local authorities and the government agencies that carry the Duty to Notify record an "
+                  "anonymous notification for exploitation in England or Wales; anyone else, or for Scotland or "
+                  "Northern Ireland, makes no referral and sends no notification.",
         error="Select whether the person has given informed consent",
     )
     wants_support = choice("Do they want support, such as safe accommodation, while their case is decided?",
                            YES_NO, required=False, error="Select whether they want support")
+    dtn_exploitation_types = forms.MultipleChoiceField(
+        label="What types of exploitation are involved?", choices=ExploitationType.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="For a Duty to Notify. Select all that apply.",
+        error_messages={"required": "Select at least one type of exploitation",
+                        "invalid_choice": "Select types of exploitation from the list"},
+    )
+    dtn_location = choice("Where did the exploitation happen?",
+                          [(ExploitationLocation.UK, "In the UK"), (ExploitationLocation.OVERSEAS, "Overseas"),
+                           (ExploitationLocation.BOTH, "Both in the UK and overseas")],
+                          required=False, error="Select where the exploitation happened")
+    dtn_year = forms.IntegerField(label="In which year did the exploitation start?", required=False,
+                                  min_value=1900, max_value=2100,
+                                  error_messages={"required": "Enter the year the exploitation started",
+                                                  "invalid": "Enter the year as a number, like 2023",
+                                                  "min_value": "Enter a year after 1900",
+                                                  "max_value": "Enter a year that has happened"})
     dtn_gender = choice("Gender", Gender.choices[:3], required=False, error="Select their gender")
     dtn_nationality = forms.ChoiceField(
         label="Nationality", choices=[("", "Select a nationality"), *NATIONALITIES], required=False,
         error_messages={"required": "Select their nationality", "invalid_choice": "Select their nationality"},
     )
-    dtn_reason = free_text("Why did they not consent?", help_text="Optional.", rows=3)
-    dtn_name = short_text("Their name, only if they agree to give it", max_length=200,
-                          help_text="Leave blank unless the person agrees. No other personal details are kept.")
+    dtn_reason = free_text("Why did they not consent?", help_text="Optional. Do not give their name.", rows=3)
     conditional_fields = {
-        "consents": {"yes": ["wants_support"], "no": ["dtn_gender", "dtn_nationality", "dtn_reason", "dtn_name"]},
+        "consents": {"yes": ["wants_support"], "no": ["dtn_exploitation_types", "dtn_location", "dtn_year",
+                                                      "dtn_gender", "dtn_nationality", "dtn_reason"]},
     }
-    optional_when_shown = frozenset({"dtn_reason", "dtn_name"})
+    optional_when_shown = frozenset({"dtn_reason", "dtn_year"})

@@ -325,3 +325,25 @@ def test_the_key_journey_referral_rg_cg_move_on_closed_under_each_eras_settings(
     paid_days = (ends.date() - datetime.date(2026, 1, 7)).days
     assert support_case.allocations.get().end_on == ends.date()
     assert paid_days == (datetime.date(2026, 9, 1) - datetime.date(2026, 1, 7)).days + move_on_days
+
+
+# --- 7. Children: the local authority sees the decisions and the case (the page is issue 16's; held here) ----
+
+
+def test_the_local_authority_sees_a_childs_decisions_and_case(first_responder, manager, decider, reviewer,
+                                                               local_authority):
+    from tests.referrals.builders import child_answers
+
+    lead = UserFactory(organisation=local_authority, roles=[Role.LA_SAFEGUARDING_LEAD])
+    answers = child_answers(local_authority.pk)
+    answers["exploitation"] = {**answers["exploitation"], "started_on": "2019-01-01", "last_contact_on": "2019-06-01"}
+    child = submitted(first_responder, manager, decider, at(2026, 1, 5), answers)
+    decide(child, decider, reviewer, Stage.RG, Outcome.NEGATIVE, at(2026, 1, 6))
+    page = sign_in(Client(), lead).get(reverse("referrals:detail", args=[child.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="decisions"' in body
+    assert "Negative Reasonable Grounds decision" in body and "Reasons." in body
+    # Another local authority's lead sees neither the case nor its decisions.
+    other = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.LOCAL_AUTHORITY]),
+                        roles=[Role.LA_SAFEGUARDING_LEAD])
+    assert sign_in(Client(), other).get(reverse("referrals:detail", args=[child.pk])).status_code == 404

@@ -15,7 +15,7 @@ def test_both_eras_set_the_same_rules_and_differ_where_the_rules_changed():
     changed = {name for name in ERAS[ERA_2011] if ERAS[ERA_2011][name] != ERAS[ERA_TODAY][name]}
     assert {"NRM_RG_THRESHOLD_TEXT", "NRM_ROUTING_RULE", "NRM_RECOVERY_PERIOD_DAYS",
             "NRM_MOVE_ON_AFTER_POSITIVE_CG_DAYS", "NRM_MOVE_ON_AFTER_NEGATIVE_CG_HOURS",
-            "NRM_RECONSIDERATION_REQUESTERS", "NRM_DUTY_TO_NOTIFY_AUTHORITIES"} <= changed
+            "NRM_RECONSIDERATION_REQUESTERS", "NRM_CHILD_GUARDIANS_ENABLED"} <= changed
     assert ERAS[ERA_TODAY]["NRM_IMMIGRATION_COMPETENT_AUTHORITY"] == "Immigration Enforcement Competent Authority"
 
 

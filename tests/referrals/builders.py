@@ -47,7 +47,8 @@ def child_answers(local_authority_id: int) -> dict[str, dict[str, Any]]:
 DUTY_TO_NOTIFY: dict[str, dict[str, Any]] = {
     "first-responder": {"nation": "wales"},
     "age": {"under_18": "no", "under_18_when_exploited": "no"},
-    "consent": {"consents": "no", "dtn_gender": "female", "dtn_nationality": "VN"},
+    "consent": {"consents": "no", "dtn_exploitation_types": ["labour"], "dtn_location": "uk", "dtn_year": 2024,
+                "dtn_gender": "female", "dtn_nationality": "VN"},
     "your-details": YOUR_DETAILS,
 }
 

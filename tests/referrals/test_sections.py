@@ -35,7 +35,10 @@ def test_a_revealed_question_is_required():
 def test_consent_refused_reveals_the_duty_to_notify_questions():
     refused = bound(ConsentForm, {"consents": "no"})
     assert not refused.is_valid()
-    assert set(refused.errors) == {"dtn_gender", "dtn_nationality"}  # reason and name stay optional
+    # Exploitation types, where it happened, gender and nationality; the year and reason are optional and
+    # there is no name at all.
+    assert set(refused.errors) == {"dtn_exploitation_types", "dtn_location", "dtn_gender", "dtn_nationality"}
+    assert "dtn_name" not in ConsentForm.base_fields
     given = bound(ConsentForm, {"consents": "yes", "wants_support": "no", "dtn_gender": "male"})
     assert given.is_valid(), given.errors
     assert "dtn_gender" not in given.to_answers()

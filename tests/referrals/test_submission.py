@@ -9,9 +9,12 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from core.errors import Conflict
 from core.models import OutboxTask
+from organisations.models import Role
 from referrals.models import PossibleDuplicate, Referral, ReferralKind, ReferralStatus
 from referrals.routing import route
+from referrals.sections import sections_for
 from referrals.services import ReferralIncomplete, ReferralNotEditable, referral_start, referral_submit
 from referrals.tasks import send_submission_notice
 from tests.referrals.builders import DUTY_TO_NOTIFY, adult_answers, child_answers, completed_draft, save_sections
@@ -203,3 +206,32 @@ def test_submission_queues_the_notice_through_the_outbox_after_commit(first_resp
         callback()
     notice.refresh_from_db()
     assert notice.published_at is not None
+
+
+def _no_consent(first_responder, nation: str):
+    answers = {slug: dict(value) for slug, value in DUTY_TO_NOTIFY.items()}
+    answers["first-responder"] = {"nation": nation}
+    return save_sections(referral_start(by=first_responder), answers, first_responder)
+
+
+def test_a_duty_to_notify_keeps_exploitation_types_where_and_when_and_never_a_name(first_responder):
+    notified = referral_submit(referral=_no_consent(first_responder, "england"), by=first_responder)
+    assert notified.kind == ReferralKind.DUTY_TO_NOTIFY and notified.reference.startswith("DTN-")
+    assert notified.exploitation_types == ["labour"] and notified.exploitation_location == "uk"
+    assert notified.nation == "england" and notified.answers["consent"]["dtn_year"] == 2024
+    assert notified.name_for_matching == "" and "dtn_name" not in notified.answers["consent"]
+
+
+@pytest.mark.parametrize("who, nation", [("ngo", "england"), ("police", "scotland"), ("police", "northern_ireland")])
+def test_no_consent_without_the_duty_makes_no_referral_and_sends_nothing(db, who, nation):
+    from organisations.models import FirstResponderType
+    from tests.factories import OrganisationFactory, UserFactory
+
+    organisation = OrganisationFactory(first_responder_type=FirstResponderType.NGO if who == "ngo"
+                                       else FirstResponderType.POLICE)
+    user = UserFactory(organisation=organisation, roles=[Role.FIRST_RESPONDER])
+    draft = _no_consent(user, nation)
+    assert [section.slug for section in sections_for(draft)] == ["first-responder", "age", "consent", "your-details"]
+    with pytest.raises(Conflict, match="no referral or notification is made"):
+        referral_submit(referral=draft, by=user)
+    assert Referral.objects.get(pk=draft.pk).status == ReferralStatus.DRAFT
