@@ -196,6 +196,8 @@ def test_adult_without_consent_is_a_duty_to_notify(page, first_responder):
     choose(page, "Were they under 18 when the exploitation happened?", "No")
     save_and_continue(page)
     choose(page, "Has the person given informed consent to be referred to the National Referral Mechanism?", "No")
+    page.get_by_label("Labour", exact=True).check()
+    choose(page, "Where did the exploitation happen?", "In the UK")
     choose(page, "Gender", "Female")
     page.get_by_label("Nationality", exact=True).select_option(label="Vietnamese")
     save_and_continue(page)
@@ -205,3 +207,4 @@ def test_adult_without_consent_is_a_duty_to_notify(page, first_responder):
     assert reference.startswith("DTN-")
     referral = Referral.objects.get(reference=reference)
     assert referral.kind == ReferralKind.DUTY_TO_NOTIFY and referral.competent_authority is None
+    assert referral.exploitation_types == ["labour"] and referral.exploitation_location == "uk"
