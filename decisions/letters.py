@@ -99,12 +99,12 @@ def letter_for(decision: Decision, case: CaseFile | None = None, referral: Refer
     next_steps: list[str] = []
     if rg and positive:
         next_steps += [
-            f"You have a recovery and reflection period until {_d(case.recovery_period_ends_on)}. During this time "
-            "no one will try to remove you from the UK, and you can get help such as a safe place to stay, "
-            "medical care, counselling and legal advice.",
+            f"You have a recovery and reflection period until at least {_d(case.recovery_period_ends_on)}, and "
+            "until we make a second decision. During this time no one will try to remove you from the UK, and you "
+            "can get help such as a safe place to stay, medical care, counselling and legal advice.",
             "If you are an adult in England or Wales and asked for support, The Salvation Army will contact you "
             "through your first responder to arrange it.",
-            "When the recovery period ends, we will make a second decision, called Conclusive Grounds. "
+            "After that date we can make the second decision, called Conclusive Grounds. "
             "You do not need to do anything now.",
         ]
     elif positive:

@@ -212,15 +212,16 @@ def next_steps_for(decision: Decision, case: CaseFile, referral: Referral) -> li
     """What happens next, as the referring first responder (or a child's local authority) reads it."""
     positive, rg = decision.outcome == Outcome.POSITIVE, decision.stage == Stage.RG
     if rg and positive:
-        steps = [f"Recovery and reflection period until {case.recovery_period_ends_on:%-d %B %Y}: no removal "
-                 "action is taken against the person in this time."
-                 if case.recovery_period_ends_on else "The recovery and reflection period has started."]
+        steps = ["The recovery period has started: no removal action is taken against the person until the "
+                 "Conclusive Grounds decision is served, and support continues until then."]
         if referral.is_child:
             steps.append("The child's local authority children's services lead on their safeguarding and support.")
         elif getattr(referral, "support_case", None) is not None or referral.wants_support:
             steps.append("The Salvation Army (the prime contractor) arranges support for an adult in England or "
                          "Wales who asked for it.")
-        steps.append("A Conclusive Grounds decision is made after the recovery period ends.")
+        steps.append(f"A Conclusive Grounds decision can be made from {case.cg_possible_from:%-d %B %Y}, when the "
+                     "minimum recovery period has run." if case.cg_possible_from
+                     else "A Conclusive Grounds decision is made after the minimum recovery period.")
         return steps
     if positive:
         return [f"Support continues until {_local(case.move_on_at):%-d %B %Y}, the end of the move-on period."

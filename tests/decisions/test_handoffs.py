@@ -112,7 +112,7 @@ def test_the_referral_page_shows_the_decision_and_the_letter_downloads(world):
     decision = served(world, referral)
     client = sign_in(Client(), world.responder)
     page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
-    for expected in ("Positive Reasonable Grounds decision", "Date served", "Recovery period ends",
+    for expected in ("Positive Reasonable Grounds decision", "Date served", "Minimum recovery period",
                      "The account is consistent and the indicators are present.", "What happens next",
                      "Read the letter", "Download the letter (PDF)"):
         assert expected in page, expected

@@ -173,7 +173,7 @@ def test_a_served_decision_keeps_its_letter(case, decider, reviewer):
     served = decision_sign_off(decision=decision, by=reviewer)
     assert case.reference in served.letter
     assert "there are reasonable grounds to believe you are a victim" in served.letter
-    assert "recovery and reflection period until" in served.letter
+    assert "recovery and reflection period until at least" in served.letter
     assert "Indicators present." in served.letter
 
 

@@ -160,7 +160,7 @@ def test_a_decision_and_the_work_reach_everyone_they_concern(browser, live_serve
         responder.goto(f"/referrals/{referral.pk}/")
         assert_accessible(responder)
         decisions = responder.locator("#decisions ~ .govuk-summary-card").first.inner_text()
-        for expected in ("Positive Reasonable Grounds decision", "Date served", "Recovery period ends",
+        for expected in ("Positive Reasonable Grounds decision", "Date served", "Minimum recovery period",
                          "The account is consistent and the indicators of labour exploitation are present.",
                          "What happens next"):
             assert expected in decisions, expected
