@@ -107,7 +107,9 @@ def refer_with_a_place_to_avoid(page: Page) -> str:
     choose(page, "Have you confirmed with the person that it is safe to send the decision here?", "Yes")
     save_and_continue(page)
     your_details(page)
-    page.get_by_role("link", name="Continue").click()
+    assert "Evidence documents" in page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
     return submit(page, "Submit referral")
 
 
@@ -184,7 +186,7 @@ def test_a_decision_and_the_work_reach_everyone_they_concern(browser, live_serve
         assert_accessible(case_manager)
         person = case_manager.locator("#person + .govuk-summary-list").inner_text()
         assert "Arben Browsertest" in person and RISK_NOTE in person and "Regions to avoid: London" in person
-        providers = case_manager.locator("table", has_text="Suitable bed spaces").inner_text()
+        providers = case_manager.locator("table", has_text="Beds for this person").inner_text()
         assert "Works in London, a place to avoid" in providers
         shot(case_manager, "04-allocation-page-with-the-person-and-the-warning")
         case_manager.get_by_label("Support provider").select_option(label="City Hearts")
