@@ -2,6 +2,7 @@
 
 import pgtrigger.compiler
 import pgtrigger.migrations
+import core.migration_ops
 from django.db import migrations, models
 
 
@@ -22,6 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        core.migration_ops.LockTimeout(),
         pgtrigger.migrations.RemoveTrigger(
             model_name='casefile',
             name='insert_insert',

@@ -2,6 +2,7 @@
 
 import pgtrigger.compiler
 import pgtrigger.migrations
+import core.migration_ops
 from django.db import migrations, models
 
 
@@ -12,6 +13,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        core.migration_ops.LockTimeout(),
         pgtrigger.migrations.RemoveTrigger(
             model_name='user',
             name='insert_insert',
