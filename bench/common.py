@@ -159,7 +159,7 @@ PAGES: tuple[Page, ...] = (
     Page("ca_queue_api", "Competent authority queue (API)", "ca_manager", "ca_manager", "api", "/api/v1/cases/", True),
     Page("case_page", "A case (page)", "ca_manager", "decision_maker", "web", "/cases/{case}/", False),
     Page("case_api", "A case (API)", "ca_manager", "decision_maker", "api", "/api/v1/cases/{case}/", True),
-    # Issue 21: the flow dashboard and its figures, held to the list pages' targets (at most 10 queries, the same
+    # The flow dashboard and its figures, held to the list pages' targets (at most 10 queries, the same
     # at both sizes); the case page above shows the case's forecast.
     Page("flow_page", "Case flow dashboard (page)", "ca_manager", "ca_manager", "web", "/cases/flow/", True),
     Page("flow_api", "Case flow figures (API)", "ca_manager", "ca_manager", "api", "/api/v1/reports/flow/", True),

@@ -1,4 +1,4 @@
-"""Backtest of the Conclusive Grounds forecast (issue 21): forecasts made at weekly points in the past,
+"""Backtest of the Conclusive Grounds forecast: forecasts made at weekly points in the past,
 compared with the decisions that followed.
 
     .venv/bin/python bench/forecast_backtest.py --referrals 20000
@@ -170,7 +170,7 @@ def markdown(result: dict) -> str:
     main, plain = result["spread"]["all"], result["throughput_only"]["all"]
     met = main["inside_80_interval"] is not None and TARGET[0] <= main["inside_80_interval"] <= TARGET[1]
     lines = [
-        "# Forecast backtest (issue 21)",
+        "# Forecast backtest",
         "",
         f"Generated {result['generated_at']} on {result['machine']}, commit {result['commit']}, with "
         f"`{result['command']}` over `{result['database']}` ({result['nrm_cases']} NRM cases of "

@@ -1,4 +1,4 @@
-"""The cache as an optimisation, never a single point of failure (issue 23).
+"""The cache as an optimisation, never a single point of failure.
 
 `TolerantRedisCache` is Django's Redis cache with three changes:
 

@@ -1,4 +1,4 @@
-"""Liveness and readiness (issue 23).
+"""Liveness and readiness.
 
 - live: the process answers. No dependency is asked, so a Redis or database blip never makes an
   orchestrator restart every pod.

@@ -1,4 +1,4 @@
-"""Jobs that never lose their work (issue 23).
+"""Jobs that never lose their work.
 
 `ReliableTask` is the Celery base class of every job that sends a notice, dispatches reminders or
 builds a report:

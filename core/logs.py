@@ -1,4 +1,4 @@
-"""Structured logs (issue 23): one JSON object per line on standard output, times in UTC.
+"""Structured logs: one JSON object per line on standard output, times in UTC.
 
 Every record carries what ties it to its cause: the request id (also sent back as X-Request-ID), the
 signed-in user's id, and the Celery task's id and name. Identifiers only: never a name, an email

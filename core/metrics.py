@@ -1,4 +1,4 @@
-"""Prometheus metrics (issue 23): what every request adds to, and the page an internal scraper reads.
+"""Prometheus metrics: what every request adds to, and the page an internal scraper reads.
 
 Several gunicorn workers each count their own requests. With PROMETHEUS_MULTIPROC_DIR set (an empty
 folder per container, docs/operations.md) the counters are kept in files there and /metrics adds the

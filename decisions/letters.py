@@ -5,7 +5,7 @@ referral). One `Letter` is rendered three ways: the accessible HTML page, the PD
 tagged: every heading and paragraph is a structure element) and the plain text kept on the decision.
 
 The threshold words are settings (NRM_RG_THRESHOLD_TEXT, NRM_CG_THRESHOLD_TEXT) whose defaults are the
-2011 wording; issue 17 groups such era settings together, and these two belong with them."""
+2011 wording; they belong with the era settings (docs/domain-rules.md)."""
 
 from __future__ import annotations
 

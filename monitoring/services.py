@@ -47,7 +47,7 @@ def report_run_store(*, period: Period) -> tuple[ReportRun, bool]:
 def _notify_monitors_now_or_later(run_id: int) -> None:
     """Tell the monitors now; if the mail server is away, leave the notice to a job that retries it
     (monitoring.tasks.send_report_notice, through the outbox) instead of failing the report job,
-    whose rerun would find the report stored and never send the notice (issue 23)."""
+    whose rerun would find the report stored and never send the notice."""
     try:
         report_notice_send(run_id=run_id)
     except TRANSIENT_ERRORS as error:

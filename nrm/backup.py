@@ -1,4 +1,4 @@
-"""Backups that restore (issue 23): the database with pg_dump/pg_restore and the document store with tar,
+"""Backups that restore: the database with pg_dump/pg_restore and the document store with tar,
 in one folder with a manifest of checksums, so a restore checks what it restores before touching anything.
 
     make backup                      # var/backups/nrm-<UTC time>/

@@ -1,4 +1,4 @@
-"""One beat at a time (issue 23): two beats would send every periodic task twice.
+"""One beat at a time: two beats would send every periodic task twice.
 
 `SingleBeatScheduler` is django-celery-beat's scheduler behind a PostgreSQL advisory lock, held on a
 connection of its own for as long as the beat runs. A second beat (a scaled-up deployment, a

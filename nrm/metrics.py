@@ -1,4 +1,4 @@
-"""What /metrics reads at scrape time (issue 23): figures held in PostgreSQL and Redis, so every web
+"""What /metrics reads at scrape time: figures held in PostgreSQL and Redis, so every web
 process reports the same values whichever one the scraper reaches. Request counts and latency are
 counted as requests are answered (core/metrics.py)."""
 

@@ -1,4 +1,4 @@
-"""Health and metrics for machines (issue 23), answered before anything that needs the Host header.
+"""Health and metrics for machines, answered before anything that needs the Host header.
 
 Probes and scrapers address a pod by its IP, which is not in ALLOWED_HOSTS: Django would answer 400.
 This middleware sits above CommonMiddleware (the first to check the host) and answers these paths

@@ -133,7 +133,7 @@ def on_support_case_opened(sender, support_case: SupportCase, **kwargs) -> None:
 
 def on_support_allocated(sender, allocation: Allocation, previous_provider_id: int | None = None, **kwargs) -> None:
     """The receiving provider's support workers; on a move, the previous provider's too (told only that the
-    person has moved on, never where: issue 19)."""
+    person has moved on, never where)."""
     support_case = allocation.support_case
     referral = support_case.referral
     if previous_provider_id == allocation.provider_id:

@@ -1,4 +1,4 @@
-# Issue 23: the record of notice, reminder and report jobs (core/jobs.py). A new table: no lock on
+# The record of notice, reminder and report jobs (core/jobs.py). A new table: no lock on
 # anything the running service uses, but the lock timeout is set as for every new migration.
 
 from django.db import migrations, models

@@ -1,4 +1,4 @@
-"""Waiting-time tables of the monitoring report (issue 21), beside the days to decisions by competent
+"""Waiting-time tables of the monitoring report, beside the days to decisions by competent
 authority and by gender (monitoring/tables/decisions.py): the same by age group, and how many people were
 still waiting for a decision at the period's end, by how long they had waited. Days are calendar days
 between UK dates. Each table is one statement, grouped in the database, so its cost grows with the

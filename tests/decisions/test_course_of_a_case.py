@@ -327,7 +327,7 @@ def test_the_key_journey_referral_rg_cg_move_on_closed_under_each_eras_settings(
     assert paid_days == (datetime.date(2026, 9, 1) - datetime.date(2026, 1, 7)).days + move_on_days
 
 
-# --- 7. Children: the local authority sees the decisions and the case (the page is issue 16's; held here) ----
+# --- 7. Children: the local authority sees the decisions and the case (the hand-offs' page; held here) ---
 
 
 def test_the_local_authority_sees_a_childs_decisions_and_case(first_responder, manager, decider, reviewer,

@@ -258,7 +258,8 @@ def _statements(captured) -> int:
 def test_each_case_page_reads_only_what_it_shows_in_a_fixed_number_of_queries(case, manager):
     """The same queries with one note as with six, and each tab prefetches only its own relations (one
     query each): at most 11 for the overview, the referral and the API; the timeline, which shows
-    every kind of event, 13. (One of each is the session, read from PostgreSQL since issue 23.)"""
+    every kind of event, 13. (One of each is the session, read from PostgreSQL so that Redis is not needed
+    to serve a page.)"""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient

@@ -1,4 +1,4 @@
-"""Each job on one screen, in a real browser with axe-core on every page (issue 20): a file chosen on
+"""Each job on one screen, in a real browser with axe-core on every page: a file chosen on
 the evidence page is uploaded by Continue; the first responder's list and the queue are searched;
 the allocation page names decision makers with their caseload and absence; every case page names
 the person, and the decision form shows the referral beside it."""

@@ -1,4 +1,4 @@
-"""Sign-in in a real browser while Redis refuses connections or hangs (issue 23): password, code, the
+"""Sign-in in a real browser while Redis refuses connections or hangs: password, code, the
 home page and a list page all work, and the browser's session outlives the outage."""
 
 from __future__ import annotations

@@ -295,7 +295,7 @@ def test_the_report_is_built_with_a_fixed_number_of_queries(load, django_assert_
     load([row(f"M{n}", "2023-11-02", nationality=["Albanian", "UK", "Vietnamese"][n % 3]) for n in range(300)])
     with django_assert_max_num_queries(30):
         large = build_report(Q4_2023)
-    assert len(small.tables) == len(large.tables) == 25  # with days by age group and people waiting (issue 21)
+    assert len(small.tables) == len(large.tables) == 25  # with days by age group and people waiting
 
 
 def test_decisions_by_exploitation_type_and_days_by_competent_authority_and_gender(load):

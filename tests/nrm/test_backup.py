@@ -1,4 +1,4 @@
-"""The restore drill (issue 23): back up, wipe the database and the document store, restore, and find the
+"""The restore drill: back up, wipe the database and the document store, restore, and find the
 referral with its documents, its audit trail and its triggers intact."""
 
 from __future__ import annotations

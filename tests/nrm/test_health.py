@@ -1,4 +1,4 @@
-"""Liveness and readiness (issue 23): /healthz/live asks nothing; /healthz/ready asks PostgreSQL and Redis,
+"""Liveness and readiness: /healthz/live asks nothing; /healthz/ready asks PostgreSQL and Redis,
 each with a short timeout, and answers within a second whatever they do; both whatever the Host header."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Jobs that never lose their work (issue 23): a notice survives a mail server outage and is sent once
+"""Jobs that never lose their work: a notice survives a mail server outage and is sent once
 the server returns; a notice that cannot be sent ends FAILED on the managers' reminder desk, never
 silently acknowledged; and a second Celery beat sends nothing while the first runs."""
 

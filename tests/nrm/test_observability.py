@@ -1,4 +1,4 @@
-"""Logs and signals (issue 23): JSON logs in UTC with the request id, user id and task id; one event per
+"""Logs and signals: JSON logs in UTC with the request id, user id and task id; one event per
 traceback and none for an expected 403/404; an access-log event per request; /metrics for an internal
 scraper, scraped here; error reporting with personal data off."""
 

@@ -1,4 +1,4 @@
-"""Deploys without downtime and an image that can be trusted (issue 23): the migration lock-timeout convention,
+"""Deploys without downtime and an image that can be trusted: the migration lock-timeout convention,
 the web container's stop grace period and health check, and the Dockerfile's user, Node release and
 hash-pinned packages."""
 
@@ -15,7 +15,7 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Migrations written before the convention (issue 23). Every migration added after them must start with
+# Migrations written before the convention. Every migration added after them must start with
 # core.migration_ops.LockTimeout() (docs/operations.md, "Deploys without downtime").
 MIGRATIONS_BEFORE_LOCK_TIMEOUT = frozenset({
     "audit/migrations/0001_initial.py",

@@ -1,4 +1,4 @@
-"""Redis is an optimisation, not a single point of failure (issue 23). With Redis refusing connections
+"""Redis is an optimisation, not a single point of failure. With Redis refusing connections
 (a closed local port) and with Redis hung (a local socket that accepts and never answers): sign-in
 through the real pages, a list page, an API token and a referral submission each work within their
 usual time plus the timeout; the token throttle still refuses with 429; and once Redis is back nothing

@@ -121,7 +121,7 @@ def test_list_page_runs_a_fixed_number_of_queries(client, first_responder, compe
             referral_start(by=first_responder)
 
     build(2)
-    # One of these is the session, read from PostgreSQL (issue 23: Redis is not needed to serve a page).
+    # One of these is the session, read from PostgreSQL (Redis is not needed to serve a page).
     with django_assert_max_num_queries(13) as few:
         client.get(reverse("referrals:list"))
     transaction_control = [query for query in few.captured_queries if query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
