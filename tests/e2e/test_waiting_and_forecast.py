@@ -1,6 +1,7 @@
-"""The forecast and the flow dashboard in a real browser, axe-core on every page: the competent
-authority's manager reads the flow dashboard (chart with its table, the ready cases oldest first, the groups that wait longest); the referring
-first responder reads when the CG decision is expected on the referral, and opens "How this is worked out"."""
+"""The forecast and the flow dashboard in a real browser, axe-core on every page: the competent authority's
+manager reads the flow dashboard (chart with its table, the ready cases oldest first, the groups that wait
+longest); the referring first responder reads when the CG decision is expected on the referral, and opens "How
+this is worked out"."""
 
 from __future__ import annotations
 
