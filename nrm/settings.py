@@ -219,13 +219,24 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
 OTP_TOTP_ISSUER = "National Referral Mechanism"
-OTP_TOTP_THROTTLE_FACTOR = 1
+# No growing delay on the device: it refused the real user's code too, so anyone with the password could
+# keep them out. Wrong codes count towards the account's lockout instead, which a manager can end.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account, whatever the address: the account locks everywhere, not only where the guesses came from.
+# (The per-address limit is organisations.throttles, counted in the Django cache.)
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "email"
-AXES_RESET_ON_SUCCESS = True
+# One identity for lockout, sign-in and throttles: the address case-folded (organisations.identity).
+AXES_USERNAME_CALLABLE = "organisations.identity.sign_in_identity"
+# A right password alone must not clear wrong codes: only a full sign-in (password and code) does
+# (organisations.services.second_factor_verified), or a manager's or administrator's recorded reset.
+AXES_RESET_ON_SUCCESS = False
+# Failed sign-ins (wrong password or wrong code) from one client address, whichever accounts they name.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=env.int("SIGN_IN_ADDRESS_WINDOW_MINUTES", default=30))
 AXES_LOCKOUT_TEMPLATE = "organisations/locked_out.html"
 # Reverse proxies in front of the service: the client address is this many hops from the right of
 # X-Forwarded-For. Lockout, throttling and the audit trail all use the same answer.
@@ -253,6 +264,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_TOKEN_RATE", default="10/minute"),
+        "token_account": env.str("API_TOKEN_ACCOUNT_RATE", default="10/minute"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if IS_PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),

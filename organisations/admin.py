@@ -9,7 +9,10 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html_join
 
+from core.errors import DomainError
+from organisations import services
 from organisations.models import ApiToken, Organisation, OrgRole, Role, User
 from organisations.roles import ROLE_ORGANISATION_ROLES, role_may_belong_to, roles_left_unheld
 
@@ -108,13 +111,42 @@ class UserAdmin(DjangoUserAdmin):
         ("Roles", {"fields": ["groups", "is_active"]}),
         ("Availability", {"fields": ["away_until"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Sign-in and access history", {"fields": ["sign_in_status", "account_history"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "organisation", "groups",
                                                  "password1", "password2"]}),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "sign_in_status", "account_history"]
     filter_horizontal = ["groups"]
+    actions = ["end_lockout"]
+
+    @admin.display(description="Sign-in")
+    def sign_in_status(self, user: User) -> str:
+        return "Sign-in locked (too many failed attempts)" if services.is_sign_in_locked(user) else "Not locked"
+
+    @admin.display(description="History (append-only)")
+    def account_history(self, user: User) -> str:
+        events = user.account_events.select_related("by")[:50]
+        if not events:
+            return "Nothing recorded"
+        return format_html_join(
+            "", '<p>{}: {} {} (by {})</p>',
+            ((timezone.localtime(e.occurred_at).strftime("%d %b %Y %H:%M"), e.get_kind_display(), e.detail,
+              e.by or "the system") for e in events),
+        )
+
+    @admin.action(description="End sign-in lockout (recorded)")
+    def end_lockout(self, request, queryset) -> None:
+        ended = 0
+        for user in queryset:
+            try:
+                services.sign_in_lockout_end(user=user, by=request.user)
+            except DomainError as refused:
+                self.message_user(request, f"{user}: {refused.message}", level="error")
+            else:
+                ended += 1
+        self.message_user(request, f"Ended the lockout of {ended} user(s).")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

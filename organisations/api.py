@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from organisations import services
+from organisations import services, throttles
 from organisations.models import ApiToken
 from organisations.serializers import CurrentUserSerializer, TokenRequestSerializer, TokenResponseSerializer
 
@@ -18,7 +18,7 @@ from organisations.serializers import CurrentUserSerializer, TokenRequestSeriali
 class TokenView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, throttles.TokenAccountThrottle]
     throttle_scope = "token"
 
     @extend_schema(
@@ -33,6 +33,8 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if throttles.address_blocked(request._request):
+            return Response({"detail": "Too many failed attempts. Try again later."}, status=429)
         try:
             token, raw = services.api_token_issue(request=request._request, **serializer.validated_data)
         except services.SignInFailed:

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 import pghistory
+import pgtrigger
 from django import forms
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -301,3 +302,84 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return _hash_token(raw)
+
+
+class AccountEventKind(models.TextChoices):
+    LOCKOUT_ENDED = "lockout_ended", "Sign-in lockout ended"
+    ROLE_GRANTED = "role_granted", "Role granted"
+    ROLE_REMOVED = "role_removed", "Role removed"
+    ORGANISATION_CHANGED = "organisation_changed", "Organisation changed"
+    ROLE_GRANT_REQUESTED = "role_grant_requested", "Role grant requested (awaiting a second administrator)"
+    ROLE_GRANT_APPROVED = "role_grant_approved", "Role grant approved"
+    ROLE_GRANT_REFUSED = "role_grant_refused", "Role grant refused"
+    TOKENS_REVOKED = "tokens_revoked", "API tokens revoked"
+
+
+class AccountEvent(models.Model):
+    """What happened to an account that matters for access: roles, organisation, lockouts, tokens. Append-only
+    (a trigger refuses UPDATE and DELETE), unlike Django's editable admin log; shown on the user's admin page.
+    `detail` holds a role label or an organisation id, never personal details."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_events")
+    kind = models.CharField(max_length=32, choices=AccountEventKind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Who made the change; empty for the system.",
+    )
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(name="account_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.detail})"
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class RoleGrantRequest(models.Model):
+    """An administrator's change that would let someone read personal records (a casework, care or first
+    responder role, or such a role in another organisation): it waits here until a second administrator
+    approves it. Nobody decides their own request, and nobody's request for themselves exists."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grant_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    roles = models.JSONField(help_text="The role values the user would hold once approved.")
+    status = models.CharField(max_length=16, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="role_grant_not_for_oneself", condition=~models.Q(user=models.F("requested_by")),
+            ),
+            models.CheckConstraint(
+                name="role_grant_decided_by_a_second_administrator",
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
+            ),
+            models.CheckConstraint(
+                name="role_grant_not_decided_by_its_subject",
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("user")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Roles for user {self.user_id}: {self.get_status_display()}"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(value).label for value in self.roles]

@@ -13,8 +13,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audit.context import client_ip
-from organisations.models import ApiToken, Organisation, Role, User
+from audit.context import current_context
+from core.errors import NotAllowed
+from organisations import permissions
+from organisations.identity import normalised_email
+from organisations.models import AccountEvent, AccountEventKind, ApiToken, Organisation, Role, User
 from organisations.roles import ROLE_ORGANISATION_ROLES, group_for, roles_refused
 
 
@@ -34,12 +37,37 @@ def second_factor_failed(*, request: HttpRequest, user: User) -> None:
 
 
 def second_factor_verified(*, request: HttpRequest, user: User) -> None:
-    """A full sign-in (password and code) clears the failure count for this user and address."""
-    AxesProxyHandler.reset_attempts(ip_address=client_ip(request), username=user.email)
+    """Only a full sign-in (password and code) clears the account's failures: a right password alone does
+    not, so wrong codes keep counting until the right one (settings.AXES_RESET_ON_SUCCESS is off)."""
+    AxesProxyHandler.reset_attempts(username=normalised_email(user.email))
 
 
 def is_locked_out(*, request: HttpRequest, email: str) -> bool:
     return AxesProxyHandler.is_locked(request, credentials={"email": email})
+
+
+def is_sign_in_locked(user: User) -> bool:
+    """Whether the account is locked now (for the pages that offer to end it)."""
+    return AxesProxyHandler.is_locked(HttpRequest(), credentials={"email": user.email})
+
+
+def record_account_event(*, user: User, kind: AccountEventKind, detail: str = "", by: User | None = None) -> None:
+    AccountEvent.objects.create(
+        user=user, kind=kind, detail=detail[:200], by=by if getattr(by, "is_authenticated", False) else None,
+        request_id=current_context.get().request_id,
+    )
+
+
+@transaction.atomic
+def sign_in_lockout_end(*, user: User, by: User) -> None:
+    """End an account's lockout: the route the real user has when someone else keeps failing on their
+    account. Only a manager of the same organisation or an administrator, never for themselves; recorded."""
+    if not permissions.may_end_lockout(by=by, user=user):
+        raise NotAllowed("Only a manager in the same organisation or an administrator can end this lockout.")
+    AxesProxyHandler.reset_attempts(username=normalised_email(user.email))
+    for device in TOTPDevice.objects.select_for_update().filter(user=user):
+        device.throttle_reset()
+    record_account_event(user=user, kind=AccountEventKind.LOCKOUT_ENDED, by=by)
 
 
 def totp_device_for(user: User) -> TOTPDevice | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from organisations import services
+from organisations import services, throttles
 from organisations.forms import SecurityCodeForm, SignInForm
 from organisations.home import home_page_for
 from organisations.middleware import SESSION_SIGNED_IN_AT
@@ -27,6 +27,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("home")
     form = SignInForm(request.POST or None)
+    if request.method == "POST" and throttles.address_blocked(request):
+        return render(request, "organisations/locked_out.html", status=429)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         user = authenticate(request=request, email=email, password=form.cleaned_data["password"])
@@ -50,7 +52,7 @@ def _check_code(request: HttpRequest, device, form: SecurityCodeForm) -> HttpRes
     """Verify the posted code; on success finish sign-in, on failure count it towards lockout."""
     if not form.is_valid():
         return None
-    if services.is_locked_out(request=request, email=request.user.email):
+    if services.is_locked_out(request=request, email=request.user.email) or throttles.address_blocked(request):
         logout(request)
         return render(request, "organisations/locked_out.html", status=429)
     if services.verify_code(device=device, code=form.cleaned_data["code"]):
@@ -58,6 +60,9 @@ def _check_code(request: HttpRequest, device, form: SecurityCodeForm) -> HttpRes
             device.confirmed = True
             device.save(update_fields=["confirmed"])
         otp_login(request, device)
+        # A new session id now the session is fully signed in, as at the password step: an id seen or
+        # planted before the code was entered is worth nothing afterwards.
+        request.session.cycle_key()
         services.second_factor_verified(request=request, user=request.user)
         return redirect("home")
     services.second_factor_failed(request=request, user=request.user)

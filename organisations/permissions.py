@@ -1,0 +1,21 @@
+"""Who may act on other people's accounts."""
+
+from __future__ import annotations
+
+from organisations.models import Role, User
+
+# Managers look after the people of their own organisation (a team's lockout, for instance).
+MANAGER_ROLES = (Role.CA_MANAGER, Role.PC_CASE_MANAGER)
+
+
+def may_end_lockout(*, by: User, user: User) -> bool:
+    """An administrator for anyone else; a manager for the non-administrators of their own organisation.
+    Never oneself: a lockout is ended by a second person, who can tell the real user from an attacker."""
+    if not by.is_active or by.pk == user.pk:
+        return False
+    if by.has_role(Role.ADMINISTRATOR):
+        return True
+    return (
+        by.has_role(*MANAGER_ROLES) and by.organisation_id is not None
+        and by.organisation_id == user.organisation_id and not user.has_role(Role.ADMINISTRATOR)
+    )
