@@ -17,6 +17,7 @@ class AccessAction(models.TextChoices):
     DOWNLOAD = "download", "Downloaded a document"
     EXPORT = "export", "Exported records"
     DENIED = "denied", "Tried to reach a record they may not see"
+    ACCOUNT_CHANGE = "account_change", "Changed an account's roles or organisation"
 
 
 class AccessEvent(models.Model):

@@ -13,7 +13,7 @@ from django.utils.html import format_html_join
 
 from core.errors import DomainError
 from organisations import services
-from organisations.models import ApiToken, Organisation, OrgRole, Role, User
+from organisations.models import ApiToken, Organisation, OrgRole, Role, RoleGrantRequest, RoleGrantStatus, User
 from organisations.roles import ROLE_ORGANISATION_ROLES, role_may_belong_to, roles_left_unheld
 
 
@@ -68,10 +68,18 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 class _RoleRulesMixin:
-    """Refuse roles that the user's organisation does not hold (a decision maker at a charity)."""
+    """Refuse roles that the user's organisation does not hold (a decision maker at a charity), and any
+    change of an administrator's own roles, organisation or status."""
+
+    acting_user: User | None = None
 
     def clean(self):
         cleaned = super().clean()
+        by = self.acting_user
+        own = by is not None and self.instance.pk == by.pk
+        if own and {"groups", "organisation", "is_active"} & set(self.changed_data):
+            raise ValidationError(
+                "You cannot change your own roles, organisation or status. Ask another administrator.")
         organisation = cleaned.get("organisation")
         groups = cleaned.get("groups") or []
         by_label = {role.label: role for role in Role}
@@ -151,6 +159,35 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Roles and organisation are not saved from the form directly: save_related hands them to
+        services.user_access_change, which refuses self-grants and holds sensitive grants for approval."""
+        if change and "organisation" in form.changed_data:
+            obj.organisation_id = type(obj).objects.filter(pk=obj.pk).values_list("organisation_id", flat=True)[0]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        by_label = {role.label: role for role in Role}
+        roles = {by_label[group.name] for group in form.cleaned_data.get("groups") or [] if group.name in by_label}
+        organisation = form.cleaned_data.get("organisation")
+        if organisation is not None:
+            try:
+                grant = services.user_access_change(user=form.instance, organisation=organisation, roles=roles,
+                                                    by=request.user)
+            except DomainError as refused:
+                self.message_user(request, refused.message, level="error")
+            else:
+                if grant is not None:
+                    self.message_user(
+                        request, "The new roles need a second administrator's approval: they apply once another "
+                        "administrator approves the request under 'Role grant requests'.", level="warning")
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
     @admin.display(description="Roles")
     def role_list(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all())
@@ -183,6 +220,48 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"Revoked {count} token(s).")
+
+
+@admin.register(RoleGrantRequest)
+class RoleGrantRequestAdmin(admin.ModelAdmin):
+    """Role grants awaiting a second administrator. Read-only: decided with the actions, never edited."""
+
+    list_display = ["user", "organisation", "role_labels", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["user", "organisation", "requested_by", "decided_by"]
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.has_role(Role.ADMINISTRATOR)
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def _decide(self, request, queryset, approve: bool) -> None:
+        for grant in queryset.filter(status=RoleGrantStatus.PENDING):
+            try:
+                services.role_grant_decide(grant=grant, approve=approve, by=request.user)
+            except DomainError as refused:
+                self.message_user(request, f"Request {grant.pk}: {refused.message}", level="error")
+            else:
+                self.message_user(request, f"Request {grant.pk}: {'approved' if approve else 'refused'}.")
+
+    @admin.action(description="Approve selected requests (you must not be the one who asked)")
+    def approve(self, request, queryset) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Refuse selected requests")
+    def refuse(self, request, queryset) -> None:
+        self._decide(request, queryset, approve=False)
 
 
 admin.site.unregister(Group)

@@ -8,11 +8,18 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
+        from django.db.models.signals import m2m_changed, post_save, pre_save
 
         from organisations import (
             schema,  # noqa: F401 - registers the OpenAPI auth extensions
+            signals,
             throttles,
         )
+        from organisations.models import User
 
         # Every failed sign-in (wrong password or wrong code, pages or API) counts against its client address.
         user_login_failed.connect(throttles.on_login_failed, dispatch_uid="organisations.address_failures")
+        # Role, organisation and password changes: account history, access log, API tokens revoked.
+        m2m_changed.connect(signals.on_groups_changed, sender=User.groups.through, dispatch_uid="organisations.roles")
+        pre_save.connect(signals.on_user_pre_save, sender=User, dispatch_uid="organisations.user_pre_save")
+        post_save.connect(signals.on_user_post_save, sender=User, dispatch_uid="organisations.user_post_save")

@@ -14,11 +14,21 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.context import current_context
-from core.errors import NotAllowed
+from core.errors import Conflict, Invalid, NotAllowed
 from organisations import permissions
+from organisations.acting import acting
 from organisations.identity import normalised_email
-from organisations.models import AccountEvent, AccountEventKind, ApiToken, Organisation, Role, User
-from organisations.roles import ROLE_ORGANISATION_ROLES, group_for, roles_refused
+from organisations.models import (
+    AccountEvent,
+    AccountEventKind,
+    ApiToken,
+    Organisation,
+    Role,
+    RoleGrantRequest,
+    RoleGrantStatus,
+    User,
+)
+from organisations.roles import ROLE_ORGANISATION_ROLES, group_for, role_may_belong_to, roles_refused
 
 
 class SignInFailed(Exception):
@@ -130,3 +140,83 @@ def user_create(
             user=user, name="Authenticator app", confirmed=True, key=b32decode(totp_secret_base32).hex(),
         )
     return user
+
+
+def _apply_access(*, user: User, organisation: Organisation, roles: set[Role], by: User) -> None:
+    """Set the user's organisation and roles, keeping their per-record grant groups. The signal receivers
+    (organisations.signals) write the account history and access log and revoke API tokens."""
+    with acting(by):
+        if user.organisation_id != organisation.pk:
+            user.organisation = organisation
+            user.save(update_fields=["organisation"])
+        role_groups = {group_for(role) for role in roles}
+        current = {group for group in user.groups.all() if group.name in {role.label for role in Role}}
+        if current - role_groups:
+            user.groups.remove(*(current - role_groups))
+        if role_groups - current:
+            user.groups.add(*(role_groups - current))
+    user._roles_cache = None
+
+
+def _check_roles_fit(organisation: Organisation, roles: set[Role]) -> None:
+    for role in roles:
+        if not role_may_belong_to(role, organisation):
+            needed = " or ".join(sorted(r.label.lower() for r in ROLE_ORGANISATION_ROLES[role]))
+            message = f"{role.label} cannot belong to {organisation.name}: it is not a {needed}."
+            raise Invalid(message, fields={"groups": [message]})
+
+
+@transaction.atomic
+def user_access_change(
+    *, user: User, organisation: Organisation, roles: set[Role], by: User,
+) -> RoleGrantRequest | None:
+    """An administrator changes someone's organisation and roles. Never their own. Taking roles away applies
+    at once; anything that would let the user read personal records they could not read before (a new role
+    of that kind, or such roles in another organisation) waits for a second administrator's approval and is
+    returned as the pending request. Everything is recorded (organisations.signals)."""
+    if not permissions.may_change_access(by=by, user=user):
+        raise NotAllowed("An administrator cannot change their own roles or organisation.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    roles = set(roles)
+    _check_roles_fit(organisation, roles)
+    held = set(user.roles)
+    moving = user.organisation_id != organisation.pk
+    sensitive_new = (roles & permissions.APPROVAL_ROLES) if moving else (roles - held) & permissions.APPROVAL_ROLES
+    if not sensitive_new:
+        _apply_access(user=user, organisation=organisation, roles=roles, by=by)
+        return None
+    # Apply only what is safe now: roles taken away, in the current organisation. The rest waits.
+    _apply_access(user=user, organisation=user.organisation, roles=held & roles, by=by)
+    RoleGrantRequest.objects.filter(user=user, status=RoleGrantStatus.PENDING).update(
+        status=RoleGrantStatus.REFUSED, decided_at=timezone.now(), decided_by=None,
+    )
+    grant = RoleGrantRequest.objects.create(
+        user=user, organisation=organisation, roles=sorted(role.value for role in roles), requested_by=by,
+    )
+    record_account_event(
+        user=user, kind=AccountEventKind.ROLE_GRANT_REQUESTED, by=by,
+        detail=f"{', '.join(sorted(role.label for role in roles))} in organisation {organisation.pk}",
+    )
+    return grant
+
+
+@transaction.atomic
+def role_grant_decide(*, grant: RoleGrantRequest, approve: bool, by: User) -> None:
+    """A second administrator approves (applies) or refuses a pending role grant."""
+    grant = RoleGrantRequest.objects.select_for_update().select_related("user", "organisation").get(pk=grant.pk)
+    if not permissions.may_decide_role_grant(by=by, grant=grant):
+        raise NotAllowed("A second administrator, not the one who asked and not its subject, must decide this.")
+    if grant.status != RoleGrantStatus.PENDING:
+        raise Conflict("This request has already been decided.")
+    roles = {Role(value) for value in grant.roles}
+    if approve:
+        _check_roles_fit(grant.organisation, roles)
+        _apply_access(user=grant.user, organisation=grant.organisation, roles=roles, by=by)
+    grant.status = RoleGrantStatus.APPROVED if approve else RoleGrantStatus.REFUSED
+    grant.decided_by, grant.decided_at = by, timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    record_account_event(
+        user=grant.user, by=by,
+        kind=AccountEventKind.ROLE_GRANT_APPROVED if approve else AccountEventKind.ROLE_GRANT_REFUSED,
+        detail=f"request {grant.pk}",
+    )
