@@ -13,7 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import record_list_access, refused
+from audit.models import AccessAction
+from audit.services import record_access, record_list_access, refused
+from core.errors import Invalid
 from organisations.models import Organisation, OrgRole
 from referrals.serializers import ServedDecisionSerializer
 from victim_care import selectors, services, statements
@@ -198,5 +200,10 @@ class StatementView(APIView):
         provider = request.query_params.get("provider", "")
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month) or not provider.isdigit():
             raise ValidationError({"month": ["Give month as YYYY-MM and provider as a number."]})
-        lines = statements.statement_lines(provider_id=int(provider), year=int(month[:4]), month=int(month[5:]))
+        try:
+            lines = statements.statement_lines(provider_id=int(provider), year=int(month[:4]), month=int(month[5:]))
+        except Invalid as invalid:  # year 0000 or 9999
+            raise ValidationError({"month": [invalid.message]}) from invalid
+        # A statement lists people's references and their support: logged like the page's download.
+        record_access(user=request.user, action=AccessAction.EXPORT, record_type=Organisation, record_id=int(provider))
         return Response(StatementLineSerializer(lines, many=True).data)

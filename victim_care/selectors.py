@@ -92,6 +92,18 @@ def decision_outcomes_for(user: User, support_case: SupportCase) -> list[ServedD
     return served_decisions_shown_to(user, support_case.referral, view=OUTCOME)
 
 
+def allocations_visible_to(user: User, support_case: SupportCase) -> QuerySet:
+    """The allocations of a person the user may see: every one for the prime contractor's case managers; a
+    provider's workers only their own provider's. Who supports the person now, or did before, is what an
+    exploiter wants to know, so a former (or current) provider does not learn it from this table."""
+    allocations = support_case.allocations.select_related("provider").order_by("start_on")
+    if is_case_manager(user):
+        return allocations
+    if user.is_authenticated and user.organisation_id:
+        return allocations.filter(provider_id=user.organisation_id)
+    return allocations.none()
+
+
 def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
     """The whole record for the provider supporting the person now; an earlier provider's own entries."""
     if not (user.is_authenticated and user.has_role(Role.SUPPORT_WORKER)):

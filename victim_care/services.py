@@ -115,6 +115,10 @@ def allocation_move(*, support_case: SupportCase, provider: Organisation, suppor
             raise Conflict("The person has left support.")
         SUPPORT.move(locked, SupportAction.ALLOCATE)
         current = locked.allocations.filter(end_on__isnull=True).select_related("provider").first()
+        if current is not None and on <= current.start_on:
+            message = (f"The move must start after the current allocation started "
+                       f"({current.start_on:%-d %B %Y}): enter a later date")
+            raise Invalid(message, fields={"start_on": [message]})
         previous_provider_id = current.provider_id if current is not None else None
         if current is not None:
             current.end_on = on

@@ -11,8 +11,10 @@ import io
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 from openpyxl import Workbook
 
+from core.errors import Invalid
 from core.figures import bar_width, pounds
 from victim_care.funding import (
     budget_pence,
@@ -37,6 +39,22 @@ class StatementLine:
     amount_pence: int
 
 
+# Statements exist from the NRM's start (April 2009) to next year: anything else is a mistyped address, and
+# years like 0000 or 9999 would run off the calendar.
+FIRST_STATEMENT_YEAR = 2009
+
+
+def statement_period_check(year: int, month: int) -> None:
+    """Refuse a period no statement can cover, with the field at fault (a 400, never a 500)."""
+    last_year = timezone.localdate().year + 1
+    if not FIRST_STATEMENT_YEAR <= year <= last_year:
+        message = f"Enter a year from {FIRST_STATEMENT_YEAR} to {last_year}"
+        raise Invalid(message, fields={"year": [message]})
+    if not 1 <= month <= 12:
+        message = "Enter a month from 01 to 12"
+        raise Invalid(message, fields={"month": [message]})
+
+
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     start = datetime.date(year, month, 1)
     end = datetime.date(year + (month == 12), 1 if month == 12 else month + 1, 1)
@@ -44,6 +62,7 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def statement_lines(*, provider_id: int, year: int, month: int) -> list[StatementLine]:
+    statement_period_check(year, month)
     start, end = month_bounds(year, month)
     allocations = (Allocation.objects.filter(provider_id=provider_id, start_on__lt=end)
                    .filter(Q(end_on__isnull=True) | Q(end_on__gt=start))

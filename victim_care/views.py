@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessAction
 from audit.services import record_access
-from core.errors import attempt
+from core.errors import Invalid, attempt
 from core.paging import page_number
 from decisions import waiting
 from organisations.models import Organisation, OrgRole, Role
@@ -99,7 +100,7 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case, "manager": manager, "entries": entries, "entry_form": entry_form,
         "course": selectors.support_course(case, timezone.localdate()),
         "assessment_form": assessment_form,
-        "allocations": case.allocations.select_related("provider").order_by("start_on"),
+        "allocations": selectors.allocations_visible_to(request.user, case),
         "allocation_form": AllocationForm() if manager and case.status != SupportStatus.EXITED else None,
         "exit_form": ExitForm() if manager and case.status == SupportStatus.SUPPORTED else None,
         "forecast": waiting.forecast_for(case.referral) if manager or writes else None,
@@ -140,10 +141,15 @@ def statement(request: HttpRequest, provider_id: str, year: str, month: str, ext
     if not _is_case_manager(request):
         raise PermissionDenied
     provider_id, year, month = int(provider_id), int(year), int(month)
-    if not 1 <= month <= 12 or not Organisation.objects.filter(pk=provider_id,
-                                                              roles__contains=[OrgRole.SUPPORT_PROVIDER]).exists():
+    if not Organisation.objects.filter(pk=provider_id, roles__contains=[OrgRole.SUPPORT_PROVIDER]).exists():
         raise Http404("No such statement")
-    lines = statements.statement_lines(provider_id=provider_id, year=year, month=month)
+    try:
+        lines = statements.statement_lines(provider_id=provider_id, year=year, month=month)
+    except Invalid as invalid:  # year 0000 or 9999, month 13: a clear error, nothing produced
+        form = forms.Form(data={})
+        form.is_valid()
+        form.add_error(None, invalid.message)
+        return render(request, "victim_care/statement_error.html", {"form": form}, status=400)
     record_access(user=request.user, action=AccessAction.EXPORT, record_type=Organisation, record_id=provider_id)
     name = f"statement-{provider_id}-{year}-{month:02d}.{extension}"
     if extension == "csv":

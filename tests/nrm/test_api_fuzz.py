@@ -31,7 +31,15 @@ ROLES = {
     Role.FIRST_RESPONDER: OrgRole.FIRST_RESPONDER,
     Role.CA_MANAGER: OrgRole.COMPETENT_AUTHORITY,
     Role.MONITOR: OrgRole.MONITOR,
+    # The prime contractor reaches allocation and statements, where year 0000/9999 and a move on the day an
+    # allocation started once answered 500 (attack finding 8).
+    Role.PC_CASE_MANAGER: OrgRole.PRIME_CONTRACTOR,
 }
+# Rules OpenAPI cannot state, so schema-valid requests are rightly refused with 400: a report's period (a
+# quarter or two dates, from April 2009), a statement's month (2009 to next year), a move (to a provider that
+# exists, after the current allocation started).
+RULES_BEYOND_THE_SCHEMA = ("/api/v1/reports/monitoring/", "/api/v1/statements/",
+                           "/api/v1/support-cases/{id}/allocations/")
 
 
 @pytest.fixture(autouse=True)
@@ -63,8 +71,17 @@ def _token_for(role: Role) -> str:
 def test_api_answers_within_its_schema(case, role):
     token = _token_for(role)
     excluded = []
-    if case.path == "/api/v1/reports/monitoring/":
-        # Its period has rules OpenAPI cannot state (a quarter or two dates, the end not before the start,
-        # from April 2009): such requests are schema-valid yet refused with 400, which is right.
+    if case.path in RULES_BEYOND_THE_SCHEMA:
         excluded.append(positive_data_acceptance)
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=excluded)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"month": "0000-01"}, {"month": "9999-12"}, {"month": "0000-12"}])
+def test_statement_years_off_the_calendar_answer_400(client, query):
+    """Attack finding 8, fixed examples beside the generated ones: a year no statement covers is a 400."""
+    token = _token_for(Role.PC_CASE_MANAGER)
+    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    response = client.get("/api/v1/statements/", {"provider": provider.pk, **query},
+                          HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 400 and "month" in response.json()

@@ -76,3 +76,34 @@ def test_a_provider_with_no_rate_is_a_field_error_on_provider(world):  # noqa: F
         {"provider": unpriced.pk, "support_type": "outreach", "start_on": "2026-01-05"}, format="json")
     assert response.status_code == 400
     assert response.json()["provider"] == [f"{unpriced.name} has no outreach rate in force on 5 January 2026."]
+
+
+# --- Attack finding 8: a statement for year 0000 or 9999, and a move on the allocation's first day ---------
+
+@pytest.mark.parametrize("month", ["0000-01", "9999-12", "1999-06"])
+def test_a_statement_for_an_impossible_year_is_a_400_with_the_field(world, month):  # noqa: F811
+    response = api(world["manager"]).get("/api/v1/statements/", {"provider": world["provider"].pk, "month": month})
+    assert response.status_code == 400
+    assert response.json()["month"][0].startswith("Enter a year from 2009 to")
+
+
+def test_a_move_on_the_day_the_allocation_started_is_a_400_and_changes_nothing(world):  # noqa: F811
+    manager = api(world["manager"])
+    url = f"/api/v1/support-cases/{world['case'].pk}/allocations/"
+    body = {"provider": world["provider"].pk, "support_type": "outreach", "start_on": "2026-01-05"}
+    assert manager.post(url, body, format="json").status_code == 201
+    for day in ["2026-01-05", "2026-01-01"]:
+        response = manager.post(url, {**body, "start_on": day}, format="json")
+        assert response.status_code == 400, day
+        assert response.json()["start_on"] == [
+            "The move must start after the current allocation started (5 January 2026): enter a later date"]
+    allocation = world["case"].allocations.get()
+    assert allocation.start_on == datetime.date(2026, 1, 5) and allocation.end_on is None
+
+
+def test_reading_a_statement_through_the_api_is_logged(world):  # noqa: F811
+    from audit.models import AccessAction, AccessEvent
+    api(world["manager"]).get("/api/v1/statements/", {"provider": world["provider"].pk, "month": "2026-01"})
+    assert AccessEvent.objects.filter(user=world["manager"], action=AccessAction.EXPORT,
+                                      record_type="organisations.organisation",
+                                      record_id=str(world["provider"].pk)).exists()

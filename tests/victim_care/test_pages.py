@@ -239,3 +239,69 @@ def test_contact_is_overdue_one_interval_after_the_allocation_or_the_last_contac
     assert not contact_overdue(last_contact=called, allocated_on=allocated - week, today=today, interval=week)
     assert contact_overdue(last_contact=called, allocated_on=allocated - week, today=today + week, interval=week)
     assert not contact_overdue(last_contact=None, allocated_on=None, today=today, interval=week)
+
+
+# --- Attack finding 2: a former provider saw who supports the person now -----------------------------------
+
+def _moved(world) -> tuple:
+    """The person allocated to the world's provider ten days ago, an entry written, then moved to another."""
+    from victim_care.services import allocation_move, care_entry_add
+    new_provider = world["stranger"].organisation
+    Tariff.objects.create(provider=new_provider, support_type=SupportType.OUTREACH, daily_rate_pence=2100,
+                          valid_from=datetime.date(2020, 1, 1))
+    today = datetime.date.today()
+    allocation_move(support_case=world["case"], provider=world["provider"], support_type=SupportType.OUTREACH,
+                    on=today - datetime.timedelta(days=10), by=world["manager"])
+    care_entry_add(support_case=world["case"], kind="contact", text="Met at the office", by=world["worker"])
+    allocation_move(support_case=world["case"], provider=new_provider, support_type=SupportType.OUTREACH,
+                    on=today, by=world["manager"])
+    return world["provider"], new_provider
+
+
+def test_a_former_provider_does_not_see_who_supports_the_person_now(world):
+    former, current = _moved(world)
+    page = sign_in(Client(), world["worker"]).get(reverse("victim_care:case", args=[world["case"].pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Met at the office" in text and former.name in text  # its own entries and its own allocation
+    assert current.name not in text
+
+
+def test_the_current_provider_sees_only_its_own_allocation(world):
+    former, current = _moved(world)
+    text = sign_in(Client(), world["stranger"]).get(reverse("victim_care:case", args=[world["case"].pk])).content
+    assert current.name.encode() in text and former.name.encode() not in text
+
+
+def test_the_case_manager_still_sees_every_allocation(world):
+    former, current = _moved(world)
+    text = sign_in(Client(), world["manager"]).get(reverse("victim_care:case", args=[world["case"].pk])).content
+    assert current.name.encode() in text and former.name.encode() in text
+
+
+# --- Attack finding 8: bad input answered 500 ------------------------------------------------------------
+
+@pytest.mark.parametrize("period", ["0000-01", "9999-12", "1999-06", "2026-13", "2026-00"])
+def test_a_statement_for_an_impossible_period_is_a_clear_error(world, period):
+    client = sign_in(Client(), world["manager"])
+    response = client.get(f"/support/statements/{world['provider'].pk}/{period}.csv")
+    assert response.status_code == 400
+    assert b"govuk-error-summary" in response.content and b"Enter a" in response.content
+
+
+def test_a_move_on_the_day_the_allocation_started_is_a_clear_error_and_changes_nothing(world):
+    from victim_care.services import allocation_move
+    today = datetime.date.today()
+    allocation_move(support_case=world["case"], provider=world["provider"], support_type=SupportType.OUTREACH,
+                    on=today, by=world["manager"])
+    Tariff.objects.create(provider=world["stranger"].organisation, support_type=SupportType.OUTREACH,
+                          daily_rate_pence=2100, valid_from=datetime.date(2020, 1, 1))
+    client = sign_in(Client(), world["manager"])
+    response = client.post(reverse("victim_care:allocate", args=[world["case"].pk]), {
+        "provider": world["stranger"].organisation.pk, "support_type": "outreach",
+        "start_on_day": today.day, "start_on_month": today.month, "start_on_year": today.year})
+    assert response.status_code == 400
+    assert b"govuk-error-summary" in response.content
+    assert b"The move must start after the current allocation started" in response.content
+    allocation = world["case"].allocations.get()
+    assert allocation.provider == world["provider"] and allocation.end_on is None
