@@ -29,7 +29,6 @@ from decisions.serializers import (
     ReturnSerializer,
     ReviewSerializer,
 )
-from organisations.models import User
 from referrals import selectors as referral_selectors
 from referrals.models import Referral
 
@@ -56,7 +55,13 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         referral = selectors.case_for(request.user, pk)
         body = AllocateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        person = User.objects.filter(email__iexact=body.validated_data["decision_maker"]).first()
+        if not permissions.may_manage(request.user, referral):
+            raise NotAllowed("Only the competent authority's managers allocate cases.")
+        # Only the authority's own active decision makers are looked for: an unknown address and someone
+        # else's (another authority's, a first responder's) get the same answer, so the endpoint cannot be
+        # used to learn who has an account.
+        person = selectors.decision_makers(request.user).filter(
+            email__iexact=body.validated_data["decision_maker"]).first()
         if person is None:
             return Response({"decision_maker": ["No such decision maker."]}, status=400)
         services.case_allocate(referral=referral, to=person, by=request.user)

@@ -113,7 +113,8 @@ def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, or
         cases_visible_to(user)
         .filter(case_file__isnull=False)
         .select_related("case_file", "case_file__allocated_to")
-        .annotate(duplicate_flags=Exists(PossibleDuplicate.objects.filter(referral_id=OuterRef("pk"))),
+        .annotate(duplicate_flags=Exists(PossibleDuplicate.objects.filter(
+                      referral_id=OuterRef("pk"), matches__in=cases_visible_to(user))),
                   open_information_requests=Exists(InformationRequest.objects.filter(
                       referral_id=OuterRef("pk"), answered_at=None)))
     )
@@ -190,6 +191,12 @@ def case_for(user: User, referral_id: Any, *, parts: tuple[str, ...] = tuple(CAS
         for lookup in CASE_PARTS[part]:
             made = lookup() if callable(lookup) else lookup
             lookups[made.prefetch_to if isinstance(made, Prefetch) else made] = made
+    if "possible_duplicates" in lookups:
+        # A possible duplicate is shown only where the viewer may open it: another authority's case
+        # reference is not theirs to learn.
+        lookups["possible_duplicates"] = Prefetch(
+            "possible_duplicates",
+            queryset=PossibleDuplicate.objects.filter(matches__in=cases_visible_to(user)).select_related("matches"))
     referral = (
         cases_visible_to(user)
         .select_related("case_file", "case_file__allocated_to", "first_responder_organisation",
