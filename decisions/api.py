@@ -138,9 +138,7 @@ class QualityAuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=FindingSerializer, responses=QualityAuditSerializer)
     @action(detail=True, methods=["post"])
     def finding(self, request: Request, pk=None) -> Response:
-        audit = next((a for a in selectors.audits_for(request.user) if str(a.pk) == str(pk)), None)
-        if audit is None:
-            raise refused(user=request.user, record_type=QualityAudit, record_id=pk)
+        audit = selectors.audit_for(request.user, pk)  # logged, or 404 (logged)
         body = FindingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         audit = services.quality_audit_record(audit=audit, by=request.user, **body.validated_data)

@@ -35,7 +35,16 @@ class AllocateForm(ActionForm):
 
 
 class TransferForm(ActionForm):
+    to_authority = forms.ModelChoiceField(
+        label="Which competent authority should the case go to?", queryset=None, widget=forms.RadioSelect,
+        empty_label=None, error_messages={"required": "Select the competent authority to transfer the case to",
+                                          "invalid_choice": "Select the competent authority to transfer the case to"},
+    )
     reason = free_text("Why is the case being transferred?", required=True, rows=4)
+
+    def __init__(self, *args, destinations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_authority"].queryset = destinations
 
 
 class DecisionForm(ActionForm):

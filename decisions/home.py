@@ -5,17 +5,20 @@ from __future__ import annotations
 from django.urls import reverse
 
 from core.home_panels import Panel, PanelItem
-from decisions.models import DecisionStatus
-from decisions.selectors import audits_waiting_for, cases_visible_to, next_deadline
-from decisions.services import feedback_for
+from decisions.selectors import (
+    allocated_to_me,
+    audit_feedback_for,
+    audits_waiting_for,
+    next_deadline,
+    reviews_waiting_for,
+)
 from organisations.models import Role
 
 
 def casework_panels(user) -> list:
     panels = []
     if user.has_role(Role.DECISION_MAKER):
-        mine = list(cases_visible_to(user).filter(case_file__allocated_to=user)
-                    .exclude(status__in=["closed", "withdrawn"]).select_related("case_file")[:20])
+        mine = allocated_to_me(user)  # the panel is a read of personal records: logged like the queue
         items = []
         for referral in mine:
             deadline = next_deadline(referral, referral.case_file)
@@ -25,11 +28,10 @@ def casework_panels(user) -> list:
         panels.append(Panel("Cases allocated to you", items, "No cases are allocated to you."))
         feedback = [PanelItem(f"{audit.decision.case.referral.reference}: {audit.get_finding_display().lower()}",
                               reverse("decisions:case", args=[audit.decision.case.referral_id]), audit.feedback)
-                    for audit in feedback_for(user)]
+                    for audit in audit_feedback_for(user)]
         panels.append(Panel("Quality audit feedback on your decisions", feedback, "No feedback yet."))
     if user.has_role(Role.SECOND_REVIEWER):
-        waiting = (cases_visible_to(user).filter(case_file__decisions__status=DecisionStatus.AWAITING_REVIEW)
-                   .exclude(case_file__decisions__author=user).distinct()[:20])
+        waiting = reviews_waiting_for(user)
         panels.append(Panel("Decisions waiting for second review",
                             [PanelItem(r.reference, reverse("decisions:case", args=[r.pk]), r.get_status_display())
                              for r in waiting], "No decisions are waiting for review."))

@@ -29,7 +29,7 @@ from decisions.models import (
     Stage,
     Transfer,
 )
-from organisations.models import Role, User
+from organisations.models import Organisation, OrgRole, Role, User
 from referrals.extensions import ServedDecision
 from referrals.models import (
     InformationRequest,
@@ -422,11 +422,62 @@ def _decision_history(case: CaseFile) -> list[TimelineEntry]:
     return entries
 
 
-def audits_for(user: User) -> list[QualityAudit]:
+def _audits_visible_to(user: User) -> QuerySet[QualityAudit]:
     if not permissions.may_audit(user):
-        return []
-    return list(QualityAudit.objects.filter(decision__case__referral__competent_authority_id=user.organisation_id)
-                .select_related("decision__case__referral", "decision__author").order_by("completed_at", "-pk")[:200])
+        return QualityAudit.objects.none()
+    return (QualityAudit.objects.filter(decision__case__referral__competent_authority_id=user.organisation_id)
+            .select_related("decision__case__referral", "decision__author"))
+
+
+def audits_for(user: User) -> list[QualityAudit]:
+    """The quality auditor's list (pages and API): the audits of their authority's decisions, logged as
+    listed (each row names a case and a decision)."""
+    audits = list(_audits_visible_to(user).order_by("completed_at", "-pk")[:200])
+    record_list_access(user=user, records=audits, model=QualityAudit)
+    return audits
+
+
+def audit_for(user: User, audit_id: Any) -> QualityAudit:
+    """One audit for its auditor (the finding page shows the decision's reasons): logged, or 404 (logged)."""
+    audit = _audits_visible_to(user).filter(pk=audit_id).first() if str(audit_id).isdigit() else None
+    if audit is None:
+        raise refused(user=user, record_type=QualityAudit, record_id=audit_id)
+    record_access(user=user, action=AccessAction.VIEW, record=audit)
+    return audit
+
+
+def audit_feedback_for(user: User) -> list[QualityAudit]:
+    """Completed audits of a decision maker's own decisions (their home page), logged as listed."""
+    audits = list(QualityAudit.objects.filter(decision__author=user, completed_at__isnull=False)
+                  .select_related("decision__case__referral").order_by("-completed_at")[:20])
+    record_list_access(user=user, records=audits, model=QualityAudit)
+    return audits
+
+
+def allocated_to_me(user: User) -> list[Referral]:
+    """A decision maker's open cases for their home panel (at most 20), logged as listed."""
+    mine = list(cases_visible_to(user).filter(case_file__allocated_to=user)
+                .exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN])
+                .select_related("case_file")[:20])
+    record_list_access(user=user, records=mine, model=Referral)
+    return mine
+
+
+def reviews_waiting_for(user: User) -> list[Referral]:
+    """Cases with a decision waiting for a second reviewer other than its author (at most 20), logged."""
+    waiting = list(cases_visible_to(user).filter(case_file__decisions__status=DecisionStatus.AWAITING_REVIEW)
+                   .exclude(case_file__decisions__author=user).distinct()[:20])
+    record_list_access(user=user, records=waiting, model=Referral)
+    return waiting
+
+
+def transfer_destinations(referral: Referral) -> QuerySet[Organisation]:
+    """The competent authorities a case can be sent to: active, not the one holding it, and with active
+    casework staff (a manager or a decision maker), so a transferred case lands in a queue someone reads."""
+    staff = User.objects.filter(organisation_id=OuterRef("pk"), is_active=True,
+                                groups__name__in=[Role.CA_MANAGER.label, Role.DECISION_MAKER.label])
+    return (Organisation.objects.holding(OrgRole.COMPETENT_AUTHORITY).filter(is_active=True)
+            .exclude(pk=referral.competent_authority_id).filter(Exists(staff)).order_by("name"))
 
 
 CLOSED_STATUSES = (ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN, ReferralStatus.HISTORIC)
@@ -447,9 +498,11 @@ def audits_waiting_for(user: User, *, limit: int = 20) -> list[QualityAudit]:
     """The auditor's authority's sampled decisions with no finding yet, oldest sample first."""
     if not user.has_role(Role.QUALITY_AUDITOR):
         return []
-    return list(QualityAudit.objects.filter(
+    audits = list(QualityAudit.objects.filter(
         decision__case__referral__competent_authority_id=user.organisation_id, completed_at__isnull=True)
         .select_related("decision__case__referral").order_by("quarter", "pk")[:limit])
+    record_list_access(user=user, records=audits, model=QualityAudit)  # each names a case: logged as listed
+    return audits
 
 
 def decision_makers(user: User) -> QuerySet[User]:

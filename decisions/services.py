@@ -18,7 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from core import working_days
 from core.errors import Conflict, Invalid, NotAllowed
 from core.outbox import publish_on_commit
-from decisions import permissions
+from decisions import permissions, selectors
 from decisions.dispatch import route_for
 from decisions.letters import letter_for
 from decisions.models import (
@@ -130,6 +130,9 @@ def case_transfer(*, referral: Referral, to_authority: Organisation, reason: str
         if not to_authority.holds(OrgRole.COMPETENT_AUTHORITY) or same:
             raise Invalid("Transfer to another competent authority.",
                           fields={"to_authority": ["Choose another competent authority."]})
+        if not selectors.transfer_destinations(locked).filter(pk=to_authority.pk).exists():
+            message = f"{to_authority.name} has no active casework staff: choose another competent authority"
+            raise Invalid(message, fields={"to_authority": [message]})
         _move(locked, Action.TRANSFER)
         transfer = Transfer.objects.create(case=case, from_authority_id=locked.competent_authority_id,
                                            to_authority=to_authority, reason=reason, transferred_by=by)

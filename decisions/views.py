@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import refused
 from core import working_days
 from core.charts import grouped_columns
 from core.errors import attempt, attempt_or_message
@@ -23,9 +22,8 @@ from core.search import search_posted, search_term
 from decisions import flow, forms, permissions, selectors, services, waiting
 from decisions.dispatch import Route, where_to_send
 from decisions.letters import letter_for, letter_pdf
-from decisions.models import Decision, DecisionStatus, QualityAudit, Stage
+from decisions.models import Decision, DecisionStatus, Stage
 from decisions.workflow import Action, allowed_actions
-from organisations.models import Organisation, OrgRole
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus, SupportRoute
 from referrals.permissions import may_request_reconsideration
@@ -144,17 +142,15 @@ def transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = selectors.case_for(request.user, pk)
     if not permissions.may_manage(request.user, referral):
         raise PermissionDenied
-    other = Organisation.objects.holding(OrgRole.COMPETENT_AUTHORITY).exclude(
-        pk=referral.competent_authority_id).first()
-    if other is None:
-        raise Http404("No other competent authority")
-    form = forms.TransferForm(request.POST or None)
+    # The manager chooses among the authorities with active casework staff (never "whichever sorts first").
+    form = forms.TransferForm(request.POST or None, destinations=selectors.transfer_destinations(referral))
     if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.case_transfer(
-            referral=referral, to_authority=other, reason=form.cleaned_data["reason"], by=request.user)):
-        messages.success(request, f"{referral.reference} transferred to {other.name}")
+            referral=referral, to_authority=form.cleaned_data["to_authority"], reason=form.cleaned_data["reason"],
+            by=request.user)):
+        messages.success(request, f"{referral.reference} transferred to {form.cleaned_data['to_authority'].name}")
         return redirect("decisions:queue")
-    return _form_page(request, referral, form, title=f"Transfer the case to {other.name}", button="Transfer",
-                      status=400 if request.method == "POST" else 200)
+    return _form_page(request, referral, form, title="Transfer the case to another competent authority",
+                      button="Transfer", status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,9 +303,7 @@ def audits(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def audit_finding(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = next((a for a in selectors.audits_for(request.user) if a.pk == audit_id), None)
-    if audit is None:
-        raise refused(user=request.user, record_type=QualityAudit, record_id=audit_id)
+    audit = selectors.audit_for(request.user, audit_id)  # logged, or 404 (logged)
     form = forms.AuditFindingForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.quality_audit_record(
             audit=audit, by=request.user, **form.cleaned_data)):

@@ -266,9 +266,10 @@ def _import_user(organisation: Organisation) -> User:
 
 
 def _organisations(rows: list[ParsedRow], created: list[str]) -> tuple[dict[str, Organisation], list[str]]:
-    """Find or create the named organisations (names compared without regard to case). An organisation
-    already known in another role also takes the role the file gives it: the Salvation Army both refers
-    people and runs the victim care contract; the UK Border Agency referred and decided."""
+    """Find the named organisations (names compared without regard to case). New first responder
+    organisations are created, and an organisation already known in another role also becomes a first
+    responder when the file says so (the Salvation Army both refers people and runs the victim care
+    contract). A competent authority is never created nor made from another organisation: it must exist."""
     errors: list[str] = []
     wanted: dict[str, tuple[str, set[str], int]] = {}
     for row in rows:
@@ -287,6 +288,11 @@ def _organisations(rows: list[ParsedRow], created: list[str]) -> tuple[dict[str,
             errors.append(f"Row {line}, first_responder_type: needed to add the new organisation {name}"
                           if organisation is None else
                           f"Row {line}, first_responder_type: needed to record {name} as a first responder")
+            continue
+        if OrgRole.COMPETENT_AUTHORITY in missing:
+            # Never from free text: a made-up authority has no staff, so a case transferred to it would
+            # vanish from every real queue. Authorities are set up by an administrator.
+            errors.append(f"Row {line}, competent_authority: {name} is not a competent authority of the service")
             continue
         first_responder_type = types.get(key, "") if OrgRole.FIRST_RESPONDER in missing else None
         if organisation is None:

@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from audit.models import AccessAction
-from audit.services import record_access, refused
+from audit.services import record_access, record_list_access, refused
 from core.paging import ListPage, page_of
 from decisions.permissions import OUTCOME
 from decisions.selectors import served_decisions_shown_to
@@ -120,18 +120,29 @@ def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
 DASHBOARD_PAGE_SIZE = 20  # three lists on one page: each short, each paged
 
 
-def awaiting_allocation(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
-    """One page of the people waiting for a support provider, longest waiting first."""
+def _listed(user: User | None, listed: ListPage) -> ListPage:
+    """Log the people one dashboard list shows (one INSERT for the page)."""
+    if user is not None:
+        record_list_access(user=user, records=[row["case"] if isinstance(row, dict) else row for row in listed.items],
+                           model=SupportCase)
+    return listed
+
+
+def awaiting_allocation(*, user: User, page: int = 1, query: QueryDict | None = None,
+                        total: int | None = None) -> ListPage:
+    """One page of the people waiting for a support provider, longest waiting first; logged as listed by
+    `user`."""
     queryset = (SupportCase.objects.filter(status="awaiting_allocation").select_related("referral")
                 .order_by("opened_at", "pk"))
-    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="awaiting_page",
-                   total=total)
+    return _listed(user, page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query,
+                                 parameter="awaiting_page", total=total))
 
 
-def supported_now(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
-    """One page of everyone supported now, longest supported first."""
+def supported_now(*, user: User, page: int = 1, query: QueryDict | None = None,
+                  total: int | None = None) -> ListPage:
+    """One page of everyone supported now, longest supported first; logged as listed by `user`."""
     queryset = SupportCase.objects.filter(status="supported").select_related("referral").order_by("opened_at", "pk")
-    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, total=total)
+    return _listed(user, page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, total=total))
 
 
 def _waiting_for_cg() -> QuerySet[SupportCase]:
@@ -232,7 +243,7 @@ def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = N
                                                         interval=interval),
                      **support_course(case, today)}
                     for case in listed.items]
-    return listed
+    return _listed(user, listed)
 
 
 def capacity_by_provider() -> list[dict]:

@@ -40,10 +40,11 @@ def support_home(request: HttpRequest) -> HttpResponse:
     if _is_case_manager(request):
         today = timezone.localdate()
         figures = selectors.manager_figures(today=today)
+        user, query = request.user, request.GET
         return render(request, "victim_care/manager_home.html", {
-            "awaiting": selectors.awaiting_allocation(page=page_number(request.GET.get("awaiting_page")),
-                                                      query=request.GET, total=figures.awaiting),
-            "supported": selectors.supported_now(page=page_number(request.GET.get("page")), query=request.GET,
+            "awaiting": selectors.awaiting_allocation(user=user, page=page_number(query.get("awaiting_page")),
+                                                      query=query, total=figures.awaiting),
+            "supported": selectors.supported_now(user=user, page=page_number(query.get("page")), query=query,
                                                  total=figures.supported),
             "waiting_for_cg": selectors.waiting_for_cg(
                 today=today, page=page_number(request.GET.get("waiting_page")), query=request.GET,

@@ -215,6 +215,7 @@ def test_closing_needs_a_served_decision_and_a_reason(case, decider, reviewer):
 
 
 def test_transfer_moves_the_case_and_takes_away_the_grant(case, decider, manager, competent_authorities):
+    UserFactory(organisation=competent_authorities["ukba"], roles=[Role.CA_MANAGER])  # someone to receive it
     case_transfer(referral=case, to_authority=competent_authorities["ukba"], reason="Asylum claim found.",
                   by=manager)
     case.refresh_from_db()

@@ -48,3 +48,14 @@ def published_2011_rows() -> list[dict[str, str]]:
                  "first_responder_organisation": "Kent Police", "age_at_exploitation": "Adult",
                  "exploitation_types": "Labour", "gender": "Male", "nationality": "Romanian"})
     return rows
+
+
+def ensure_competent_authorities() -> None:
+    """The competent authorities a historic file names must already exist (the import never creates one):
+    the two the routing settings name, as an administrator sets them up."""
+    from django.conf import settings
+
+    from organisations.models import Organisation, OrganisationKind
+
+    for name in (settings.NRM_DEFAULT_COMPETENT_AUTHORITY, settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY):
+        Organisation.objects.get_or_create(name=name, defaults={"kind": OrganisationKind.COMPETENT_AUTHORITY})

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from decisions.models import Decision, DecisionStatus
 from organisations.models import Organisation, OrgRole
 from referrals.models import ReferenceCounter, Referral, ReferralKind, ReferralStatus
-from tests.monitoring.builders import csv_text
+from tests.monitoring.builders import csv_text, ensure_competent_authorities
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,11 @@ GOOD = {"reference": "NRM-2015-000120", "referral_date": "2015-03-02", "first_re
         "age_at_exploitation": "adult", "gender": "female", "nationality": "Albanian", "second_nationality": "Greek",
         "exploitation_types": "Labour; sexual", "exploitation_location": "UK and Overseas", "rg_outcome": "Positive",
         "rg_date": "2015-03-06", "cg_outcome": "Negative", "cg_date": "2015-06-01"}
+
+
+@pytest.fixture(autouse=True)
+def _authorities(db) -> None:
+    ensure_competent_authorities()
 
 
 def _import(tmp_path, rows, *extra: str) -> str:
@@ -136,6 +141,9 @@ def test_an_organisation_known_in_another_role_takes_the_role_the_file_gives_it(
     refers, an authority that both referred and decided (the UK Border Agency in 2009-10)."""
     Organisation.objects.create(name="Medaille Trust", roles=[OrgRole.SUPPORT_PROVIDER])
     Organisation.objects.create(name="The Salvation Army", roles=[OrgRole.PRIME_CONTRACTOR])
+    # A competent authority must already exist (the import never makes one: attack finding 4); it can
+    # take the first responder role from the file.
+    Organisation.objects.create(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY])
     rows = [{**GOOD, "reference": "H-1", "first_responder_organisation": "Medaille Trust",
              "first_responder_type": "NGO and third sector"},
             {**GOOD, "reference": "H-2", "first_responder_organisation": "The Salvation Army",
@@ -165,3 +173,19 @@ def test_a_new_role_as_first_responder_still_needs_the_type(tmp_path):
     assert "Row 2, first_responder_type: needed to record Hestia as a first responder" in errors.getvalue()
     assert Organisation.objects.get(name="Hestia").roles == [OrgRole.SUPPORT_PROVIDER]
     assert not Referral.objects.filter(reference="H-9").exists()
+
+
+def test_the_import_never_creates_a_competent_authority(tmp_path):
+    """Attack finding 4: a competent authority made from free text has no staff, and a case transferred to
+    it vanished from every real queue. An unknown authority rejects the file; nothing is created."""
+    rows = [{**GOOD, "competent_authority": "Home Office Trafficking Unit"},
+            {**GOOD, "reference": "NRM-2015-000121", "competent_authority": "uk human trafficking centre"}]
+    errors = io.StringIO()
+    path = tmp_path / "authorities.csv"
+    path.write_text(csv_text(rows))
+    with pytest.raises(CommandError):
+        call_command("import_referrals", str(path), stderr=errors)
+    assert ("Row 2, competent_authority: Home Office Trafficking Unit is not a competent authority of the service"
+            in errors.getvalue())
+    assert not Organisation.objects.filter(name__iexact="Home Office Trafficking Unit").exists()
+    assert not Referral.objects.exists()

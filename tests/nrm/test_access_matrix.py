@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from audit.models import AccessAction, AccessEvent
 from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, DispatchChannel, LetterDispatch, Outcome, QualityAudit
 from decisions.services import case_allocate, case_file_open, decision_draft
@@ -63,7 +64,13 @@ METHODS = frozenset({"GET", "POST", "PUT", "DELETE"})
 RECORDS = frozenset({NONE, "draft", "draft document", "referral", "document", "information request", "case",
                      "decision", "quality audit", "support case", "provider", "notification", "failed reminder",
                      "report run"})
-HEADER = ["Route", "Method", "Record", "Whose", *ROLE_COLUMNS]
+HEADER = ["Route", "Method", "Record", "Whose", *ROLE_COLUMNS, "Log"]
+# The access log each row's request must leave (the "Log" column): "view" (a GET that is answered must log
+# a view, download or export of the row's record), "list" (a GET that shows people must log each of them as
+# listed, viewed or exported), NONE (nothing personal is read: an action, a form, a page about no one).
+# Whatever the column says, a 404 must be logged as a refused attempt, and every person whose reference a
+# response shows must have an entry from that request.
+LOGS = frozenset({"view", "list", NONE})
 _CELL = re.compile(r"^(?P<policy>[\w]+)(?: \(today: (?P<today>[\w]+)\))?$")
 
 
@@ -76,6 +83,7 @@ class Row:
     record: str
     whose: str
     cells: dict[str, tuple[str, str | None]]  # role column: (policy answer, today's answer when it differs)
+    log: str = NONE  # the access-log entry the request must leave (LOGS)
 
     @property
     def label(self) -> str:
@@ -129,11 +137,13 @@ def parse_matrix(text: str) -> Matrix:
         if header is None or set(cells[0]) <= {"-", ":"}:
             continue
         assert len(cells) == len(HEADER), f"matrix line {number}: {len(cells)} cells, expected {len(HEADER)}"
-        route, method, record, whose, *answers = cells
+        route, method, record, whose, *answers, log = cells
         assert route.startswith("`") and route.endswith("`"), f"matrix line {number}: route in backticks"
         assert method in METHODS, f"matrix line {number}: method {method!r}"
         assert record in RECORDS, f"matrix line {number}: record {record!r}"
         assert whose in WHOSE, f"matrix line {number}: whose {whose!r}"
+        assert log in LOGS, f"matrix line {number}: log {log!r} is not one of {sorted(LOGS)}"
+        assert log == NONE or method == "GET", f"matrix line {number}: only a GET row can promise a read's log"
         parsed: dict[str, tuple[str, str | None]] = {}
         for column, answer in zip(ROLE_COLUMNS, answers, strict=True):
             match = _CELL.match(answer)
@@ -141,7 +151,7 @@ def parse_matrix(text: str) -> Matrix:
             assert policy in ANSWERS and (today is None or today in ANSWERS - {policy}), \
                 f"matrix line {number}, {column}: {answer!r} is not one of {sorted(ANSWERS)}, or 'X (today: Y)'"
             parsed[column] = (policy, today)
-        rows.append(Row(route.strip("`"), method, record, whose, parsed))
+        rows.append(Row(route.strip("`"), method, record, whose, parsed, log))
     keys = [(row.route, row.method, row.record, row.whose) for row in rows]
     assert len(keys) == len(set(keys)), "the matrix repeats a row"
     return Matrix(rows, not_classified)
@@ -218,6 +228,21 @@ class World:
     notifications: dict[str, Reminder] = field(default_factory=dict)  # by role column, and "other"
     failed: dict[str, Reminder] = field(default_factory=dict)  # by whose
     run: ReportRun | None = None
+
+    def people(self) -> dict[str, set[tuple[str, str]]]:
+        """Each submitted referral's reference, with the access-log keys (record type, id) that count as
+        logging a look at that person: their referral, decision, quality audit or support case."""
+        people: dict[str, set[tuple[str, str]]] = {}
+        for subject in self.subjects.values():
+            for person in (subject.adult, subject.child):
+                keys = {("referrals.referral", str(person.referral.pk)),
+                        ("decisions.decision", str(person.decision.pk))}
+                if person.audit is not None:
+                    keys.add(("decisions.qualityaudit", str(person.audit.pk)))
+                if person.support_case is not None:
+                    keys.add(("victim_care.supportcase", str(person.support_case.pk)))
+                people[person.referral.reference] = keys
+        return people
 
 
 def _organisation(*roles: OrgRole, **extra: Any) -> Organisation:
@@ -441,7 +466,8 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
     ("referrals:answer-request", "POST"): lambda w, t: {"answer": "In March."},
     ("decisions:audit-finding", "POST"): lambda w, t: {"finding": QualityAudit.Finding.AGREE, "feedback": "Sound."},
     ("decisions:allocate", "POST"): lambda w, t: {"decision_maker": _reallocation(w, t).pk},
-    ("decisions:transfer", "POST"): lambda w, t: {"reason": "Immigration case."},
+    ("decisions:transfer", "POST"): lambda w, t: {"reason": "Immigration case.",
+                                                  "to_authority": _other_authority(t).pk},
     ("decisions:decision", "POST"): lambda w, t: {"outcome": Outcome.POSITIVE, "reasons": "Credible.",
                                                   "evidence_considered": "The referral."},
     ("decisions:review", "POST"): lambda w, t: {"review": "sign_off", "comments": ""},
@@ -474,6 +500,13 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
                                                             "start_on": working_days.today().isoformat()},
     ("api-support-case-care-entries", "POST"): lambda w, t: {"kind": "contact", "text": "Phoned."},
 }
+
+
+def _other_authority(target: Target) -> Organisation:
+    """The competent authority the case is not with (both have casework staff in this world)."""
+    referral = Referral.objects.get(pk=target.referral)
+    return (Organisation.objects.filter(kind=OrganisationKind.COMPETENT_AUTHORITY)
+            .exclude(pk=referral.competent_authority_id).get())
 
 
 def _reallocation(world: World, target: Target) -> User:
@@ -556,14 +589,27 @@ def classify(response: HttpResponse, route: str, target: Target) -> str:
     return str(status)
 
 
+@dataclass(frozen=True)
+class Observed:
+    answer: str
+    body: bytes
+    logged: frozenset[tuple[str, str, str]]  # (action, record type, record id) the request wrote
+
+
 def observe(world: World, column: str, row: Row, arguments: list[str]) -> str:
-    """Make the row's request as the column's user, in a savepoint rolled back afterwards."""
+    return observe_with_log(world, column, row, arguments).answer
+
+
+def observe_with_log(world: World, column: str, row: Row, arguments: list[str]) -> Observed:
+    """Make the row's request as the column's user, in a savepoint rolled back afterwards, and read the
+    access-log entries it wrote before the rollback."""
     target = target_for(world, column, row)
     url = _url(world, row.route, arguments, target)
     api = url.startswith("/api/")
     client = world.api[column] if api else world.web[column]
     data = INPUTS.get((row.route, row.method), lambda w, t: {})(world, target)
     with transaction.atomic():
+        last = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         setup = SETUPS.get(row.route)
         if setup:
             setup(target)
@@ -571,8 +617,35 @@ def observe(world: World, column: str, row: Row, arguments: list[str]) -> str:
         response = send(url, data, format="json") if api and row.method != "GET" else send(url, data)
         if response.status_code == 302 and urlparse(response["Location"]).path == reverse("admin:login"):
             response = client.get(response["Location"])  # the admin sends non-staff to its sign-in page
+        logged = frozenset(AccessEvent.objects.filter(pk__gt=last, user=world.users[column])
+                           .values_list("action", "record_type", "record_id"))
         transaction.set_rollback(True)
-    return classify(response, row.route, target)
+    body = b"" if getattr(response, "streaming", False) else response.content
+    return Observed(classify(response, row.route, target), body, logged)
+
+
+READS = {AccessAction.VIEW, AccessAction.DOWNLOAD, AccessAction.EXPORT}
+
+
+def log_gaps(world: World, column: str, row: Row, observed: Observed) -> list[str]:
+    """What the request should have written to the access log and did not."""
+    gaps = []
+    actions = {action for action, _, _ in observed.logged}
+    if observed.answer == "404" and AccessAction.DENIED not in actions:
+        gaps.append("answered 404 but logged no refused attempt")
+    if observed.answer != "allowed" or row.method != "GET":
+        return gaps
+    if row.log == "view" and not actions & READS:
+        gaps.append(f"showed the {row.record} but logged no view")
+    keys = {(record_type, record_id) for _, record_type, record_id in observed.logged}
+    exported = AccessAction.EXPORT in actions
+    for reference, person in world.people().items():
+        if reference and reference.encode() in observed.body and not (keys & person or exported):
+            gaps.append(f"showed {reference} but logged no look at that person")
+    if row.log == "list" and not observed.logged and any(
+            reference.encode() in observed.body for reference in world.people() if reference):
+        gaps.append("listed people but logged nothing")
+    return gaps
 
 
 # --- The tests ------------------------------------------------------------------------------------------
@@ -628,10 +701,13 @@ def test_every_cell_answers_as_the_matrix_says(world: World, matrix: Matrix, col
     arguments = dict(url_names())
     missing = unclassified(list(arguments), matrix)
     mismatches: list[str] = []
+    unlogged: list[str] = []  # reads the access log missed (the "Log" column and the references shown)
     known = 0
     for row in sorted(matrix.rows, key=lambda row: row.route == "sign-out"):  # signing out ends the session
         policy, today = row.cells[column]
-        observed = observe(world, column, row, arguments[row.route])
+        seen = observe_with_log(world, column, row, arguments[row.route])
+        observed = seen.answer
+        unlogged.extend(f"{row.label}: {gap}" for gap in log_gaps(world, column, row, seen))
         known += today is not None
         if today is not None and observed == policy:
             mismatches.append(f"{row.label}: now answers {policy}, as the policy says: remove '(today: {today})'")
@@ -640,7 +716,9 @@ def test_every_cell_answers_as_the_matrix_says(world: World, matrix: Matrix, col
     checked = len(matrix.rows)
     request.config.stash.setdefault(CELLS_CHECKED, []).append(checked)
     print(f"access matrix, {column}: {checked} cells checked, {known} known deviations")
-    assert not missing and not mismatches, (
+    assert not missing and not mismatches and not unlogged, (
         f"{column}: {len(mismatches)} of {checked} cells differ from docs/permissions.md"
         + "".join(f"\n  {line}" for line in mismatches)
+        + f"\n  {len(unlogged)} reads missing from the access log:"
+        + "".join(f"\n  {line}" for line in unlogged)
         + (f"\n  routes with no row: {missing}" if missing else ""))
