@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +9,7 @@ import pghistory.middleware
 from django.http import HttpRequest, HttpResponse
 
 from audit.context import RequestContext, client_ip, current_context
-
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+from core.middleware import request_id_from
 
 
 class RequestContextMiddleware:
@@ -25,8 +22,8 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # core.middleware.RequestLogMiddleware usually chose it already, so logs and audit share one id.
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = getattr(request, "request_id", None) or (
-            incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex)
+        # One rule for both (core.middleware.request_id_from): matched whole, so no newline gets through.
+        request_id = getattr(request, "request_id", None) or request_id_from(incoming)
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_context.set(
             RequestContext(

@@ -25,7 +25,14 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Letters, digits, dot, underscore and hyphen, 8 to 64 of them, matched whole (fullmatch): `$` would also
+# accept a trailing newline, which would then be stored in the access log and written into log lines.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id_from(incoming: str) -> str:
+    """A client's (or load balancer's) X-Request-ID if it is well formed, else a new one."""
+    return incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 access_logger = logging.getLogger("nrm.access")
 _QUIET_PATHS = ("/healthz", "/metrics", "/static/")
 _OPERATIONS_PATHS = frozenset({"/healthz", "/healthz/live", "/healthz/ready", "/metrics"})
@@ -43,7 +50,7 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        request.request_id = request_id_from(incoming)  # type: ignore[attr-defined]
         token = logs.bind(request_id=request.request_id)
         status = 500
         try:

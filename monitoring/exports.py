@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.figures import Money, count
+from core.spreadsheets import safe_text  # the one rule, shared with payment statements
 from monitoring.report import SYMBOLS, TITLE, Report, suppression_rule
 
 FORMATS = {
@@ -28,17 +29,10 @@ FORMATS = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 EXTENSIONS = {"json": "json", "csv": "zip", "xlsx": "xlsx", "ods": "ods"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def filename(report: Report, export_format: str) -> str:
     return f"nrm-monitoring-{report.period.slug}.{EXTENSIONS[export_format]}"
-
-
-def safe_text(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def title(report: Report) -> str:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.services import refused
 from core.paging import page_number
 from core.search import search_posted, search_term
 from organisations.models import Role
@@ -21,7 +22,7 @@ from referrals.documents import ACCEPTED_EXTENSIONS
 from referrals.extensions import served_decisions
 from referrals.forecasts import forecast_for
 from referrals.forms import InformationAnswerForm
-from referrals.models import ReferralKind, ReferralStatus
+from referrals.models import Referral, ReferralKind, ReferralStatus
 from referrals.presenters import summarise, summarise_section
 from referrals.sections import SECTIONS_BY_SLUG, next_section, sections_for
 
@@ -217,7 +218,7 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def confirmation(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = selectors.referral_for(request.user, pk)
     if referral.is_draft or not permissions.is_referring_organisation(request.user, referral):
-        raise Http404("Not submitted")
+        raise refused(user=request.user, record_type=Referral, record_id=pk)  # a 404, logged as an attempt
     return render(request, "referrals/confirmation.html", {
         "referral": referral, "is_duty_to_notify": referral.kind == ReferralKind.DUTY_TO_NOTIFY,
     })

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from audit.services import record_list_access
 from core.models import JobRun, JobStatus
 from organisations.models import User
 from referrals.models import Referral
@@ -26,6 +27,13 @@ FAILED_JOBS_SHOWN = 50
 def notifications_for(user: User) -> QuerySet[Reminder]:
     """The user's sent reminders, newest first: their in-service notifications."""
     return Reminder.objects.filter(recipient=user, status=ReminderStatus.SENT).order_by("-sent_at", "-pk")
+
+
+def notifications_shown(user: User, reminders) -> list[Reminder]:
+    """The notifications a page shows (each names a case by its reference), logged as listed."""
+    shown = list(reminders)
+    record_list_access(user=user, records=shown, model=Reminder)
+    return shown
 
 
 def unread_count(user: User) -> int:

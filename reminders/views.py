@@ -26,7 +26,7 @@ def _page(request: HttpRequest, rows) -> ListPage:
 
 def notifications(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.notifications_for(request.user))
-    rows = [(reminder, reminder_text(reminder)) for reminder in page]
+    rows = [(reminder, reminder_text(reminder)) for reminder in selectors.notifications_shown(request.user, page)]
     return render(request, "reminders/notifications.html", {
         "page": page, "rows": rows, "unread": selectors.unread_count(request.user),
         "emails": services.emails_wanted(request.user)})
@@ -46,12 +46,15 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
+@require_http_methods(["GET", "POST"])
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one of your own notifications read and go to the page it is about."""
+    """Go to the page one of your own notifications is about. Only a POST (the list's Open button, behind
+    CSRF protection) marks it read: a GET changes nothing, so a link or image elsewhere cannot do it."""
     reminder = selectors.notifications_for(request.user).filter(pk=pk).first()
     if reminder is None:
         raise refused(user=request.user, record_type=Reminder, record_id=pk)
-    services.notifications_mark_read(user=request.user, reminder_ids=[reminder.pk])
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user, reminder_ids=[reminder.pk])
     return redirect(reminder.link)
 
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from core.errors import Invalid
 from core.figures import bar_width, pounds
+from core.spreadsheets import append_typed_row, safe_text
 from victim_care.funding import (
     budget_pence,
     committed,
@@ -91,7 +92,8 @@ def statement_csv(lines: list[StatementLine]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
-    writer.writerows(_row(line) for line in lines)
+    # A reference can come from a historic import: escaped like the report exports (core.spreadsheets).
+    writer.writerows([safe_text(value) for value in _row(line)] for line in lines)
     writer.writerow(["Total", "", "", "", sum(line.days for line in lines), "",
                      sum(line.amount_pence for line in lines)])
     return buffer.getvalue()
@@ -101,9 +103,9 @@ def statement_xlsx(lines: list[StatementLine]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Statement"
-    sheet.append(HEADER)
+    append_typed_row(sheet, HEADER)
     for line in lines:
-        sheet.append(_row(line))
+        append_typed_row(sheet, _row(line))  # text cells typed as text: "=..." never runs
     sheet.append(["Total", "", "", "", sum(line.days for line in lines), "",
                   sum(line.amount_pence for line in lines)])
     buffer = io.BytesIO()

@@ -241,6 +241,9 @@ class World:
                     keys.add(("decisions.qualityaudit", str(person.audit.pk)))
                 if person.support_case is not None:
                     keys.add(("victim_care.supportcase", str(person.support_case.pk)))
+                # A notification names the case by its reference: listing it is a logged look at it.
+                keys |= {("reminders.reminder", str(pk)) for pk in
+                         Reminder.objects.filter(referral_id=person.referral.pk).values_list("pk", flat=True)}
                 people[person.referral.reference] = keys
         return people
 

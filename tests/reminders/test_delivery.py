@@ -100,10 +100,16 @@ def test_notifications_on_the_home_page_with_the_unread_count(world):
     client = sign_in(Client(), world.manager)
     home = client.get("/").content.decode()
     assert "Notifications (2 unread)" in home
-    opened = client.get(f"/notifications/{reminders_for_manager[0].pk}/")
+    # Attack finding 9: following a GET (a link, an image elsewhere) changes nothing ...
+    looked = client.get(f"/notifications/{reminders_for_manager[0].pk}/")
+    assert looked.status_code == 302 and looked.url == "/referrals/"
+    assert "Notifications (2 unread)" in client.get("/").content.decode()
+    # ... the list's Open button (a POST, behind CSRF protection) marks it read.
+    opened = client.post(f"/notifications/{reminders_for_manager[0].pk}/")
     assert opened.status_code == 302 and opened.url == "/referrals/"
     assert "Notifications (1 unread)" in client.get("/").content.decode()
     assert client.get(f"/notifications/{other.pk}/").status_code == 404, "someone else's notification"
+    assert client.post(f"/notifications/{other.pk}/").status_code == 404, "someone else's notification"
     other.refresh_from_db()
     assert other.read_at is None
     client.post("/notifications/read/")

@@ -75,3 +75,19 @@ def test_budget_position_counts_spend_and_commitment(supported):
     # 31 March, so commitment runs to the year's end.
     assert position.committed_pence == 59 * 1500 + 59 * 5500
     assert position.forecast_pence == position.spent_pence + position.committed_pence
+
+
+def test_a_reference_that_looks_like_a_formula_is_escaped_in_both_formats(supported):
+    """Attack finding 9: statements lacked the formula escaping of the report exports. A historic import can
+    bring any reference in, so one shaped like a formula must stay text."""
+    from referrals.models import Referral
+    medaille, cases = supported
+    formula = "=cmd|' /C calc'!A0"  # references hold at most 20 characters
+    Referral.objects.filter(pk=cases[0].referral_id).update(reference=formula)
+    lines = statement_lines(provider_id=medaille.pk, year=2026, month=1)
+    rows = list(csv.reader(io.StringIO(statement_csv(lines))))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert "'" + formula in [row[0] for row in rows]
+    sheet = load_workbook(io.BytesIO(statement_xlsx(lines))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == formula]
+    assert cells and all(cell.data_type == "s" for cell in cells)
