@@ -8,7 +8,7 @@ from django.test import Client
 
 from core.errors import Invalid
 from decisions.services import case_transfer
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def empty_authority(db):
     """A competent authority nobody works at, named to sort before the real ones."""
-    return OrganisationFactory(name="Aardvark Authority", kind=OrganisationKind.COMPETENT_AUTHORITY,
+    return OrganisationFactory(name="Aardvark Authority", roles=[OrgRole.COMPETENT_AUTHORITY],
                                first_responder_type="")
 
 

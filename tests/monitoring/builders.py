@@ -55,7 +55,7 @@ def ensure_competent_authorities() -> None:
     the two the routing settings name, as an administrator sets them up."""
     from django.conf import settings
 
-    from organisations.models import Organisation, OrganisationKind
+    from organisations.models import Organisation, OrgRole
 
     for name in (settings.NRM_DEFAULT_COMPETENT_AUTHORITY, settings.NRM_IMMIGRATION_COMPETENT_AUTHORITY):
-        Organisation.objects.get_or_create(name=name, defaults={"kind": OrganisationKind.COMPETENT_AUTHORITY})
+        Organisation.objects.get_or_create(name=name, defaults={"roles": [OrgRole.COMPETENT_AUTHORITY]})

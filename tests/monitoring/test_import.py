@@ -189,3 +189,15 @@ def test_the_import_never_creates_a_competent_authority(tmp_path):
             in errors.getvalue())
     assert not Organisation.objects.filter(name__iexact="Home Office Trafficking Unit").exists()
     assert not Referral.objects.exists()
+
+
+def test_the_import_never_makes_another_organisation_a_competent_authority(tmp_path):
+    """Nor does it give the competent authority role to an organisation it knows in another role."""
+    Organisation.objects.create(name="Kent Police", roles=[OrgRole.FIRST_RESPONDER], first_responder_type="police")
+    path = tmp_path / "police-decides.csv"
+    path.write_text(csv_text([{**GOOD, "competent_authority": "Kent Police"}]))
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_referrals", str(path), stderr=errors)
+    assert "Row 2, competent_authority: Kent Police is not a competent authority of the service" in errors.getvalue()
+    assert Organisation.objects.get(name="Kent Police").roles == [OrgRole.FIRST_RESPONDER]

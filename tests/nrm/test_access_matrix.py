@@ -508,7 +508,7 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
 def _other_authority(target: Target) -> Organisation:
     """The competent authority the case is not with (both have casework staff in this world)."""
     referral = Referral.objects.get(pk=target.referral)
-    return (Organisation.objects.filter(kind=OrganisationKind.COMPETENT_AUTHORITY)
+    return (Organisation.objects.holding(OrgRole.COMPETENT_AUTHORITY)
             .exclude(pk=referral.competent_authority_id).get())
 
 

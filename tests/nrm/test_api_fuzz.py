@@ -81,7 +81,7 @@ def test_api_answers_within_its_schema(case, role):
 def test_statement_years_off_the_calendar_answer_400(client, query):
     """Attack finding 8, fixed examples beside the generated ones: a year no statement covers is a 400."""
     token = _token_for(Role.PC_CASE_MANAGER)
-    provider = OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="")
+    provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     response = client.get("/api/v1/statements/", {"provider": provider.pk, **query},
                           HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 400 and "month" in response.json()

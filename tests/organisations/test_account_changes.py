@@ -15,7 +15,7 @@ from organisations import services
 from organisations.models import (
     AccountEvent,
     AccountEventKind,
-    OrganisationKind,
+    OrgRole,
     Role,
     RoleGrantRequest,
     RoleGrantStatus,
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def authority(db):
-    return OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    return OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_taking_a_role_away_applies_at_once_and_a_monitor_role_needs_no_approval
                                        by=administrator) is None
     worker._roles_cache = None
     assert worker.roles == {Role.DECISION_MAKER}
-    monitor_org = OrganisationFactory(kind=OrganisationKind.MONITOR, first_responder_type="")
+    monitor_org = OrganisationFactory(roles=[OrgRole.MONITOR], first_responder_type="")
     watcher = UserFactory(organisation=monitor_org, roles=[])
     assert services.user_access_change(user=watcher, organisation=monitor_org, roles={Role.MONITOR},
                                        by=administrator) is None
@@ -123,7 +123,7 @@ def test_taking_a_role_away_applies_at_once_and_a_monitor_role_needs_no_approval
 
 def test_moving_someone_with_casework_roles_to_another_organisation_waits(administrator, authority):
     worker = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
-    other = OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    other = OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
     grant = services.user_access_change(user=worker, organisation=other, roles={Role.DECISION_MAKER},
                                         by=administrator)
     assert grant is not None
@@ -135,7 +135,7 @@ def test_role_and_organisation_changes_are_in_the_history_the_access_log_and_the
         administrator, second_administrator, authority):
     worker = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER, Role.SECOND_REVIEWER])
     services.user_access_change(user=worker, organisation=authority, roles={Role.DECISION_MAKER}, by=administrator)
-    other = OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    other = OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
     grant = services.user_access_change(user=worker, organisation=other, roles={Role.DECISION_MAKER},
                                         by=administrator)
     services.role_grant_decide(grant=grant, approve=True, by=second_administrator)
@@ -180,7 +180,7 @@ def test_a_role_change_revokes_the_users_api_tokens(administrator, authority):
 def test_an_organisation_change_revokes_the_users_api_tokens(authority):
     worker = UserFactory(organisation=authority, roles=[])
     client = _token_client(worker)
-    worker.organisation = OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    worker.organisation = OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
     worker.save()
     assert client.get("/api/v1/me/").status_code == 401
 

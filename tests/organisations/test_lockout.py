@@ -9,7 +9,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from core.errors import NotAllowed
-from organisations.models import AccountEvent, AccountEventKind, OrganisationKind, Role
+from organisations.models import AccountEvent, AccountEventKind, OrgRole, Role
 from organisations.services import sign_in_lockout_end
 from tests.conftest import current_code, sign_in
 from tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
@@ -132,12 +132,12 @@ def test_the_token_endpoint_limits_each_account_whatever_the_address(first_respo
 
 @pytest.fixture
 def team(db):
-    authority = OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type="")
+    authority = OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
     return {
         "worker": UserFactory(organisation=authority, roles=[Role.DECISION_MAKER]),
         "manager": UserFactory(organisation=authority, roles=[Role.CA_MANAGER]),
         "elsewhere": UserFactory(
-            organisation=OrganisationFactory(kind=OrganisationKind.COMPETENT_AUTHORITY, first_responder_type=""),
+            organisation=OrganisationFactory(roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type=""),
             roles=[Role.CA_MANAGER]),
     }
 

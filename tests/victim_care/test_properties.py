@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import Invalid
-from organisations.models import OrganisationKind, Role
+from organisations.models import OrgRole, Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401 - shared fixture
@@ -29,9 +29,9 @@ PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
 @pytest.fixture
 def scene(first_responder, competent_authorities):  # noqa: F811
     from referrals.services import referral_submit
-    manager = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.PRIME_CONTRACTOR,
+    manager = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
                                                            first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
-    providers = [OrganisationFactory(kind=OrganisationKind.SUPPORT_PROVIDER, first_responder_type="") for _ in range(2)]
+    providers = [OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="") for _ in range(2)]
     for provider in providers:
         Tariff.objects.create(provider=provider, support_type=SupportType.OUTREACH, daily_rate_pence=2000,
                               valid_from=datetime.date(2000, 1, 1))
