@@ -15,6 +15,7 @@ urlpatterns = [
     path("sign-in/security-code/", organisation_views.sign_in_verify, name="sign-in-verify"),
     path("sign-in/set-up-authenticator/", organisation_views.sign_in_set_up, name="sign-in-set-up"),
     path("sign-out/", organisation_views.sign_out, name="sign-out"),
+    path("team/sign-in-lockouts/", organisation_views.team_lockouts, name="team-lockouts"),
     # Answered by nrm.middleware.OperationsMiddleware before the host check; listed here so that the
     # URL walk and the access matrix see them.
     path("healthz", views.healthz, name="healthz"),

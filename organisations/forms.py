@@ -34,3 +34,17 @@ class SecurityCodeForm(forms.Form):
         if not SIX_DIGITS.match(code):
             raise forms.ValidationError("Enter the security code as 6 digits, like 123456")
         return code
+
+
+class EndLockoutForm(forms.Form):
+    """A manager ends a colleague's sign-in lockout: only people the page lists can be chosen."""
+
+    user = forms.TypedChoiceField(
+        label="Whose lockout to end", coerce=int, choices=(),
+        error_messages={"required": "Select the person whose lockout to end",
+                        "invalid_choice": "Select someone in your organisation whose sign-in is locked"},
+    )
+
+    def __init__(self, *args, people=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [(person.pk, person.full_name) for person in people]

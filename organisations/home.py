@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.home_panels import panels_for
+from django.urls import reverse
+
+from core.home_panels import Panel, PanelItem, panels_for
+from organisations import permissions, selectors
 from organisations.models import Role, User
 
 
@@ -57,3 +60,13 @@ def home_page_for(user: User) -> dict[str, object]:
         "page_heading": homes[0].heading if len(homes) == 1 else "Home",
         "organisation": user.organisation,
     }
+
+
+def lockout_panels(user: User) -> list[Panel]:
+    """Managers: the way to end a colleague's sign-in lockout, with how many are locked out now."""
+    if not permissions.is_manager(user):
+        return []
+    locked = len(selectors.locked_colleagues(user))
+    detail = (f"{locked} {'person is' if locked == 1 else 'people are'} locked out now" if locked
+              else "Nobody is locked out now")
+    return [Panel("Your organisation's sign-in", [PanelItem("Sign-in lockouts", reverse("team-lockouts"), detail)])]

@@ -12,6 +12,11 @@ APPROVAL_ROLES = frozenset(Role) - {Role.MONITOR}
 MANAGER_ROLES = (Role.CA_MANAGER, Role.PC_CASE_MANAGER)
 
 
+def is_manager(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.organisation_id is not None and user.has_role(
+        *MANAGER_ROLES)
+
+
 def may_end_lockout(*, by: User, user: User) -> bool:
     """An administrator for anyone else; a manager for the non-administrators of their own organisation.
     Never oneself: a lockout is ended by a second person, who can tell the real user from an attacker."""

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from organisations import services, throttles
-from organisations.forms import SecurityCodeForm, SignInForm
+from organisations import permissions, selectors, services, throttles
+from organisations.forms import EndLockoutForm, SecurityCodeForm, SignInForm
 from organisations.home import home_page_for
 from organisations.middleware import SESSION_SIGNED_IN_AT
 
@@ -134,3 +134,20 @@ def admin_sign_in(request: HttpRequest, extra_context: dict | None = None) -> Ht
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home/home.html", home_page_for(request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def team_lockouts(request: HttpRequest) -> HttpResponse:
+    """A manager's page of colleagues locked out of signing in, each with a button that ends the lockout:
+    the safe way back in for a real user whose account someone else keeps failing on (recorded)."""
+    if not permissions.is_manager(request.user):
+        raise PermissionDenied
+    people = selectors.locked_colleagues(request.user)
+    form = EndLockoutForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        person = next(p for p in people if p.pk == form.cleaned_data["user"])
+        services.sign_in_lockout_end(user=person, by=request.user)
+        messages.success(request, f"{person.full_name} can sign in again")
+        return redirect("team-lockouts")
+    return render(request, "organisations/team_lockouts.html", {"people": people, "form": form},
+                  status=400 if request.method == "POST" else 200)

@@ -141,9 +141,8 @@ def test_an_organisation_known_in_another_role_takes_the_role_the_file_gives_it(
     refers, an authority that both referred and decided (the UK Border Agency in 2009-10)."""
     Organisation.objects.create(name="Medaille Trust", roles=[OrgRole.SUPPORT_PROVIDER])
     Organisation.objects.create(name="The Salvation Army", roles=[OrgRole.PRIME_CONTRACTOR])
-    # A competent authority must already exist (the import never makes one: attack finding 4); it can
-    # take the first responder role from the file.
-    Organisation.objects.create(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY])
+    # The UK Border Agency exists as a competent authority (the `_authorities` fixture: the import never makes
+    # one, attack finding 4); it takes the first responder role from the file.
     rows = [{**GOOD, "reference": "H-1", "first_responder_organisation": "Medaille Trust",
              "first_responder_type": "NGO and third sector"},
             {**GOOD, "reference": "H-2", "first_responder_organisation": "The Salvation Army",

@@ -185,3 +185,29 @@ def test_the_account_event_log_is_append_only(team):
     sign_in_lockout_end(user=team["worker"], by=team["manager"])
     with pytest.raises((InternalError, IntegrityError), match="Cannot update or delete"), transaction.atomic():
         AccountEvent.objects.all().delete()
+
+
+def test_a_manager_ends_a_lockout_from_the_team_page(team):
+    worker, manager = team["worker"], team["manager"]
+    _lock(worker)
+    client = sign_in(Client(), manager)
+    assert b"Sign-in lockouts" in client.get("/").content
+    page = client.get("/team/sign-in-lockouts/").content.decode()
+    assert worker.email in page
+    response = client.post("/team/sign-in-lockouts/", {"user": worker.pk})
+    assert response.status_code == 302
+    sign_in(Client(), worker)
+    assert AccountEvent.objects.filter(user=worker, kind=AccountEventKind.LOCKOUT_ENDED, by=manager).exists()
+
+
+def test_the_team_page_is_for_managers_of_the_same_organisation(team):
+    worker = team["worker"]
+    _lock(worker)
+    elsewhere = sign_in(Client(), team["elsewhere"])
+    assert worker.email not in elsewhere.get("/team/sign-in-lockouts/").content.decode()
+    refused = elsewhere.post("/team/sign-in-lockouts/", {"user": worker.pk})
+    assert refused.status_code == 400
+    assert b"Select someone in your organisation whose sign-in is locked" in refused.content
+    assert _post_password(Client(), worker.email, TEST_PASSWORD).status_code == 429
+    colleague = UserFactory(organisation=worker.organisation, roles=[Role.DECISION_MAKER])
+    assert sign_in(Client(), colleague).get("/team/sign-in-lockouts/").status_code == 403
