@@ -7,6 +7,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_ops import LockTimeout
+
 
 class Migration(migrations.Migration):
 
@@ -15,6 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        LockTimeout(),
         migrations.CreateModel(
             name='AccountEvent',
             fields=[
