@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
-from core.paging import ListPage, page_of
+from core.paging import ListPage, page_number, page_of
 from decisions.permissions import OUTCOME
 from decisions.selectors import served_decisions_shown_to
 from organisations.models import Organisation, OrgRole, Role, User
@@ -120,29 +120,49 @@ def care_entries_for(user: User, support_case_id: Any) -> list[CareRecordEntry]:
 DASHBOARD_PAGE_SIZE = 20  # three lists on one page: each short, each paged
 
 
-def _listed(user: User | None, listed: ListPage) -> ListPage:
-    """Log the people one dashboard list shows (one INSERT for the page)."""
-    if user is not None:
-        record_list_access(user=user, records=[row["case"] if isinstance(row, dict) else row for row in listed.items],
-                           model=SupportCase)
-    return listed
+def _listed(user: User, *pages: ListPage) -> None:
+    """Log the people the pages show as listed, in one INSERT whatever the number of lists."""
+    shown = {row["case"].pk if isinstance(row, dict) else row.pk: row["case"] if isinstance(row, dict) else row
+             for listed in pages for row in listed.items}
+    record_list_access(user=user, records=list(shown.values()), model=SupportCase)
 
 
-def awaiting_allocation(*, user: User, page: int = 1, query: QueryDict | None = None,
-                        total: int | None = None) -> ListPage:
+@dataclass(frozen=True)
+class ManagerDashboard:
+    awaiting: ListPage
+    supported: ListPage
+    waiting_for_cg: ListPage
+    in_move_on: ListPage
+
+
+def manager_dashboard(user: User, *, query: QueryDict, figures: ManagerFigures,
+                      today: datetime.date) -> ManagerDashboard:
+    """The prime contractor's lists of people, each a page, logged as listed in one INSERT."""
+    dashboard = ManagerDashboard(
+        awaiting=awaiting_allocation(page=page_number(query.get("awaiting_page")), query=query,
+                                     total=figures.awaiting),
+        supported=supported_now(page=page_number(query.get("page")), query=query, total=figures.supported),
+        waiting_for_cg=waiting_for_cg(today=today, page=page_number(query.get("waiting_page")), query=query,
+                                      total=figures.waiting_for_cg),
+        in_move_on=in_move_on(page=page_number(query.get("move_on_page")), query=query, total=figures.in_move_on),
+    )
+    _listed(user, dashboard.awaiting, dashboard.supported, dashboard.waiting_for_cg, dashboard.in_move_on)
+    return dashboard
+
+
+def awaiting_allocation(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
     """One page of the people waiting for a support provider, longest waiting first; logged as listed by
     `user`."""
     queryset = (SupportCase.objects.filter(status="awaiting_allocation").select_related("referral")
                 .order_by("opened_at", "pk"))
-    return _listed(user, page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query,
-                                 parameter="awaiting_page", total=total))
+    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="awaiting_page",
+                   total=total)
 
 
-def supported_now(*, user: User, page: int = 1, query: QueryDict | None = None,
-                  total: int | None = None) -> ListPage:
-    """One page of everyone supported now, longest supported first; logged as listed by `user`."""
+def supported_now(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
+    """One page of everyone supported now, longest supported first."""
     queryset = SupportCase.objects.filter(status="supported").select_related("referral").order_by("opened_at", "pk")
-    return _listed(user, page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, total=total))
+    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, total=total)
 
 
 def _waiting_for_cg() -> QuerySet[SupportCase]:
@@ -243,7 +263,8 @@ def provider_dashboard(user: User, *, page: int = 1, query: QueryDict | None = N
                                                         interval=interval),
                      **support_course(case, today)}
                     for case in listed.items]
-    return _listed(user, listed)
+    _listed(user, listed)  # the people the page shows, logged
+    return listed
 
 
 def capacity_by_provider() -> list[dict]:

@@ -40,17 +40,10 @@ def support_home(request: HttpRequest) -> HttpResponse:
     if _is_case_manager(request):
         today = timezone.localdate()
         figures = selectors.manager_figures(today=today)
-        user, query = request.user, request.GET
+        dashboard = selectors.manager_dashboard(request.user, query=request.GET, figures=figures, today=today)
         return render(request, "victim_care/manager_home.html", {
-            "awaiting": selectors.awaiting_allocation(user=user, page=page_number(query.get("awaiting_page")),
-                                                      query=query, total=figures.awaiting),
-            "supported": selectors.supported_now(user=user, page=page_number(query.get("page")), query=query,
-                                                 total=figures.supported),
-            "waiting_for_cg": selectors.waiting_for_cg(
-                today=today, page=page_number(request.GET.get("waiting_page")), query=request.GET,
-                total=figures.waiting_for_cg),
-            "in_move_on": selectors.in_move_on(page=page_number(request.GET.get("move_on_page")), query=request.GET,
-                                               total=figures.in_move_on),
+            "awaiting": dashboard.awaiting, "supported": dashboard.supported,
+            "waiting_for_cg": dashboard.waiting_for_cg, "in_move_on": dashboard.in_move_on,
             "budget": figures.budget,
             "providers": figures.providers,
             "now": timezone.now(), "today": today, "capacity": figures.capacity,

@@ -182,8 +182,9 @@ def test_the_budget_on_the_dashboard_follows_every_change_it_is_worked_out_from(
 
 
 def test_the_dashboard_adds_up_the_allocations_once_per_change(world):
-    """At most 11 queries (transaction control aside) once the figures are cached: one per paged list
-    (awaiting a provider, waiting for a CG, in move-on, supported now), whatever their lengths."""
+    """At most 12 queries (transaction control aside) once the figures are cached: one per paged list
+    (awaiting a provider, waiting for a CG, in move-on, supported now), whatever their lengths, and one
+    INSERT that logs the people the lists show (attack finding 5)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -199,7 +200,8 @@ def test_the_dashboard_adds_up_the_allocations_once_per_change(world):
     assert priced(first) == 2 and priced(second) == 0  # spend and commitment, then from the cache
     statements = [query["sql"] for query in second.captured_queries
                   if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert len(statements) <= 11
+    assert len(statements) <= 12
+    assert sum("audit_accessevent" in sql for sql in statements) == 1
 
 
 def test_a_provider_sees_its_people_a_page_at_a_time_newest_first(world, first_responder, monkeypatch,
@@ -214,7 +216,7 @@ def test_a_provider_sees_its_people_a_page_at_a_time_newest_first(world, first_r
     monkeypatch.setattr(paging, "PAGE_SIZE", 1)
     client = sign_in(Client(), world["worker"])
     client.get(reverse("victim_care:home"))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # 10 to read, one INSERT to log the people shown (finding 5)
         first = client.get(reverse("victim_care:home")).content.decode()
     assert world["case"].referral.reference in first and older.referral.reference not in first
     assert "Showing 1 to 1 of 2 people" in first and 'rel="next"' in first
