@@ -30,7 +30,7 @@ def notifications_for(user: User) -> QuerySet[Reminder]:
 
 
 def notifications_shown(user: User, reminders) -> list[Reminder]:
-    """The notifications a page shows (each names a case by its reference), logged as listed."""
+    """The notifications or reminders a page shows (each names a case by its reference), logged as listed."""
     shown = list(reminders)
     record_list_access(user=user, records=shown, model=Reminder)
     return shown
@@ -76,5 +76,7 @@ def failed_jobs_for_manager(user: User) -> list[FailedJob]:
                 .order_by("-finished_at", "-pk")[:FAILED_JOBS_SHOWN])
     references = dict(Referral.objects.filter(pk__in={run.referral_id for run in runs if run.referral_id})
                       .values_list("pk", "reference"))
+    # Each row names a case by its reference: listed, so logged (one INSERT).
+    record_list_access(user=user, records=[Referral(pk=pk) for pk in references], model=Referral)
     return [FailedJob(run=run, label=JOB_LABELS.get(run.task, run.task),
                       reference=references.get(run.referral_id) or "", referral_id=run.referral_id) for run in runs]

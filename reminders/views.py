@@ -72,7 +72,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     if status not in ReminderStatus.values:
         status = ReminderStatus.PENDING
     page = _page(request, selectors.reminders_for_manager(request.user, status))
-    rows = [(reminder, reminder_text(reminder)) for reminder in page]
+    rows = [(reminder, reminder_text(reminder)) for reminder in selectors.notifications_shown(request.user, page)]
     counts = selectors.status_counts(request.user)
     tabs = [{"status": choice.value, "label": choice.label, "count": counts.get(choice.value, 0),
              "current": choice.value == status} for choice in ReminderStatus]
