@@ -13,7 +13,7 @@ from core.migration_ops import LockTimeout
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0002_organisation_roles'),
+        ('organisations', '0003_user_away_until'),
     ]
 
     operations = [
