@@ -31,8 +31,10 @@ class FormSerializer(serializers.Serializer):
 def _schema_field(field: forms.Field) -> serializers.Field:
     """A DRF field that describes a form field for the schema (validation stays with the form)."""
     common: dict[str, Any] = {"required": field.required, "help_text": str(field.help_text or field.label or "")}
-    if isinstance(field, forms.ChoiceField):
+    if isinstance(field, forms.ChoiceField) and list(field.choices):
         return serializers.ChoiceField(choices=list(field.choices), **common)
+    # A choice set filled in per request (by the era's settings, say) is described as text; the form
+    # still refuses anything outside the choices of the moment.
     if isinstance(field, forms.CharField):
         return serializers.CharField(max_length=field.max_length, allow_blank=not field.required, **common)
     return serializers.CharField(**common)

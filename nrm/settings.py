@@ -297,6 +297,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
         "DecisionStatusEnum": "decisions.models.DecisionStatus",
+        "DecisionOutcomeEnum": "decisions.models.Outcome",
         "ReferralKindEnum": "referrals.models.ReferralKind",
         "CareEntryKindEnum": "victim_care.models.EntryKind",
         "SupportStatusEnum": "victim_care.models.SupportStatus",

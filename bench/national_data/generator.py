@@ -212,7 +212,7 @@ class Generator:
             rows.lines[CaseFile].append(line(
                 referral_id, text(submitted), self.rg_due[day], case["allocated_at"], case["allocated_to"],
                 case["recovery"], case["reconsideration"], case["move_on"], case["withdrawn"], case["reason"],
-                case["closed"]))
+                case["closed"], ""))
 
         if as_of <= allocated:
             write_case()

@@ -37,7 +37,15 @@ from bench.national_data.generator import RECONSIDERATION_REASONS, Generator, su
 from bench.national_data.rows import LEFT_TO_DATABASE, WRITTEN, Rows
 from bench.national_data.shares import SHARES_CSV, GenerationError, load_person_profiles
 from core import working_days
-from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, Reconsideration, Stage
+from decisions.models import (
+    CaseFile,
+    Decision,
+    DecisionStatus,
+    Outcome,
+    Reconsideration,
+    ReconsiderationRequester,
+    Stage,
+)
 from referrals.models import (
     ReferenceCounter,
     Referral,
@@ -201,11 +209,13 @@ def _insert_reconsiderations(cursor, requests: list[tuple[str, str, str]]) -> in
     x, d = Names(Reconsideration), Names(Decision)
     cursor.execute(
         f"INSERT INTO {x} ({x.case}, {x.decision}, {x.reasons}, {x.new_evidence}, {x.requested_by}, "  # noqa: S608
-        f"{x.requested_at}) SELECT d.{d.case}, d.{d.id}, %s, '', request.requester_id, request.requested_at "
+        f"{x.requested_for}, {x.requested_at}) SELECT d.{d.case}, d.{d.id}, %s, '', request.requester_id, %s, "
+        "request.requested_at "
         "FROM unnest(%s::uuid[], %s::bigint[], %s::timestamptz[]) AS request(case_id, requester_id, requested_at) "
         f"JOIN {d} d ON d.{d.case} = request.case_id AND d.{d.stage} = %s AND d.{d.outcome} = %s "
         f"AND d.{d.status} = %s",
-        [RECONSIDERATION_REASONS, case_ids, [int(r) for r in requester_ids], requested_at,
+        [RECONSIDERATION_REASONS, ReconsiderationRequester.FIRST_RESPONDER.value, case_ids,
+         [int(r) for r in requester_ids], requested_at,
          Stage.RG.value, Outcome.NEGATIVE.value, DecisionStatus.SERVED.value])
     return cursor.rowcount
 

@@ -27,7 +27,7 @@ WRITTEN: dict[type[models.Model], tuple[str, ...]] = {
         "competent_authority", "created_by", "first_responder_organisation"),
     CaseFile: (
         "referral", "received_at", "rg_due_on", "allocated_at", "allocated_to", "recovery_period_ends_on",
-        "reconsideration_due_by", "move_on_at", "withdrawn_at", "withdrawal_reason", "closed_at"),
+        "reconsideration_due_by", "move_on_at", "withdrawn_at", "withdrawal_reason", "closed_at", "close_reason"),
     Decision: (
         "case", "stage", "outcome", "reasons", "evidence_considered", "status", "author", "drafted_at",
         "sent_for_review_at", "reviewer", "reviewed_at", "review_comments", "served_at", "letter",
@@ -42,6 +42,7 @@ WRITTEN: dict[type[models.Model], tuple[str, ...]] = {
 # copy of the submission time is filled in after the load, by one UPDATE (loader.py).
 LEFT_TO_DATABASE: dict[type[models.Model], tuple[str, ...]] = {
     Referral: ("local_authority", "date_of_birth", "anonymised_at"),
+    CaseFile: ("allocated_by",),
     Decision: ("id",),
     ReferralUserObjectPermission: ("id",),
     Allocation: ("id",),

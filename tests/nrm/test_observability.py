@@ -42,6 +42,10 @@ def log_lines():
     handler.addFilter(QuietExpectedRefusals())
     root = logging.getLogger()
     root.addHandler(handler)
+    # A logging.config.dictConfig run earlier in the same process (a Celery worker started by another test
+    # sets up logging) disables the loggers it does not name; the service's own process configures once.
+    for name in ("nrm.access", "core.middleware", "django.request"):
+        logging.getLogger(name).disabled = False
     try:
         yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
     finally:
