@@ -138,7 +138,7 @@ def queue_position(referral: Referral, today: datetime.date) -> tuple[int, bool]
     ahead = (authority_cases(referral.competent_authority_id)
              .filter(ready_for_cg(today), case_file__received_at__lt=referral.case_file.received_at).values("pk"))
     sql, params = ahead.query.sql_with_params()  # Django's SQL with its parameters apart: nothing is pasted in
-    statement = (f"SELECT (SELECT count(*) FROM ({sql}) AS ahead), EXISTS (SELECT 1 FROM "  # noqa: S608
+    statement = (f"SELECT (SELECT count(*) FROM ({sql}) AS ahead), EXISTS (SELECT 1 FROM "  # noqa: S608  # nosec B608
                  f"{InformationRequest._meta.db_table} WHERE referral_id = %s AND answered_at IS NULL)")
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, referral.pk])

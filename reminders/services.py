@@ -33,10 +33,10 @@ logger = logging.getLogger(__name__)
 
 # A key planned again after it was cancelled (a case reallocated back) is due again; anything else
 # already planned is left exactly as it is. Every value is a parameter (execute_values); the two statuses
-# come from the enum (execute_values takes no other parameters).
+# come from the enum (execute_values takes no other parameters): constants, never input.
 _PENDING, _CANCELLED = ReminderStatus.PENDING.value, ReminderStatus.CANCELLED.value
 _UPSERT = (
-    "INSERT INTO reminders_reminder (rule, referral_id, reference, link, competent_authority_id, due_on, "  # noqa: S608 - enum constants only
+    "INSERT INTO reminders_reminder (rule, referral_id, reference, link, competent_authority_id, due_on, "  # noqa: S608  # nosec B608
     "recipient_id, send_at, status, attempts, last_error, created_at) VALUES %s "
     f"ON CONFLICT (rule, referral_id, due_on, recipient_id) DO UPDATE SET status = '{_PENDING}', "
     f"cancelled_at = NULL, send_at = EXCLUDED.send_at WHERE reminders_reminder.status = '{_CANCELLED}'"
