@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ONE_PER_ROLE = ["fr.police@demo.nrm.test", "ca.decider@demo.nrm.test", "ca.reviewer@demo.nrm.test",
                 "ca.manager@demo.nrm.test", "qa.auditor@demo.nrm.test", "sa.manager@demo.nrm.test",
                 "sp.medaille@demo.nrm.test", "ho.monitor@demo.nrm.test", "la.social@demo.nrm.test"]
-SKIP = re.compile(r"^/(sign-out|admin|api)/|\.(csv|xlsx|ods|json|zip)$|/documents/[0-9a-f-]{36}/$|^/reports/runs/"
+SKIP = re.compile(r"^/(sign-out|admin|api)/|\.(csv|xlsx|ods|json|zip|pdf)$|/documents/[0-9a-f-]{36}/$|^/reports/runs/"
                   r"|^/notifications/\d+/$")
 MAX_PAGES = 40
 WIDTHS = [1280, 320]
