@@ -201,6 +201,6 @@ def test_the_decision_form_can_be_filled_in_with_the_keyboard_alone(browser, liv
         _tab_to(page, lambda f: f["text"] == "Save draft decision")
         page.keyboard.press("Enter")
         page.wait_for_url(f"**/cases/{referral.pk}/")
-        assert "Decision saved as a draft" in page.locator(".govuk-notification-banner").inner_text()
+        assert "Decision saved as a draft" in page.locator(".govuk-notification-banner--success").inner_text()
     finally:
         context.close()

@@ -54,7 +54,7 @@ def draft_decision(page: Page, link: str, outcome: str, reasons: str) -> None:
     page.get_by_role("button", name="Save draft decision").click()
     assert_accessible(page)
     page.get_by_role("button", name="Send for second review").click()
-    assert "sent for second review" in page.locator(".govuk-notification-banner").inner_text()
+    assert "sent for second review" in page.locator(".govuk-notification-banner--success").inner_text()
     assert_accessible(page)
 
 
@@ -83,8 +83,10 @@ def test_rg_signed_off_then_cg_returned_corrected_and_signed_off(browser, live_s
                        "I suspect but cannot prove that they are a victim of labour exploitation.")
         review(reviewer, reference, "Sign off the decision")
         expected_end = timezone.localdate() + datetime.timedelta(days=45)
-        assert "Removal action suspended until" in reviewer.content()
-        assert reviewer.locator("#recovery-period-end").inner_text() == f"{expected_end:%-d %B %Y}"
+        assert reviewer.locator("#removal-suspended").inner_text() == (
+            "Removal action is suspended until the Conclusive Grounds decision is served")
+        cg_from = expected_end + datetime.timedelta(days=1)  # the day after the minimum recovery period
+        assert reviewer.locator("#cg-possible-from").inner_text().startswith(f"{cg_from:%-d %B %Y}")
 
         # The recovery period has run (45 days pass between these two halves of the journey).
         CaseFile.objects.filter(pk=people["referral"].pk).update(
