@@ -137,7 +137,9 @@ def test_a_decision_and_the_work_reach_everyone_they_concern(browser, live_serve
 
         manager = pages["manager"]
         open_case(manager, reference)
-        manager.get_by_label("Decision maker").select_option(value=str(people["decider"].pk))
+        manager.get_by_role("link", name="Allocate the case").click()
+        manager.wait_for_url("**/allocate/")
+        manager.get_by_label("Mark Wilson").check()
         manager.get_by_role("button", name="Allocate").click()
         assert "Case allocated to Mark Wilson" in manager.locator(".govuk-notification-banner").inner_text()
         manager.get_by_role("link", name="Timeline").click()
