@@ -42,13 +42,24 @@ def log_lines():
     handler.addFilter(QuietExpectedRefusals())
     root = logging.getLogger()
     root.addHandler(handler)
-    # A logging.config.dictConfig run earlier in the same process (a Celery worker started by another test
-    # sets up logging) disables the loggers it does not name; the service's own process configures once.
-    for name in ("nrm.access", "core.middleware", "django.request"):
+    # Whatever an earlier test in this process did to logging (a Celery worker's set-up, a dictConfig, a
+    # logging.disable), these tests read the service's own events: the access logger writes to this
+    # handler directly, at INFO, exactly once.
+    access = logging.getLogger("nrm.access")
+    saved = (access.level, access.propagate, access.disabled, logging.root.manager.disable)
+    logging.disable(logging.NOTSET)
+    for name in ("core.middleware", "django.request"):
         logging.getLogger(name).disabled = False
+    access.setLevel(logging.INFO)
+    access.propagate, access.disabled = False, False
+    access.addHandler(handler)
     try:
         yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
     finally:
+        access.removeHandler(handler)
+        access.setLevel(saved[0])
+        access.propagate, access.disabled = saved[1], saved[2]
+        logging.disable(saved[3])
         root.removeHandler(handler)
 
 
