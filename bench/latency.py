@@ -74,7 +74,7 @@ def data_sizes() -> dict[str, int]:
 
 def the_case(ca_manager_id: int) -> str:
     """The newest case with a decision on it, of the CA manager's authority: a case page with a timeline."""
-    from decisions.selectors import cases_visible_to
+    from decisions.selectors.case import cases_visible_to
     from organisations.models import User
 
     manager = User.objects.get(pk=ca_manager_id)
@@ -162,7 +162,7 @@ def permission_filter(people: dict[str, Any], *, rounds: int, warm_up: int) -> l
     alternation, round after round, so that a burst of other work on the machine slows both alike;
     each is evaluated end to end (SQL, round trip, 50 model instances), and EXPLAIN ANALYZE gives the
     database's share alone."""
-    from decisions.selectors import cases_visible_to
+    from decisions.selectors.case import cases_visible_to
     from organisations.models import User
     from referrals.models import Referral, ReferralStatus
     from referrals.selectors import referrals_supported_by, referrals_visible_to

@@ -15,7 +15,7 @@ from django.shortcuts import render
 
 from audit.models import AccessAction, AccessEvent
 from audit.services import record_access
-from decisions.selectors import case_for
+from decisions.selectors.case import case_for
 from organisations.models import Role
 from referrals.models import Referral
 from victim_care.models import SupportCase

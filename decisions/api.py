@@ -15,8 +15,12 @@ from rest_framework.views import APIView
 
 from audit.services import refused
 from core.errors import NotAllowed
-from decisions import flow, permissions, selectors, services
+from decisions import flow, permissions
 from decisions.models import Decision, QualityAudit, Stage
+from decisions.selectors.case import case_for, cases_visible_to
+from decisions.selectors.quality import audit_for, audits_for
+from decisions.selectors.queue import QUEUE_FILTERS, case_queue_queryset, shown_in_queue
+from decisions.selectors.staff import decision_makers
 from decisions.serializers import (
     AllocateSerializer,
     CaseDetailSerializer,
@@ -29,6 +33,10 @@ from decisions.serializers import (
     ReturnSerializer,
     ReviewSerializer,
 )
+from decisions.services.case import case_allocate
+from decisions.services.decision import decision_draft, decision_return, decision_send_for_review, decision_sign_off
+from decisions.services.quality import quality_audit_record
+from decisions.services.reconsideration import reconsideration_request
 from referrals import selectors as referral_selectors
 from referrals.models import Referral
 
@@ -40,19 +48,19 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         """The queue, a page at a time (`limit`, `offset`), most urgent first."""
-        filters = {key: request.query_params.get(key, "") for key in selectors.QUEUE_FILTERS}
-        page = self.paginate_queryset(selectors.case_queue_queryset(request.user, filters=filters))
-        return self.get_paginated_response(CaseSerializer(selectors.shown_in_queue(request.user, page),
+        filters = {key: request.query_params.get(key, "") for key in QUEUE_FILTERS}
+        page = self.paginate_queryset(case_queue_queryset(request.user, filters=filters))
+        return self.get_paginated_response(CaseSerializer(shown_in_queue(request.user, page),
                                                           many=True).data)
 
     @extend_schema(responses=CaseDetailSerializer)
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(CaseDetailSerializer(selectors.case_for(request.user, pk, parts=("decisions",))).data)
+        return Response(CaseDetailSerializer(case_for(request.user, pk, parts=("decisions",))).data)
 
     @extend_schema(request=AllocateSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def allocate(self, request: Request, pk=None) -> Response:
-        referral = selectors.case_for(request.user, pk)
+        referral = case_for(request.user, pk)
         body = AllocateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if not permissions.may_manage(request.user, referral):
@@ -60,21 +68,21 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # Only the authority's own active decision makers are looked for: an unknown address and someone
         # else's (another authority's, a first responder's) get the same answer, so the endpoint cannot be
         # used to learn who has an account.
-        person = selectors.decision_makers(request.user).filter(
+        person = decision_makers(request.user).filter(
             email__iexact=body.validated_data["decision_maker"]).first()
         if person is None:
             return Response({"decision_maker": ["No such decision maker."]}, status=400)
-        services.case_allocate(referral=referral, to=person, by=request.user)
-        return Response(CaseDetailSerializer(selectors.case_for(request.user, pk)).data)
+        case_allocate(referral=referral, to=person, by=request.user)
+        return Response(CaseDetailSerializer(case_for(request.user, pk)).data)
 
     @extend_schema(request=DraftDecisionSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["put"], url_path=r"decisions/(?P<stage>rg|cg)")
     def decision(self, request: Request, pk=None, stage: str = "") -> Response:
-        referral = selectors.case_for(request.user, pk)
+        referral = case_for(request.user, pk)
         body = DraftDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = services.decision_draft(referral=referral, stage=Stage(stage), by=request.user,
-                                           **body.validated_data)
+        decision = decision_draft(referral=referral, stage=Stage(stage), by=request.user,
+                                  **body.validated_data)
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=ReconsiderationSerializer, responses={201: None})
@@ -84,7 +92,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         referral = referral_selectors.referral_for(request.user, pk)
         body = ReconsiderationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.reconsideration_request(referral=referral, by=request.user, **body.validated_data)
+        reconsideration_request(referral=referral, by=request.user, **body.validated_data)
         return Response(status=status.HTTP_201_CREATED)
 
 
@@ -94,7 +102,7 @@ class DecisionViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d{1,18}"
 
     def _decision(self, pk) -> Decision:
-        decision = (Decision.objects.filter(pk=pk, case__referral__in=selectors.cases_visible_to(self.request.user))
+        decision = (Decision.objects.filter(pk=pk, case__referral__in=cases_visible_to(self.request.user))
                     .select_related("case__referral").first())
         if decision is None:
             refused(user=self.request.user, record_type=Decision, record_id=pk)  # logged as an attempt
@@ -104,18 +112,18 @@ class DecisionViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk=None) -> Response:
-        decision = services.decision_send_for_review(decision=self._decision(pk), by=request.user)
+        decision = decision_send_for_review(decision=self._decision(pk), by=request.user)
         return Response(DecisionSerializer(decision).data)
 
     @extend_schema(request=ReviewSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk=None) -> Response:
-        return self._review(request, pk, ReviewSerializer, services.decision_sign_off)
+        return self._review(request, pk, ReviewSerializer, decision_sign_off)
 
     @extend_schema(request=ReturnSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk=None) -> Response:
-        return self._review(request, pk, ReturnSerializer, services.decision_return)
+        return self._review(request, pk, ReturnSerializer, decision_return)
 
     def _review(self, request: Request, pk, serializer_class, service) -> Response:
         """Sign off or return: the decision first (404 before anything about the body), then the comments."""
@@ -133,15 +141,15 @@ class QualityAuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def list(self, request: Request) -> Response:
-        return Response(QualityAuditSerializer(selectors.audits_for(request.user), many=True).data)
+        return Response(QualityAuditSerializer(audits_for(request.user), many=True).data)
 
     @extend_schema(request=FindingSerializer, responses=QualityAuditSerializer)
     @action(detail=True, methods=["post"])
     def finding(self, request: Request, pk=None) -> Response:
-        audit = selectors.audit_for(request.user, pk)  # logged, or 404 (logged)
+        audit = audit_for(request.user, pk)  # logged, or 404 (logged)
         body = FindingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        audit = services.quality_audit_record(audit=audit, by=request.user, **body.validated_data)
+        audit = quality_audit_record(audit=audit, by=request.user, **body.validated_data)
         return Response(QualityAuditSerializer(audit).data)
 
 

@@ -7,12 +7,12 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Competent authority casework"
 
     def ready(self) -> None:
-        from decisions.services import on_referral_submitted
+        from decisions.services.case import on_referral_submitted
         from referrals.signals import referral_submitted
 
         referral_submitted.connect(on_referral_submitted, dispatch_uid="decisions.open_case_file")
 
-        from decisions.selectors import served_decisions_shown_to
+        from decisions.selectors.letters import served_decisions_shown_to
         from referrals.extensions import register_decision_reader
 
         register_decision_reader(served_decisions_shown_to)

@@ -10,14 +10,9 @@ import datetime
 from django.utils import timezone
 
 from decisions.models import CaseFile, Decision, Outcome, Stage
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-    reconsideration_request,
-)
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
+from decisions.services.reconsideration import reconsideration_request
 from organisations.models import User
 from referrals.demo import REFERRER, _adult_nrm
 from referrals.models import Referral

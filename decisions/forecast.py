@@ -1,6 +1,6 @@
 """When a decision is likely: pure functions over counts and dates (no database), so that they can be
 checked by hand and replayed over history by the backtest (bench/forecast_backtest.py). The counts are
-gathered by decisions.selectors.forecast_inputs in a fixed number of queries. docs/forecasts.md explains
+gathered by decisions/waiting.py in a fixed number of queries. docs/forecasts.md explains
 the method and its limits in plain English.
 
 Conclusive Grounds (CG): the competent authority decided c_1 .. c_12 CG cases in each of the last 12

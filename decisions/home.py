@@ -5,13 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from core.home_panels import Panel, PanelItem
-from decisions.selectors import (
-    allocated_to_me,
-    audit_feedback_for,
-    audits_waiting_for,
-    next_deadline,
-    reviews_waiting_for,
-)
+from decisions.selectors.case import next_deadline
+from decisions.selectors.quality import audit_feedback_for, audits_waiting_for
+from decisions.selectors.queue import allocated_to_me, reviews_waiting_for
 from organisations.models import Role
 
 

@@ -61,7 +61,7 @@ class CaseFile(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["allocated_to", "rg_due_on"]),
-            # The queue's orders (decisions.selectors.QUEUE_ORDER) read a page straight from these.
+            # The queue's orders (decisions.selectors.queue.QUEUE_ORDER) read a page straight from these.
             models.Index(fields=["rg_due_on", "referral"], name="casefile_queue_due_idx"),
             models.Index(fields=["received_at", "referral"], name="casefile_queue_received_idx"),
             models.Index(fields=["recovery_period_ends_on"], name="casefile_recovery_ends_idx"),

@@ -11,7 +11,8 @@ from django.utils import timezone
 from core.email import send_templated_email
 from core.jobs import ReliableTask, about_referral
 from decisions.models import Decision, DecisionStatus
-from decisions.services import cases_close_due, quality_sample_draw, quarter_of
+from decisions.services.case import cases_close_due
+from decisions.services.quality import quality_sample_draw, quarter_of
 
 
 @shared_task(base=ReliableTask, name="decisions.tasks.send_decision_notice")

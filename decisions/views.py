@@ -19,10 +19,28 @@ from core.charts import grouped_columns
 from core.errors import attempt, attempt_or_message
 from core.paging import page_number
 from core.search import search_posted, search_term
-from decisions import flow, forms, permissions, selectors, services, waiting
+from decisions import flow, forms, permissions, waiting
 from decisions.dispatch import Route, where_to_send
 from decisions.letters import letter_for, letter_pdf
 from decisions.models import Decision, DecisionStatus, Stage
+from decisions.selectors.case import case_for, days_waiting_for_cg, next_deadline
+from decisions.selectors.letters import letter_decision_for, letter_dispatch_for, letters_to_send
+from decisions.selectors.quality import audit_for, audits_for
+from decisions.selectors.queue import QUEUE_FILTERS, case_queue
+from decisions.selectors.staff import decision_makers, decision_makers_with_caseload, transfer_destinations
+from decisions.selectors.timeline import timeline
+from decisions.services.case import (
+    case_allocate,
+    case_close,
+    case_transfer,
+    case_withdraw,
+    involvement_declare,
+    note_add,
+)
+from decisions.services.decision import decision_draft, decision_return, decision_send_for_review, decision_sign_off
+from decisions.services.letters import letter_dispatch_record
+from decisions.services.quality import quality_audit_record
+from decisions.services.reconsideration import reconsideration_request
 from decisions.workflow import Action, allowed_actions
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus, SupportRoute
@@ -49,15 +67,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         raise PermissionDenied
     search = search_term(request, "cases")
-    filters = {key: request.GET.get(key, "") for key in selectors.QUEUE_FILTERS}
+    filters = {key: request.GET.get(key, "") for key in QUEUE_FILTERS}
     order = request.GET.get("order", "due")
     return render(request, "decisions/queue.html", {
-        "cases": selectors.case_queue(request.user, filters=filters, order=order, search=search,
-                                      page=page_number(request.GET.get("page")), query=request.GET),
+        "cases": case_queue(request.user, filters=filters, order=order, search=search,
+                            page=page_number(request.GET.get("page")), query=request.GET),
         "filters": filters, "order": order, "search": search,
         "statuses": [(s.value, s.label) for s in ReferralStatus if s not in (ReferralStatus.DRAFT,
                                                                             ReferralStatus.RECORDED)],
-        "decision_makers": selectors.decision_makers(request.user),
+        "decision_makers": decision_makers(request.user),
     })
 
 
@@ -65,13 +83,13 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
     user = request.user
     case = referral.case_file
     decisions = list(case.decisions.all())
-    deadline = selectors.next_deadline(referral, case)
+    deadline = next_deadline(referral, case)
     return {
         "referral": referral, "case": case, "decisions": decisions,
         "deadline": deadline,
         # Each date once: the next deadline already names the RG target while it is pending.
         "show_rg_target": not (deadline and deadline.due_on == case.rg_due_on),
-        "waiting_for_cg": selectors.days_waiting_for_cg(referral, case, decisions),
+        "waiting_for_cg": days_waiting_for_cg(referral, case, decisions),
         "cg_can_be_drafted": referral.status == ReferralStatus.RG_POSITIVE and (
             case.cg_possible_from is None or case.cg_possible_from <= working_days.today()),
         "may_close": Action.CLOSE in allowed_actions(referral.status),
@@ -88,8 +106,8 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
 
 
 def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk, parts=("overview",),
-                                  annotations=waiting.position_annotations(working_days.today()))
+    referral = case_for(request.user, pk, parts=("overview",),
+                        annotations=waiting.position_annotations(working_days.today()))
     context = _case_context(request, referral)
     context["note_form"] = forms.NoteForm()
     context["tab"] = "overview"
@@ -102,28 +120,28 @@ def _referral_summaries(referral) -> list:
 
 
 def case_referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk, parts=("referral",))
+    referral = case_for(request.user, pk, parts=("referral",))
     return render(request, "decisions/case_referral.html", {
         "referral": referral, "tab": "referral", "summaries": _referral_summaries(referral),
     })
 
 
 def case_timeline(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk, parts=("timeline",))
+    referral = case_for(request.user, pk, parts=("timeline",))
     return render(request, "decisions/case_timeline.html", {
-        "referral": referral, "tab": "timeline", "entries": selectors.timeline(referral),
+        "referral": referral, "tab": "timeline", "entries": timeline(referral),
     })
 
 
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Choose a decision maker by name, seeing each one's open cases and who is away."""
-    referral = selectors.case_for(request.user, pk, parts=())
+    referral = case_for(request.user, pk, parts=())
     if not permissions.may_manage(request.user, referral):
         raise PermissionDenied
     form = forms.AllocateForm(request.POST if request.method == "POST" else None,
-                              decision_makers=selectors.decision_makers(request.user))
-    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.case_allocate(
+                              decision_makers=decision_makers(request.user))
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: case_allocate(
             referral=referral, to=form.cleaned_data["decision_maker"], by=request.user)):
         messages.success(request, f"Case allocated to {form.cleaned_data['decision_maker'].full_name}")
         return redirect("decisions:case", pk)
@@ -132,19 +150,19 @@ def allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         chosen = referral.case_file.allocated_to_id
     return render(request, "decisions/allocate.html", {
         "referral": referral, "case": referral.case_file, "form": form,
-        "people": selectors.decision_makers_with_caseload(request.user),
+        "people": decision_makers_with_caseload(request.user),
         "chosen": str(chosen or ""),
     }, status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = case_for(request.user, pk)
     if not permissions.may_manage(request.user, referral):
         raise PermissionDenied
     # The manager chooses among the authorities with active casework staff (never "whichever sorts first").
-    form = forms.TransferForm(request.POST or None, destinations=selectors.transfer_destinations(referral))
-    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.case_transfer(
+    form = forms.TransferForm(request.POST or None, destinations=transfer_destinations(referral))
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: case_transfer(
             referral=referral, to_authority=form.cleaned_data["to_authority"], reason=form.cleaned_data["reason"],
             by=request.user)):
         messages.success(request, f"{referral.reference} transferred to {form.cleaned_data['to_authority'].name}")
@@ -155,7 +173,7 @@ def transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: HttpRequest, pk: uuid.UUID, stage: str) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = case_for(request.user, pk)
     if stage not in Stage.values:
         raise Http404("No such stage")
     if not permissions.may_decide(request.user, referral):
@@ -164,7 +182,7 @@ def decision_edit(request: HttpRequest, pk: uuid.UUID, stage: str) -> HttpRespon
     initial = ({"outcome": existing.outcome, "reasons": existing.reasons,
                 "evidence_considered": existing.evidence_considered} if existing else {})
     form = forms.DecisionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.decision_draft(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: decision_draft(
             referral=referral, stage=stage, by=request.user, **form.cleaned_data)):
         messages.success(request, "Decision saved as a draft")
         return redirect("decisions:case", pk)
@@ -184,12 +202,12 @@ def _decision(referral, decision_id: int) -> Decision:
 
 @require_POST
 def decision_send(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = case_for(request.user, pk)
     decision = _decision(referral, decision_id)
     if not (permissions.may_decide(request.user, referral) and decision.author_id == request.user.pk):
         raise PermissionDenied  # only the decision's author sends it on (the API answers 403 too)
     done, sent = attempt_or_message(
-        request, lambda: services.decision_send_for_review(decision=decision, by=request.user))
+        request, lambda: decision_send_for_review(decision=decision, by=request.user))
     if not done:
         return redirect("decisions:case", pk)
     messages.success(request, "Decision served" if sent.status == DecisionStatus.SERVED
@@ -199,19 +217,19 @@ def decision_send(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = case_for(request.user, pk)
     decision = _decision(referral, decision_id)
     if not permissions.may_review_decisions(request.user):
         raise PermissionDenied
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["review"] == "sign_off":
-            call = lambda: services.decision_sign_off(decision=decision, by=request.user,  # noqa: E731
-                                                      comments=form.cleaned_data["comments"])
+            call = lambda: decision_sign_off(decision=decision, by=request.user,  # noqa: E731
+                                             comments=form.cleaned_data["comments"])
             done = "Decision signed off and served"
         else:
-            call = lambda: services.decision_return(decision=decision, by=request.user,  # noqa: E731
-                                                    comments=form.cleaned_data["comments"])
+            call = lambda: decision_return(decision=decision, by=request.user,  # noqa: E731
+                                           comments=form.cleaned_data["comments"])
             done = "Decision returned to the decision maker"
         if attempt(form, call):
             messages.success(request, done)
@@ -226,7 +244,7 @@ def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpRespons
 def _simple_action(request: HttpRequest, pk: uuid.UUID, form_class, *, title: str, button: str, done: str,
                    run: Callable[[Any, dict[str, Any]], Any], allowed: Callable[[Any], bool], intro: str = "",
                    back_to: str = "decisions:case") -> HttpResponse:
-    referral = selectors.case_for(request.user, pk)
+    referral = case_for(request.user, pk)
     if not allowed(referral):
         raise PermissionDenied
     form = form_class(request.POST or None)
@@ -241,7 +259,7 @@ def _simple_action(request: HttpRequest, pk: uuid.UUID, form_class, *, title: st
 def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _simple_action(request, pk, forms.NoteForm, title="Add a note", button="Add note", done="Note added",
                           allowed=lambda r: permissions.may_record(request.user, r),
-                          run=lambda r, data: services.note_add(referral=r, text=data["text"], by=request.user))
+                          run=lambda r, data: note_add(referral=r, text=data["text"], by=request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -251,7 +269,7 @@ def declare_involvement(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         button="Declare involvement", done="Your involvement is recorded: you will not review decisions on this case",
         intro="A second reviewer must not have been involved in an asylum or immigration decision about the person.",
         allowed=lambda r: permissions.works_on(request.user, r),
-        run=lambda r, data: services.involvement_declare(referral=r, details=data["details"], by=request.user))
+        run=lambda r, data: involvement_declare(referral=r, details=data["details"], by=request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -268,7 +286,7 @@ def withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _simple_action(
         request, pk, forms.WithdrawForm, title="Record withdrawal from the NRM", button="Record withdrawal",
         done="Withdrawal recorded", allowed=lambda r: permissions.may_record(request.user, r),
-        run=lambda r, data: services.case_withdraw(referral=r, reason=data["reason"], by=request.user))
+        run=lambda r, data: case_withdraw(referral=r, reason=data["reason"], by=request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -277,7 +295,7 @@ def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _simple_action(
         request, pk, forms.CloseForm, title="Close the case", button="Close the case", done="Case closed",
         allowed=lambda r: permissions.may_record(request.user, r),
-        run=lambda r, data: services.case_close(referral=r, reason=data["reason"], by=request.user))
+        run=lambda r, data: case_close(referral=r, reason=data["reason"], by=request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -287,7 +305,7 @@ def reconsider(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not may_request_reconsideration(request.user, referral):
         raise PermissionDenied  # the referring first responder or the supporting provider only
     form = forms.ReconsiderationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.reconsideration_request(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: reconsideration_request(
             referral=referral, by=request.user, **form.cleaned_data)):
         messages.success(request, "Reconsideration requested: the competent authority will make a new decision")
         return redirect("referrals:detail", pk)
@@ -298,14 +316,14 @@ def reconsider(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def audits(request: HttpRequest) -> HttpResponse:
     if not permissions.may_audit(request.user):
         raise PermissionDenied
-    return render(request, "decisions/audits.html", {"audits": selectors.audits_for(request.user)})
+    return render(request, "decisions/audits.html", {"audits": audits_for(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def audit_finding(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = selectors.audit_for(request.user, audit_id)  # logged, or 404 (logged)
+    audit = audit_for(request.user, audit_id)  # logged, or 404 (logged)
     form = forms.AuditFindingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.quality_audit_record(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: quality_audit_record(
             audit=audit, by=request.user, **form.cleaned_data)):
         messages.success(request, "Finding recorded and sent to the decision maker")
         return redirect("decisions:audits")
@@ -333,7 +351,7 @@ def flow_dashboard(request: HttpRequest) -> HttpResponse:
 
 def letter(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
     """The decision letter as an accessible page, for whoever sees the decision in full."""
-    decision = selectors.letter_decision_for(request.user, pk, decision_id)
+    decision = letter_decision_for(request.user, pk, decision_id)
     referral = decision.case.referral
     return render(request, "decisions/letter.html", {
         "letter": letter_for(decision, decision.case, referral), "referral": referral, "decision": decision})
@@ -341,7 +359,7 @@ def letter(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpRespons
 
 def letter_download(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpResponse:
     """The same letter as a PDF (fpdf2, tagged). The file name holds the reference, never the name."""
-    decision = selectors.letter_decision_for(request.user, pk, decision_id)
+    decision = letter_decision_for(request.user, pk, decision_id)
     referral = decision.case.referral
     response = HttpResponse(letter_pdf(letter_for(decision, decision.case, referral)),
                             content_type="application/pdf")
@@ -351,13 +369,13 @@ def letter_download(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> Ht
     return response
 
 
-def letters_to_send(request: HttpRequest) -> HttpResponse:
+def letters_list(request: HttpRequest) -> HttpResponse:
     """The competent authority's "Letters to send": each served decision's letter and how to send it."""
     if not permissions.may_send_letters(request.user, request.user.organisation_id):
         raise PermissionDenied
     sent = request.GET.get("show") == "sent"
     rows = []
-    for dispatch in selectors.letters_to_send(request.user, sent=sent):
+    for dispatch in letters_to_send(request.user, sent=sent):
         referral = dispatch.decision.case.referral
         route = Route(dispatch.channel, dispatch.method)
         rows.append({"dispatch": dispatch, "referral": referral, "route": route,
@@ -368,10 +386,10 @@ def letters_to_send(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def letter_sent(request: HttpRequest, decision_id: int) -> HttpResponse:
-    dispatch = selectors.letter_dispatch_for(request.user, decision_id)
+    dispatch = letter_dispatch_for(request.user, decision_id)
     referral = dispatch.decision.case.referral
     form = forms.LetterSentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and attempt(form, lambda: services.letter_dispatch_record(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: letter_dispatch_record(
             dispatch=dispatch, by=request.user, **form.cleaned_data)):
         messages.success(request, f"Letter for {referral.reference} recorded as sent")
         return redirect("decisions:letters")

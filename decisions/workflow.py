@@ -55,7 +55,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.SERVE_CG_POSITIVE: (frozenset({S.CG_AWAITING_REVIEW, S.CG_DRAFTED}), S.CG_POSITIVE),
     Action.SERVE_CG_NEGATIVE: (frozenset({S.CG_AWAITING_REVIEW, S.CG_DRAFTED}), S.CG_NEGATIVE),
     # Every case ends: a negative decision once its reconsideration window has passed (decisions.services.
-    # cases_close_due, daily) or when the competent authority closes it with a reason; a positive CG after
+    # case.cases_close_due, daily) or when the competent authority closes it with a reason; a positive CG after
     # move-on. Withdrawal ends the case too, from any open state.
     Action.CLOSE: (frozenset({S.RG_NEGATIVE, S.CG_POSITIVE, S.CG_NEGATIVE}), S.CLOSED),
     Action.WITHDRAW: (OPEN_STATES, S.WITHDRAWN),

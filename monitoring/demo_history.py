@@ -29,7 +29,8 @@ from django.utils import timezone
 from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
 from decisions.permissions import DECIDE
-from decisions.services import case_allocate, quality_audit_record, quality_sample_draw, quarter_of
+from decisions.services.case import case_allocate
+from decisions.services.quality import quality_audit_record, quality_sample_draw, quarter_of
 from organisations.models import Organisation, Role, User
 from organisations.services import user_create
 from referrals.models import (

@@ -12,13 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from decisions.models import Decision
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-)
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import Organisation, OrgRole, Role, User
 from referrals.models import Referral
 from referrals.services import referral_submit

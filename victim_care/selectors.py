@@ -20,7 +20,7 @@ from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
 from core.paging import ListPage, page_number, page_of
 from decisions.permissions import OUTCOME
-from decisions.selectors import served_decisions_shown_to
+from decisions.selectors.letters import served_decisions_shown_to
 from organisations.models import Organisation, OrgRole, Role, User
 from referrals.extensions import ServedDecision
 from victim_care.models import Allocation, CareRecordEntry, ProviderProfile, SupportCase, SupportStatus

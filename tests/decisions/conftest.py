@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from decisions.services import case_allocate, case_file_open
+from decisions.services.case import case_allocate, case_file_open
 from organisations.models import Role
 from referrals.services import referral_submit
 from tests.factories import UserFactory

@@ -6,7 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from decisions.models import Decision, DecisionStatus
-from decisions.services import decision_draft, decision_send_for_review, involvement_declare
+from decisions.services.case import involvement_declare
+from decisions.services.decision import decision_draft, decision_send_for_review
 from organisations.models import Role
 from tests.factories import UserFactory
 
@@ -74,7 +75,7 @@ def test_a_disallowed_transition_is_a_conflict(case, decider):
 
 
 def test_first_responder_asks_for_reconsideration_through_the_api(case, decider, reviewer, first_responder):
-    from decisions.services import decision_sign_off
+    from decisions.services.decision import decision_sign_off
 
     decision_sign_off(decision=sent(case, decider), by=reviewer)
     response = api(first_responder).post(f"/api/v1/cases/{case.pk}/reconsideration/",
@@ -88,7 +89,7 @@ def test_the_queue_comes_a_page_at_a_time_without_counting_every_case(case, mana
     """Three cases, two to a page: `next` and `previous` links, and no `count`, which would read every
     case of the authority for each page; each page is logged as listed."""
     from audit.models import AccessAction, AccessEvent
-    from decisions.services import case_file_open
+    from decisions.services.case import case_file_open
     from referrals.services import referral_submit
     from tests.referrals.builders import completed_draft
 

@@ -16,23 +16,17 @@ from django.utils import timezone
 from core.errors import Conflict, Invalid
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, QualityAudit, Stage
 from decisions.permissions import ReviewerNotIndependent, may_decide
-from decisions.services import (
+from decisions.services.case import case_allocate, case_close, case_transfer, case_withdraw, involvement_declare
+from decisions.services.decision import (
     DecisionConflict,
-    ReconsiderationWindowClosed,
     RecoveryPeriodNotOver,
-    case_allocate,
-    case_close,
-    case_transfer,
-    case_withdraw,
     decision_draft,
     decision_return,
     decision_send_for_review,
     decision_sign_off,
-    involvement_declare,
-    quality_sample_draw,
-    quarter_of,
-    reconsideration_request,
 )
+from decisions.services.quality import quality_sample_draw, quarter_of
+from decisions.services.reconsideration import ReconsiderationWindowClosed, reconsideration_request
 from decisions.workflow import TRANSITIONS, TransitionNotAllowed, next_status
 from organisations.models import Role
 from referrals.models import Referral, ReferralStatus
@@ -254,7 +248,7 @@ def test_two_reviewers_signing_off_at_once_leave_one_sign_off(case, decider, ukh
 
 
 def _served_decisions(authors, per_author, reviewer, first_responder, manager):
-    from decisions.services import case_file_open
+    from decisions.services.case import case_file_open
     from referrals.services import referral_submit
     from tests.referrals.builders import completed_draft
 

@@ -13,18 +13,16 @@ from django.urls import reverse
 from core.errors import Conflict, NotAllowed
 from data_protection.retention import REMOVED, anonymise_expired_cases
 from decisions.models import CaseFile, Decision, DecisionStatus, Outcome, Stage
-from decisions.services import (
+from decisions.services.case import (
     CLOSED_AFTER_MOVE_ON,
     CLOSED_AFTER_WINDOW,
     case_allocate,
     case_file_open,
     case_withdraw,
     cases_close_due,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-    reconsideration_request,
 )
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
+from decisions.services.reconsideration import reconsideration_request
 from nrm.eras import ERA_2011, ERA_TODAY, era_settings
 from organisations.models import OrgRole, Role
 from referrals.models import Referral, ReferralStatus

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from decisions.services import case_file_open
+from decisions.services.case import case_file_open
 from organisations.models import Role
 from referrals.models import PossibleDuplicate, Referral
 from referrals.services import referral_submit

@@ -23,7 +23,7 @@ from core.errors import Conflict
 from core.outbox import flush
 from decisions.dispatch import route_for
 from decisions.models import DispatchChannel, LetterDispatch
-from decisions.services import letter_dispatch_record
+from decisions.services.letters import letter_dispatch_record
 from reminders.models import Reminder, ReminderRule
 from reminders.services import reminders_dispatch
 from tests.conftest import sign_in

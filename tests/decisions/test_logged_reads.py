@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AccessAction, AccessEvent
 from decisions.models import QualityAudit
-from decisions.services import decision_draft, decision_send_for_review, decision_sign_off
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import Role
 from tests.conftest import sign_in
 from tests.factories import UserFactory
@@ -63,7 +63,7 @@ def test_someone_elses_audit_is_a_logged_404(audit, case, competent_authorities)
 
 
 def test_the_decision_makers_home_panel_is_logged(case, decider, audit, auditor):
-    from decisions.services import quality_audit_record
+    from decisions.services.quality import quality_audit_record
     quality_audit_record(audit=audit, finding="agree", feedback="Sound.", by=auditor)
     assert case.reference in sign_in(Client(), decider).get("/").content.decode()
     assert _logged(decider, AccessAction.LIST, "referrals.referral", case.pk)

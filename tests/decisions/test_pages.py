@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from decisions.models import Decision, DecisionStatus
-from decisions.services import decision_draft, decision_send_for_review, involvement_declare
+from decisions.services.case import involvement_declare
+from decisions.services.decision import decision_draft, decision_send_for_review
 from organisations.models import Role
 from referrals.models import ReferralStatus
 from tests.conftest import sign_in
@@ -34,7 +35,7 @@ def test_the_queue_is_paged_and_costs_the_same_queries_however_long(case, manage
     from django.test.utils import CaptureQueriesContext
 
     from core import paging
-    from decisions.services import case_file_open
+    from decisions.services.case import case_file_open
     from referrals.services import referral_submit
     from tests.referrals.builders import completed_draft
 
@@ -132,7 +133,8 @@ def test_returning_needs_comments(case, decider, reviewer):
 
 def test_the_timeline_names_both_people_of_each_step(case, decider, reviewer, manager, ukhtc):
     """'Allocated to Mark Wilson by Kwame Mensah': the subject and the actor, for every such step."""
-    from decisions.services import case_allocate, decision_return, decision_sign_off
+    from decisions.services.case import case_allocate
+    from decisions.services.decision import decision_return, decision_sign_off
 
     colleague = UserFactory(organisation=ukhtc, roles=[Role.DECISION_MAKER], full_name="Mark Wilson")
     manager.full_name = "Kwame Mensah"
@@ -145,7 +147,8 @@ def test_the_timeline_names_both_people_of_each_step(case, decider, reviewer, ma
     decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
         referral=case, stage="rg", outcome="positive", reasons="More.", evidence_considered="e", by=colleague),
         by=colleague), by=reviewer)
-    from decisions.selectors import case_for, timeline
+    from decisions.selectors.case import case_for
+    from decisions.selectors.timeline import timeline
 
     steps = [(entry.title, entry.by) for entry in timeline(case_for(manager, case.pk))]
     assert ("Reallocated to Mark Wilson", "Kwame Mensah") in steps
@@ -165,7 +168,7 @@ def test_the_timeline_shows_what_happened(case, decider, manager):
 
 
 def test_a_served_decision_keeps_its_letter(case, decider, reviewer):
-    from decisions.services import decision_sign_off
+    from decisions.services.decision import decision_sign_off
 
     decision = decision_send_for_review(decision=decision_draft(
         referral=case, stage="rg", outcome="positive", reasons="Indicators present.", evidence_considered="e",
@@ -179,7 +182,8 @@ def test_a_served_decision_keeps_its_letter(case, decider, reviewer):
 
 def test_home_page_shows_allocated_cases_and_audit_feedback(case, decider, reviewer, ukhtc):
     from decisions.models import QualityAudit
-    from decisions.services import decision_sign_off, quality_audit_record
+    from decisions.services.decision import decision_sign_off
+    from decisions.services.quality import quality_audit_record
 
     decision = decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
         referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider),
@@ -195,7 +199,7 @@ def test_home_page_shows_allocated_cases_and_audit_feedback(case, decider, revie
 
 def test_quality_auditor_records_a_finding_on_the_page(case, decider, reviewer, ukhtc):
     from decisions.models import QualityAudit
-    from decisions.services import decision_sign_off
+    from decisions.services.decision import decision_sign_off
 
     decision = decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
         referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider),
@@ -237,7 +241,7 @@ def test_a_reviewer_of_the_other_authority_cannot_reach_the_review_page(case, de
 
 def test_first_responders_see_outcomes_of_their_own_referrals_only(case, decider, reviewer, first_responder,
                                                                    other_first_responder_user):
-    from decisions.services import decision_sign_off
+    from decisions.services.decision import decision_sign_off
 
     decision_sign_off(decision=decision_send_for_review(decision=decision_draft(
         referral=case, stage="rg", outcome="negative", reasons="r", evidence_considered="e", by=decider),
@@ -264,7 +268,7 @@ def test_each_case_page_reads_only_what_it_shows_in_a_fixed_number_of_queries(ca
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
-    from decisions.services import note_add
+    from decisions.services.case import note_add
 
     client = sign_in(Client(), manager)
     api = APIClient()
@@ -340,7 +344,8 @@ def test_the_allocate_page_lists_decision_makers_by_name_with_caseload_and_absen
 def test_the_auditors_home_page_lists_sampled_decisions_waiting_for_a_finding(case, decider, reviewer, ukhtc):
     from django.utils import timezone
 
-    from decisions.services import decision_sign_off, quality_sample_draw, quarter_of
+    from decisions.services.decision import decision_sign_off
+    from decisions.services.quality import quality_sample_draw, quarter_of
 
     auditor = UserFactory(organisation=ukhtc, roles=[Role.QUALITY_AUDITOR])
     draft = decision_draft(referral=case, stage="rg", outcome="positive", reasons="R.", evidence_considered="E.",

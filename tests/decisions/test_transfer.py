@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from core.errors import Invalid
-from decisions.services import case_transfer
+from decisions.services.case import case_transfer
 from organisations.models import OrgRole, Role
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from core import working_days
 from decisions import waiting
 from decisions.forecast import Throughput, cg_forecast
-from decisions.services import case_file_open
+from decisions.services.case import case_file_open
 from organisations.models import OrgRole, Role
 from referrals.models import InformationRequest, ReferralStatus
 from tests.conftest import sign_in

@@ -176,7 +176,7 @@ def test_the_referral_form_can_be_filled_in_with_the_keyboard_alone(browser, liv
 
 
 def test_the_decision_form_can_be_filled_in_with_the_keyboard_alone(browser, live_server, demo_data):
-    from decisions.services import case_allocate
+    from decisions.services.case import case_allocate
     from organisations.models import User
     from referrals.models import Referral
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from decisions.models import CaseFile, Decision, DecisionStatus
-from decisions.services import case_allocate, case_file_open
+from decisions.services.case import case_allocate, case_file_open
 from organisations.models import OrgRole, Role
 from referrals.models import ReferralStatus
 from referrals.services import referral_submit

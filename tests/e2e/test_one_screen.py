@@ -10,7 +10,7 @@ import datetime
 import pytest
 from playwright.sync_api import Page
 
-from decisions.services import case_allocate, case_file_open
+from decisions.services.case import case_allocate, case_file_open
 from organisations.models import OrgRole, Role
 from referrals.services import referral_start, referral_submit
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as

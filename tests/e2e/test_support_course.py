@@ -12,13 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-)
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from tests.e2e.conftest import assert_accessible, sign_in_as

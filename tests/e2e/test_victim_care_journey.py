@@ -9,13 +9,8 @@ import datetime
 import pytest
 from playwright.sync_api import Page
 
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-)
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as

@@ -126,7 +126,7 @@ def test_a_new_organisation_needs_its_type_and_rules_hold(tmp_path):
 
 
 def test_historic_records_stay_out_of_the_casework_queue(tmp_path, settings):
-    from decisions.selectors import case_queue
+    from decisions.selectors.queue import case_queue
     from organisations.models import Role
     from tests.factories import UserFactory
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from decisions.models import QualityAudit
-from decisions.services import case_allocate, case_file_open, decision_draft
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft
 from organisations.models import OrgRole, Role
 from referrals.services import information_request_create, referral_document_add, referral_submit
 from reminders.models import Reminder, ReminderRule, ReminderStatus

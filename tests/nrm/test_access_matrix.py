@@ -33,7 +33,8 @@ from rest_framework.test import APIClient
 from audit.models import AccessAction, AccessEvent
 from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, DispatchChannel, LetterDispatch, Outcome, QualityAudit
-from decisions.services import case_allocate, case_file_open, decision_draft
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
 from organisations.models import ApiToken, FirstResponderType, Organisation, OrgRole, Role, User

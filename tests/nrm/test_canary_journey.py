@@ -21,13 +21,8 @@ from django.utils import timezone
 
 from core.email import render_email
 from core.outbox import flush
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-)
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from monitoring import exports
 from monitoring.periods import Period
 from monitoring.report import build_report

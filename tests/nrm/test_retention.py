@@ -15,15 +15,8 @@ from django.utils import timezone
 from audit.models import AccessAction, AccessEvent
 from data_protection.retention import REMOVED, anonymise_expired_cases
 from decisions.models import CaseFile, CaseNote, Decision
-from decisions.services import (
-    case_allocate,
-    case_close,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-    note_add,
-)
+from decisions.services.case import case_allocate, case_close, case_file_open, note_add
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from monitoring.periods import Period
 from monitoring.report import build_report
 from organisations.models import OrgRole, Role

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core import working_days
-from decisions.services import case_file_open
+from decisions.services.case import case_file_open
 from organisations.models import FirstResponderType, Organisation, OrgRole, Role, User
 from organisations.services import RoleNotAllowedForOrganisation, user_create
 from referrals.permissions import may_make_referrals

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from decisions.services import case_file_open
+from decisions.services.case import case_file_open
 from organisations.models import Role
 from referrals.search import as_date, referral_search
 from referrals.services import referral_submit

@@ -12,7 +12,8 @@ from celery.signals import before_task_publish
 from django.core import mail
 
 from core.email import render_email
-from decisions.services import case_allocate, case_file_open, decision_draft, decision_send_for_review
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review
 from referrals.services import referral_submit
 from reminders.messages import reminder_email_context, reminder_text
 from reminders.models import Reminder, ReminderStatus

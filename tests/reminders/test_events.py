@@ -12,15 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.services import (
-    case_allocate,
-    decision_draft,
-    decision_return,
-    decision_send_for_review,
-    decision_sign_off,
-    involvement_declare,
-    reconsideration_request,
-)
+from decisions.services.case import case_allocate, involvement_declare
+from decisions.services.decision import decision_draft, decision_return, decision_send_for_review, decision_sign_off
+from decisions.services.reconsideration import reconsideration_request
 from referrals.services import information_request_answer, information_request_create
 from reminders.events import EVENT_RULES
 from reminders.models import Reminder, ReminderRule, ReminderStatus

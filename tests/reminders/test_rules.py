@@ -11,15 +11,8 @@ import time_machine
 from django.core import mail
 
 from decisions.models import CaseFile
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    case_withdraw,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-    involvement_declare,
-)
+from decisions.services.case import case_allocate, case_file_open, case_withdraw, involvement_declare
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import Role
 from referrals.models import Referral
 from referrals.services import drafts_expire, referral_start, referral_submit

@@ -10,13 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.http import Http404
 
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-)
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import OrgRole, Role, User
 from referrals.selectors import referrals_supported_by, referrals_visible_to
 from referrals.services import referral_submit

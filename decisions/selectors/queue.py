@@ -1,0 +1,93 @@
+"""The work queue of a competent authority, and the short lists on casework staff's home pages: each
+page of cases read in a fixed number of queries and logged as listed."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import QueryDict
+
+from audit.services import record_list_access
+from core import working_days
+from core.paging import ListPage, page_of
+from decisions.models import DecisionStatus
+from decisions.selectors.case import RG_PENDING, cases_visible_to, next_deadline
+from organisations.models import User
+from referrals.models import InformationRequest, PossibleDuplicate, Referral, ReferralStatus
+from referrals.search import referral_search
+
+QUEUE_FILTERS = {"status", "deadline", "decision_maker"}
+QUEUE_ORDER = {"received": "case_file__received_at", "-received": "-case_file__received_at",
+               "due": "case_file__rg_due_on", "-due": "-case_file__rg_due_on"}  # each has an index on CaseFile
+
+
+def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, order: str = "due",
+                        search: str = "") -> QuerySet[Referral]:
+    """The work queue, filtered and ordered, not yet read: callers read one page of it and pass what
+    they show to `shown_in_queue`. The flags are EXISTS subqueries, worked out for the rows of the page
+    only, where a COUNT over joins would group every open case of the authority first. A `search`
+    (referrals.search: reference, name or date of birth) looks through closed cases too, unless a
+    status is chosen."""
+    filters = filters or {}
+    queryset = (
+        cases_visible_to(user)
+        .filter(case_file__isnull=False)
+        .select_related("case_file", "case_file__allocated_to")
+        .annotate(duplicate_flags=Exists(PossibleDuplicate.objects.filter(
+                      referral_id=OuterRef("pk"), matches__in=cases_visible_to(user))),
+                  open_information_requests=Exists(InformationRequest.objects.filter(
+                      referral_id=OuterRef("pk"), answered_at=None)))
+    )
+    if search:
+        queryset = queryset.filter(referral_search(search))
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    elif not search:
+        queryset = queryset.exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN,
+                                                ReferralStatus.HISTORIC])
+    if filters.get("decision_maker") == "unallocated":
+        queryset = queryset.filter(case_file__allocated_to__isnull=True)
+    elif filters.get("decision_maker", "").isdigit():
+        queryset = queryset.filter(case_file__allocated_to_id=int(filters["decision_maker"]))
+    today = working_days.today()
+    if filters.get("deadline") == "overdue":
+        queryset = queryset.filter(status__in=RG_PENDING, case_file__rg_due_on__lt=today)
+    elif filters.get("deadline") == "due_soon":
+        queryset = queryset.filter(status__in=RG_PENDING, case_file__rg_due_on__gte=today,
+                                   case_file__rg_due_on__lte=working_days.add_working_days(today, 2))
+    return queryset.order_by(QUEUE_ORDER.get(order, "case_file__rg_due_on"), "case_file__pk")
+
+
+def shown_in_queue(user: User, cases: list[Referral]) -> list[Referral]:
+    """The cases one page of the queue shows, with their next deadline, logged as listed."""
+    today = working_days.today()
+    for referral in cases:
+        referral.deadline = next_deadline(referral, referral.case_file)
+        referral.days_since_referral = (today - working_days.local_date(referral.case_file.received_at)).days
+    record_list_access(user=user, records=cases, model=Referral)
+    return cases
+
+
+def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str = "due", page: int = 1,
+               query: QueryDict | None = None, search: str = "") -> ListPage:
+    """One page of the work queue: the same number of queries however long the queue is."""
+    listed = page_of(case_queue_queryset(user, filters=filters, order=order, search=search), number=page,
+                     query=query)
+    shown_in_queue(user, listed.items)
+    return listed
+
+
+def allocated_to_me(user: User) -> list[Referral]:
+    """A decision maker's open cases for their home panel (at most 20), logged as listed."""
+    mine = list(cases_visible_to(user).filter(case_file__allocated_to=user)
+                .exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN])
+                .select_related("case_file")[:20])
+    record_list_access(user=user, records=mine, model=Referral)
+    return mine
+
+
+def reviews_waiting_for(user: User) -> list[Referral]:
+    """Cases with a decision waiting for a second reviewer other than its author (at most 20), logged."""
+    waiting = list(cases_visible_to(user).filter(case_file__decisions__status=DecisionStatus.AWAITING_REVIEW)
+                   .exclude(case_file__decisions__author=user).distinct()[:20])
+    record_list_access(user=user, records=waiting, model=Referral)
+    return waiting
