@@ -59,7 +59,7 @@ MUTANTS = [
            ("tests/referrals/test_access.py::test_competent_authority_sees_routed_referrals_not_drafts",)),
     Mutant("review-waiting-to-author",
            "The 'review waiting' reminder never goes to the decision's author, even one who is also a reviewer",
-           "reminders/rules.py",
+           "reminders/rules/casework.py",
            'if user != row["author_id"] and (row["case_id"], user) not in involved]',
            'if (row["case_id"], user) not in involved]',
            ("tests/reminders/test_rules.py::"

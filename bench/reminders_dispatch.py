@@ -118,8 +118,9 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from reminders import rules
     from reminders.models import Reminder, ReminderStatus
+    from reminders.rules.casework import rg_pending_cases
+    from reminders.rules.planning import Window
     from reminders.services import reminders_dispatch
 
     call_command("migrate", verbosity=0)
@@ -130,9 +131,9 @@ def main() -> None:
     Reminder.objects.all().delete()
     now = timezone.now().replace(hour=9) if timezone.localtime().hour < 8 else timezone.now()
 
-    window = rules.Window.starting(now)
-    plan_query = rules._rg_pending_cases(None).filter(rg_due_on__gte=window.catch_up_from,
-                                                       rg_due_on__lte=window.last_day + datetime.timedelta(days=16))
+    window = Window.starting(now)
+    plan_query = rg_pending_cases(None).filter(rg_due_on__gte=window.catch_up_from,
+                                               rg_due_on__lte=window.last_day + datetime.timedelta(days=16))
     plan_sql, plan_params = plan_query.values("referral_id", "rg_due_on").query.sql_with_params()
     plan_explain = _explain(plan_sql, list(plan_params))
 

@@ -305,7 +305,7 @@ def drafts_expire(*, now: datetime | None = None) -> int:
     Rows are claimed with SKIP LOCKED so two workers never delete the same draft; each deletion is
     written to the change history by trigger, with this job as its context, and `drafts_deleted`
     lets the reminders app tell each author in the same transaction. (The warning at
-    NRM_DRAFT_WARNING_DAYS is a reminder rule: reminders/rules.py.)"""
+    NRM_DRAFT_WARNING_DAYS is a reminder rule: reminders/rules/first_responders.py.)"""
     now = now or timezone.now()
     delete_before = now - timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
     with transaction.atomic():

@@ -20,8 +20,8 @@ from core.outbox import publish_on_commit
 from decisions.models import CaseFile, Decision, InvolvementDeclaration, Reconsideration
 from organisations.models import OrgRole, Role, User
 from referrals.models import InformationRequest, Referral
-from reminders import rules
 from reminders.models import ReminderRule
+from reminders.rules.planning import Planned
 from reminders.services import _upsert
 from victim_care.models import Allocation, SupportCase, SupportStatus
 
@@ -52,9 +52,9 @@ def notify(rule: ReminderRule, referral: Referral, recipients: Iterable[int | No
     """One notification of `rule` about `referral` to each recipient, sent as soon as the change commits."""
     now = timezone.now()
     wanted = [recipient for recipient in dict.fromkeys(recipients) if recipient]
-    _upsert([rules.Planned(rule=rule, referral_id=referral.pk, reference=referral.reference or "", link=link,
-                           competent_authority_id=referral.competent_authority_id,
-                           due_on=working_days.local_date(now), recipient_id=recipient, send_at=now)
+    _upsert([Planned(rule=rule, referral_id=referral.pk, reference=referral.reference or "", link=link,
+                     competent_authority_id=referral.competent_authority_id,
+                     due_on=working_days.local_date(now), recipient_id=recipient, send_at=now)
              for recipient in wanted], now)
     if wanted:
         publish_on_commit("reminders.tasks.deliver_events")

@@ -25,9 +25,11 @@ from core import working_days
 from core.email import send_templated_email
 from core.errors import Conflict, NotAllowed
 from organisations.models import User
-from reminders import permissions, rules
+from reminders import permissions
 from reminders.messages import reminder_email_context
 from reminders.models import NotificationPreference, Reminder, ReminderRule, ReminderStatus
+from reminders.rules.planning import Audience, Key, Planned, Window
+from reminders.rules.table import RULES, plan
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ _UPSERT = (
 )
 
 
-def _upsert(planned: list[rules.Planned], now: datetime.datetime) -> None:
+def _upsert(planned: list[Planned], now: datetime.datetime) -> None:
     if not planned:
         return
     rows = [(item.rule, item.referral_id, item.reference, item.link, item.competent_authority_id, item.due_on,
@@ -57,7 +59,7 @@ def reminders_plan(*, now: datetime.datetime | None = None) -> int:
     """Write a row for every reminder the rules call for up to NRM_REMINDER_PLAN_AHEAD_HOURS ahead."""
     now = now or timezone.now()
     count, batch = 0, []
-    for planned in rules.plan(rules.Window.starting(now), rules.Audience()):
+    for planned in plan(Window.starting(now), Audience()):
         batch.append(planned)
         if len(batch) == 1000:
             _upsert(batch, now)
@@ -66,16 +68,16 @@ def reminders_plan(*, now: datetime.datetime | None = None) -> int:
     return count + len(batch)
 
 
-def _still_planned(rows: Iterable[dict], now: datetime.datetime, audience: rules.Audience) -> set[rules.Key]:
+def _still_planned(rows: Iterable[dict], now: datetime.datetime, audience: Audience) -> set[Key]:
     """The keys among these rows that the records' current state still calls for."""
     rows = list(rows)
-    planned_rules = {row["rule"] for row in rows if rules.RULES[row["rule"]].plan is not None}
+    planned_rules = {row["rule"] for row in rows if RULES[row["rule"]].plan is not None}
     keys = {(row["rule"], str(row["referral_id"]), row["due_on"], row["recipient_id"])
             for row in rows if row["rule"] not in planned_rules}
     if planned_rules:
         referral_ids = {row["referral_id"] for row in rows if row["rule"] in planned_rules}
-        keys |= {planned.key for planned in rules.plan(rules.Window.starting(now), audience, rules=planned_rules,
-                                                         referral_ids=referral_ids)}
+        keys |= {planned.key for planned in plan(Window.starting(now), audience, rules=planned_rules,
+                                                   referral_ids=referral_ids)}
     return keys
 
 
@@ -142,7 +144,7 @@ def reminders_dispatch(*, now: datetime.datetime | None = None, batch_size: int 
     now = now or timezone.now()
     batch_size = batch_size or settings.NRM_REMINDER_BATCH_SIZE
     result = DispatchResult(planned=reminders_plan(now=now))
-    audience = rules.Audience()
+    audience = Audience()
     after: tuple[datetime.datetime, int] | None = None
     while True:
         due = Reminder.objects.filter(status=ReminderStatus.PENDING, send_at__lte=now)
@@ -186,7 +188,7 @@ def reminders_recompute(*, referral_id: uuid.UUID, now: datetime.datetime | None
     if not pending:
         return 0
     now = now or timezone.now()
-    applicable = _still_planned(pending, now, rules.Audience())
+    applicable = _still_planned(pending, now, Audience())
     stale = [row["id"] for row in pending
              if (row["rule"], str(row["referral_id"]), row["due_on"], row["recipient_id"]) not in applicable]
     return Reminder.objects.filter(pk__in=stale, status=ReminderStatus.PENDING).update(
@@ -212,9 +214,9 @@ def on_record_saved(sender, instance, **kwargs) -> None:
 def on_drafts_deleted(sender, drafts: list[tuple[uuid.UUID, int]], deleted_at: datetime.datetime, **kwargs) -> None:
     """referrals.signals.drafts_deleted: tell each author, in the deleting transaction."""
     link = reverse("referrals:list")
-    _upsert([rules.Planned(rule=ReminderRule.DRAFT_DELETED, referral_id=referral_id, reference="", link=link,
-                           competent_authority_id=None, due_on=working_days.local_date(deleted_at), recipient_id=author,
-                           send_at=deleted_at) for referral_id, author in drafts], deleted_at)
+    _upsert([Planned(rule=ReminderRule.DRAFT_DELETED, referral_id=referral_id, reference="", link=link,
+                     competent_authority_id=None, due_on=working_days.local_date(deleted_at), recipient_id=author,
+                     send_at=deleted_at) for referral_id, author in drafts], deleted_at)
 
 
 def reminder_retry(*, reminder: Reminder, by: User) -> Reminder:

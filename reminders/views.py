@@ -16,7 +16,7 @@ from reminders import permissions, selectors, services
 from reminders.forms import NotificationSettingsForm
 from reminders.messages import reminder_text
 from reminders.models import Reminder, ReminderStatus
-from reminders.rules import RULES
+from reminders.rules.table import RULES
 
 
 def _page(request: HttpRequest, rows) -> ListPage:
