@@ -1,6 +1,6 @@
 """The NRM's rules as they stood in 2011 and as they stand today, in one place.
 
-`NRM_ERA` (2011 or today) picks the defaults of every rule setting in nrm/settings.py; each
+`NRM_ERA` (2011 or today) picks the defaults of every rule setting in nrm/settings_rules.py; each
 setting can still be overridden by its own environment variable. docs/domain-rules.md explains
 each rule and where today's values come from. Configuration only: this module imports no app."""
 
