@@ -125,14 +125,21 @@ def _serve(decision: Decision, referral: Referral, case: CaseFile) -> Decision:
     return decision
 
 
+def _locked_for_review(decision: Decision, by: User) -> tuple[Decision, Referral, CaseFile]:
+    """The decision locked for its second reviewer, who must be independent of it, while it still awaits
+    review: of two reviewers at once, the second is told it has been reviewed already."""
+    locked, referral, case = _locked_decision(decision)
+    permissions.check_reviewer_independent(by, locked)
+    if locked.status != DecisionStatus.AWAITING_REVIEW:
+        raise DecisionConflict("This decision is not awaiting review: someone may have reviewed it already.")
+    return locked, referral, case
+
+
 def decision_sign_off(*, decision: Decision, by: User, comments: str = "") -> Decision:
     """The second reviewer agrees: the decision takes effect and is served. Two reviewers at once
     get one sign-off; the second is told the decision has already been reviewed."""
     with transaction.atomic():
-        locked, referral, case = _locked_decision(decision)
-        permissions.check_reviewer_independent(by, locked)
-        if locked.status != DecisionStatus.AWAITING_REVIEW:
-            raise DecisionConflict("This decision is not awaiting review: someone may have reviewed it already.")
+        locked, referral, case = _locked_for_review(decision, by)
         locked.reviewer, locked.reviewed_at, locked.review_comments = by, timezone.now(), comments
         return _serve(locked, referral, case)
 
@@ -143,10 +150,7 @@ def decision_return(*, decision: Decision, by: User, comments: str) -> Decision:
         raise Invalid("Say why the decision is being returned.",
                       fields={"comments": ["Say why the decision is being returned."]})
     with transaction.atomic():
-        locked, referral, _case = _locked_decision(decision)
-        permissions.check_reviewer_independent(by, locked)
-        if locked.status != DecisionStatus.AWAITING_REVIEW:
-            raise DecisionConflict("This decision is not awaiting review: someone may have reviewed it already.")
+        locked, referral, _case = _locked_for_review(decision, by)
         move_case(referral, Action.RETURN_RG if locked.stage == Stage.RG else Action.RETURN_CG)
         DECISION.move(locked, DecisionAction.RETURN)
         locked.reviewer = by
