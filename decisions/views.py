@@ -241,61 +241,57 @@ def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpRespons
     }, status=400 if request.method == "POST" else 200)
 
 
-def _simple_action(request: HttpRequest, pk: uuid.UUID, form_class, *, title: str, button: str, done: str,
-                   run: Callable[[Any, dict[str, Any]], Any], allowed: Callable[[Any], bool], intro: str = "",
-                   back_to: str = "decisions:case") -> HttpResponse:
+def _simple_action(request: HttpRequest, pk: uuid.UUID, form_class, service: Callable[..., Any], *,
+                   allowed: Callable[[Any, Any], bool], title: str, button: str, done: str,
+                   intro: str = "") -> HttpResponse:
+    """A page with one form on a case whose answers go to one service, named as the service's arguments:
+    `service(referral=..., by=..., **answers)`."""
     referral = case_for(request.user, pk)
-    if not allowed(referral):
+    if not allowed(request.user, referral):
         raise PermissionDenied
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid() and attempt(form, lambda: run(referral, form.cleaned_data)):
+    if request.method == "POST" and form.is_valid() and attempt(
+            form, lambda: service(referral=referral, by=request.user, **form.cleaned_data)):
         messages.success(request, done)
-        return redirect(back_to, pk)
+        return redirect("decisions:case", pk)
     return _form_page(request, referral, form, title=title, button=button, intro=intro,
                       status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _simple_action(request, pk, forms.NoteForm, title="Add a note", button="Add note", done="Note added",
-                          allowed=lambda r: permissions.may_record(request.user, r),
-                          run=lambda r, data: note_add(referral=r, text=data["text"], by=request.user))
+    return _simple_action(request, pk, forms.NoteForm, note_add, allowed=permissions.may_record,
+                          title="Add a note", button="Add note", done="Note added")
 
 
 @require_http_methods(["GET", "POST"])
 def declare_involvement(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _simple_action(
-        request, pk, forms.DeclarationForm, title="Declare involvement in an asylum or immigration decision",
-        button="Declare involvement", done="Your involvement is recorded: you will not review decisions on this case",
-        intro="A second reviewer must not have been involved in an asylum or immigration decision about the person.",
-        allowed=lambda r: permissions.works_on(request.user, r),
-        run=lambda r, data: involvement_declare(referral=r, details=data["details"], by=request.user))
+        request, pk, forms.DeclarationForm, involvement_declare, allowed=permissions.works_on,
+        title="Declare involvement in an asylum or immigration decision", button="Declare involvement",
+        done="Your involvement is recorded: you will not review decisions on this case",
+        intro="A second reviewer must not have been involved in an asylum or immigration decision about the person.")
 
 
 @require_http_methods(["GET", "POST"])
 def request_information(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _simple_action(
-        request, pk, forms.InformationRequestForm, title="Ask the first responder for more information",
-        button="Send request", done="Request sent to the first responder",
-        allowed=lambda r: permissions.may_record(request.user, r),
-        run=lambda r, data: information_request_create(referral=r, question=data["question"], by=request.user))
+    return _simple_action(request, pk, forms.InformationRequestForm, information_request_create,
+                          allowed=permissions.may_record, title="Ask the first responder for more information",
+                          button="Send request", done="Request sent to the first responder")
 
 
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _simple_action(
-        request, pk, forms.WithdrawForm, title="Record withdrawal from the NRM", button="Record withdrawal",
-        done="Withdrawal recorded", allowed=lambda r: permissions.may_record(request.user, r),
-        run=lambda r, data: case_withdraw(referral=r, reason=data["reason"], by=request.user))
+    return _simple_action(request, pk, forms.WithdrawForm, case_withdraw, allowed=permissions.may_record,
+                          title="Record withdrawal from the NRM", button="Record withdrawal",
+                          done="Withdrawal recorded")
 
 
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Decision makers and managers close a case after a decision, with a reason; reviewers and auditors may not."""
-    return _simple_action(
-        request, pk, forms.CloseForm, title="Close the case", button="Close the case", done="Case closed",
-        allowed=lambda r: permissions.may_record(request.user, r),
-        run=lambda r, data: case_close(referral=r, reason=data["reason"], by=request.user))
+    return _simple_action(request, pk, forms.CloseForm, case_close, allowed=permissions.may_record,
+                          title="Close the case", button="Close the case", done="Case closed")
 
 
 @require_http_methods(["GET", "POST"])
