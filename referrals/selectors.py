@@ -5,7 +5,7 @@ attempt, whether the record is missing or merely someone else's."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -24,6 +24,8 @@ from referrals.models import (
 )
 from referrals.permissions import support_grants_of, support_permission_id
 from referrals.search import referral_search
+
+AttachedRecord = TypeVar("AttachedRecord", ReferralDocument, InformationRequest)
 
 
 def latest_answers_of_author(user: User, section_slug: str, *, excluding: Any = None) -> dict[str, Any]:
@@ -133,26 +135,27 @@ def referral_lists_for(user: User, *, drafts_page: int = 1, page: int = 1,
     return drafts, submitted
 
 
+def _attached_to_visible_referral(user: User, model: type[AttachedRecord], referral_id: Any,
+                                  record_id: Any) -> AttachedRecord:
+    """A record attached to a referral the user sees (a document, an information request), with its
+    referral; otherwise 404, logged as a refused attempt."""
+    record = (model.objects.filter(pk=record_id, referral_id=referral_id, referral__in=referrals_visible_to(user))
+              .select_related("referral").first())
+    if record is None:
+        raise refused(user=user, record_type=model, record_id=record_id)
+    return record
+
+
 def document_for(user: User, referral_id: Any, document_id: Any) -> ReferralDocument:
-    document = (
-        ReferralDocument.objects.filter(pk=document_id, referral_id=referral_id,
-                                        referral__in=referrals_visible_to(user))
-        .select_related("referral").first()
-    )
-    if document is None:
-        raise refused(user=user, record_type=ReferralDocument, record_id=document_id)
+    """A document of a referral the user sees, logged as downloaded."""
+    document = _attached_to_visible_referral(user, ReferralDocument, referral_id, document_id)
     record_access(user=user, action=AccessAction.DOWNLOAD, record=document)
     return document
 
 
 def information_request_for(user: User, referral_id: Any, request_id: Any) -> InformationRequest:
-    request = (
-        InformationRequest.objects.filter(pk=request_id, referral_id=referral_id,
-                                          referral__in=referrals_visible_to(user))
-        .select_related("referral").first()
-    )
-    if request is None:
-        raise refused(user=user, record_type=InformationRequest, record_id=request_id)
+    """An information request on a referral the user sees; the referral is logged as viewed."""
+    request = _attached_to_visible_referral(user, InformationRequest, referral_id, request_id)
     record_access(user=user, action=AccessAction.VIEW, record=request.referral)
     return request
 
