@@ -14,7 +14,7 @@ from core import working_days
 from decisions.models import Decision, DecisionStatus, Stage
 from organisations.models import Role
 from reminders.models import ReminderRule
-from reminders.rules.planning import Audience, Planned, Window, morning_of, narrowed, support_link, to_each
+from reminders.rules.planning import CASE_VALUES, Audience, Planned, Window, morning_of, narrowed, support_link, to_each
 from victim_care.models import Allocation, CareRecordEntry, EntryKind, SupportCase, SupportStatus
 
 
@@ -23,18 +23,16 @@ def plan_move_on_ending(window: Window, audience: Audience, referral_ids=None) -
     and the support workers of the provider supporting the person. The 7-day reminder is not sent for a
     move-on shorter than that (48 hours after a negative CG in 2011): the day itself is."""
     lead = datetime.timedelta(days=settings.NRM_MOVE_ON_ENDING_LEAD_DAYS)
-    current = Allocation.objects.filter(support_case=OuterRef("pk"), end_on__isnull=True)
     served_cg = Decision.objects.filter(case_id=OuterRef("referral_id"), stage=Stage.CG,
                                         status=DecisionStatus.SERVED).order_by("-served_at")
     cases = narrowed(SupportCase.objects.exclude(status=SupportStatus.EXITED).filter(
         referral__case_file__move_on_at__isnull=False,
         referral__case_file__move_on_at__gte=window.now - datetime.timedelta(days=settings.NRM_REMINDER_CATCH_UP_DAYS),
         referral__case_file__move_on_at__lte=window.until + lead), "referral_id", referral_ids).annotate(
-        provider_id=Subquery(current.values("provider_id")[:1]),
+        provider_id=Subquery(_current_allocation().values("provider_id")[:1]),
         cg_served_at=Subquery(served_cg.values("served_at")[:1]))
     for case in cases.values("pk", "referral_id", "provider_id", "cg_served_at",
-                             move_on_at=F("referral__case_file__move_on_at"), reference=F("referral__reference"),
-                             authority_id=F("referral__competent_authority_id")):
+                             move_on_at=F("referral__case_file__move_on_at"), **CASE_VALUES):
         ends_on = working_days.local_date(case["move_on_at"])
         recipients = audience.case_managers() + audience.members(Role.SUPPORT_WORKER, case["provider_id"])
         served_on = working_days.local_date(case["cg_served_at"]) if case["cg_served_at"] else ends_on
@@ -45,8 +43,14 @@ def plan_move_on_ending(window: Window, audience: Audience, referral_ids=None) -
                 yield from to_each(rule, case, ends_on, morning_of(send_day), recipients, support_link(case["pk"]))
 
 
+def _current_allocation():
+    """The support case's allocation now (at most one: the database refuses overlapping allocations)."""
+    return Allocation.objects.filter(support_case=OuterRef("pk"), end_on__isnull=True)
+
+
 def _supported(referral_ids):
-    current = Allocation.objects.filter(support_case=OuterRef("pk"), end_on__isnull=True)
+    """Support cases now supported, with their current provider and the day that provider took the person on."""
+    current = _current_allocation()
     supported = SupportCase.objects.filter(status=SupportStatus.SUPPORTED).annotate(
         provider_id=Subquery(current.values("provider_id")[:1]),
         support_started_on=Subquery(current.values("start_on")[:1]),
@@ -55,8 +59,8 @@ def _supported(referral_ids):
 
 
 def _provider_rows(cases) -> Iterator[dict]:
-    for case in cases.values("pk", "referral_id", "provider_id", "due_on", reference=F("referral__reference"),
-                             authority_id=F("referral__competent_authority_id")):
+    """The rows of the cases that have a provider now: theirs are the support workers told."""
+    for case in cases.values("pk", "referral_id", "provider_id", "due_on", **CASE_VALUES):
         if case["provider_id"] is not None:
             yield case
 
@@ -98,7 +102,6 @@ def plan_awaiting_allocation(window: Window, audience: Audience, referral_ids=No
     wait = datetime.timedelta(hours=settings.NRM_AWAITING_ALLOCATION_HOURS)
     cases = narrowed(SupportCase.objects.filter(status=SupportStatus.AWAITING_ALLOCATION,
                                                 opened_at__lte=window.until - wait), "referral_id", referral_ids)
-    for case in cases.values("pk", "referral_id", "opened_at", reference=F("referral__reference"),
-                             authority_id=F("referral__competent_authority_id")):
+    for case in cases.values("pk", "referral_id", "opened_at", **CASE_VALUES):
         yield from to_each(ReminderRule.AWAITING_ALLOCATION, case, working_days.local_date(case["opened_at"]),
                            case["opened_at"] + wait, audience.case_managers(), support_link(case["pk"]))

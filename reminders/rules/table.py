@@ -32,45 +32,50 @@ class RuleSpec:
     rule: ReminderRule
     audience: str
     lead: str
-    escalation: str
     plan: Callable[..., Iterator[Planned]] | None  # None: raised by an event, never planned or cancelled
+    escalation: str = ""
 
+
+# Who hears, where several rules reach the same people (the same Audience method finds them).
+DECISION_MAKER_OR_MANAGERS = "Decision maker (managers if unallocated)"
+CA_MANAGERS = "Competent authority managers"
+MOVE_ON_AUDIENCE = "Prime contractor case managers and the current provider's workers"
+SUPPORT_WORKERS = "Support workers of the current provider"
+DRAFT_AUTHOR = "The draft's author"
 
 RULES: dict[str, RuleSpec] = {spec.rule: spec for spec in [
     RuleSpec(ReminderRule.RG_DUE, "Decision maker holding the case (managers if unallocated)",
-             "Working day 4 of the 5-working-day target", "RG overdue", plan_rg_due),
-    RuleSpec(ReminderRule.RG_OVERDUE, "Competent authority managers", "First working day after the target",
-             "Repeated every working day while overdue", plan_rg_overdue),
+             "Working day 4 of the 5-working-day target", plan_rg_due, escalation="RG overdue"),
+    RuleSpec(ReminderRule.RG_OVERDUE, CA_MANAGERS, "First working day after the target", plan_rg_overdue,
+             escalation="Repeated every working day while overdue"),
     RuleSpec(ReminderRule.REVIEW_WAITING, "Second reviewers of the authority (not the author, not anyone involved)",
-             "More than 2 working days waiting", "", plan_review_waiting),
-    RuleSpec(ReminderRule.RECOVERY_ENDING, "Decision maker (managers if unallocated)",
-             "7 days before the minimum recovery period ends", "Minimum recovery period last day",
-             plan_recovery_ending),
-    RuleSpec(ReminderRule.RECOVERY_LAST_DAY, "Decision maker (managers if unallocated)",
-             "Last day of the minimum recovery period", "CG can now be made", plan_recovery_ending),
+             "More than 2 working days waiting", plan_review_waiting),
+    RuleSpec(ReminderRule.RECOVERY_ENDING, DECISION_MAKER_OR_MANAGERS,
+             "7 days before the minimum recovery period ends", plan_recovery_ending,
+             escalation="Minimum recovery period last day"),
+    RuleSpec(ReminderRule.RECOVERY_LAST_DAY, DECISION_MAKER_OR_MANAGERS, "Last day of the minimum recovery period",
+             plan_recovery_ending, escalation="CG can now be made"),
     RuleSpec(ReminderRule.CG_OVERDUE, "Decision maker and competent authority managers",
-             "The day after the minimum recovery period ends", "", plan_cg_overdue),
-    RuleSpec(ReminderRule.MOVE_ON_ENDING, "Prime contractor case managers and the current provider's workers",
-             "7 days before the move-on period ends", "Move-on last day", plan_move_on_ending),
-    RuleSpec(ReminderRule.MOVE_ON_LAST_DAY, "Prime contractor case managers and the current provider's workers",
-             "The day the move-on period ends", "", plan_move_on_ending),
-    RuleSpec(ReminderRule.TURNING_18, "Decision maker (managers if unallocated) and the local authority's "
-             "safeguarding leads", "30 days before a child in an open case turns 18", "", plan_turning_18),
+             "The day after the minimum recovery period ends", plan_cg_overdue),
+    RuleSpec(ReminderRule.MOVE_ON_ENDING, MOVE_ON_AUDIENCE, "7 days before the move-on period ends",
+             plan_move_on_ending, escalation="Move-on last day"),
+    RuleSpec(ReminderRule.MOVE_ON_LAST_DAY, MOVE_ON_AUDIENCE, "The day the move-on period ends", plan_move_on_ending),
+    RuleSpec(ReminderRule.TURNING_18, f"{DECISION_MAKER_OR_MANAGERS} and the local authority's safeguarding leads",
+             "30 days before a child in an open case turns 18", plan_turning_18),
     RuleSpec(ReminderRule.RECONSIDERATION_CLOSING, "The first responder who referred",
-             "5 days before the reconsideration window closes", "", plan_reconsideration_closing),
-    RuleSpec(ReminderRule.CARE_PLAN_REVIEW_DUE, "Support workers of the current provider",
-             "On the care plan's review date", "", plan_care_plan_review_due),
-    RuleSpec(ReminderRule.CONTACT_OVERDUE, "Support workers of the current provider",
-             "7 days after the last recorded contact", "", plan_contact_overdue),
+             "5 days before the reconsideration window closes", plan_reconsideration_closing),
+    RuleSpec(ReminderRule.CARE_PLAN_REVIEW_DUE, SUPPORT_WORKERS, "On the care plan's review date",
+             plan_care_plan_review_due),
+    RuleSpec(ReminderRule.CONTACT_OVERDUE, SUPPORT_WORKERS, "7 days after the last recorded contact",
+             plan_contact_overdue),
     RuleSpec(ReminderRule.AWAITING_ALLOCATION, "Prime contractor case managers",
-             "24 hours after the support case opened", "", plan_awaiting_allocation),
-    RuleSpec(ReminderRule.DRAFT_EXPIRING, "The draft's author", "21 days untouched", "Draft deleted at 28 days",
-             plan_draft_expiring),
-    RuleSpec(ReminderRule.DRAFT_DELETED, "The draft's author", "When the draft is deleted at 28 days", "", None),
-    RuleSpec(ReminderRule.LETTER_UNSENT, "Competent authority managers",
-             "The working day after the letter was due to be sent (2 working days after service)", "",
-             plan_letter_unsent),
-    *(RuleSpec(rule, audience, "When it happens", "", None) for rule, audience in [
+             "24 hours after the support case opened", plan_awaiting_allocation),
+    RuleSpec(ReminderRule.DRAFT_EXPIRING, DRAFT_AUTHOR, "21 days untouched", plan_draft_expiring,
+             escalation="Draft deleted at 28 days"),
+    RuleSpec(ReminderRule.DRAFT_DELETED, DRAFT_AUTHOR, "When the draft is deleted at 28 days", None),
+    RuleSpec(ReminderRule.LETTER_UNSENT, CA_MANAGERS,
+             "The working day after the letter was due to be sent (2 working days after service)", plan_letter_unsent),
+    *(RuleSpec(rule, audience, "When it happens", None) for rule, audience in [
         (ReminderRule.CASE_ALLOCATED, "The decision maker the case is allocated (or reallocated) to"),
         (ReminderRule.DECISION_AWAITING_REVIEW, "The authority's second reviewers, never the decision's author "
                                                 "or anyone who declared involvement"),
