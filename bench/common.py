@@ -258,7 +258,7 @@ def signed_in_session(user: User) -> str:
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     store = __import__(settings.SESSION_ENGINE, fromlist=["SessionStore"]).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "organisations.authentication.UserWithOrganisationBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store[SESSION_SIGNED_IN_AT] = timezone.now().timestamp()

@@ -10,7 +10,7 @@ from nrm.settings_environment import NRM_ENVIRONMENT, env
 AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "organisations.authentication.UserWithOrganisationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "sign-in"
@@ -31,7 +31,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=12))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
-SESSION_SAVE_EVERY_REQUEST = True  # every request pushes the idle deadline forward
+# The last request is recorded in the session at most once a minute (organisations.middleware), so that
+# reading a page is not also a write; a session may therefore end up to a minute before the idle timeout.
+SESSION_ACTIVITY_RECORD_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,12 +1,28 @@
-"""API authentication: expiring, revocable tokens for machine clients, and browser sessions
-only once their second factor has been verified."""
+"""Authentication: the signed-in person loaded with their organisation, and for the API expiring,
+revocable tokens for machine clients and browser sessions only once their second factor has been
+verified."""
 
 from __future__ import annotations
 
+from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
-from organisations.models import ApiToken
+from organisations.models import ApiToken, User
+
+
+class UserWithOrganisationBackend(ModelBackend):
+    """Django's password backend, loading the session's user together with their organisation.
+
+    Every page asks the user's organisation (scope, navigation, the header), so reading it in the same
+    query as the user saves a query on every signed-in request."""
+
+    def get_user(self, user_id: int) -> User | None:
+        try:
+            user = User.objects.select_related("organisation").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):

@@ -20,7 +20,10 @@ SESSION_LAST_SEEN_AT = "nrm_last_seen_at"
 class SessionTimeoutMiddleware:
     """End a session after 30 minutes without a request, and 12 hours after sign-in however
     active it is. The session cookie's age says the same, but the server decides: a copied
-    cookie or a session store that keeps data longer must not extend a session."""
+    cookie or a session store that keeps data longer must not extend a session.
+
+    The last request is recorded at most once a minute (SESSION_ACTIVITY_RECORD_SECONDS): a
+    session stored in PostgreSQL would otherwise turn every page read into a write."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,7 +42,9 @@ class SessionTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
                 return redirect(f"{reverse('sign-in')}?timeout=1")
-            request.session[SESSION_LAST_SEEN_AT] = now
+            if now - last_seen_at >= settings.SESSION_ACTIVITY_RECORD_SECONDS:
+                # Saving the session renews its stored expiry too; between saves it is not written.
+                request.session[SESSION_LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

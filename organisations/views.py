@@ -37,7 +37,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if user is None:
             form.add_error("email", services.SignInFailed.message)  # the summary links to the first field
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="organisations.authentication.UserWithOrganisationBackend")
             request.session[SESSION_SIGNED_IN_AT] = timezone.now().timestamp()
             has_device = services.totp_device_for(user) is not None
             return redirect("sign-in-verify" if has_device else "sign-in-set-up")

@@ -8,12 +8,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.oath import TOTP
 
+from organisations.authentication import UserWithOrganisationBackend
 from organisations.models import Role
 from tests.conftest import current_code, sign_in
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -139,6 +144,49 @@ def test_idle_session_ends_after_thirty_minutes(first_responder):
         response = client.get("/")
         assert response.status_code == 302 and response.url.startswith("/sign-in/")
         assert client.get("/").url.startswith("/sign-in/")  # the session is gone, not only this request
+
+
+def stored_expiry(client: Client):
+    return Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date
+
+
+def test_reading_pages_writes_the_session_at_most_once_a_minute(first_responder):
+    client = sign_in(Client(), first_responder)
+    start, expiry_at_sign_in = timezone.now(), stored_expiry(client)
+    with time_machine.travel(start + timedelta(seconds=30)):
+        assert client.get("/").status_code == 200
+    assert stored_expiry(client) == expiry_at_sign_in  # a read within the minute wrote nothing
+    with time_machine.travel(start + timedelta(seconds=61)):
+        assert client.get("/").status_code == 200
+    assert stored_expiry(client) > expiry_at_sign_in  # the minute's first read renewed the session
+
+
+def test_a_session_in_use_every_fifty_seconds_never_goes_idle(first_responder):
+    """Recording activity once a minute must not let a session lapse while someone is working."""
+    client = sign_in(Client(), first_responder)
+    start = timezone.now()
+    for seconds in range(50, 45 * 60, 50):
+        with time_machine.travel(start + timedelta(seconds=seconds)):
+            assert client.get("/").status_code == 200, seconds
+
+
+def test_the_signed_in_user_comes_with_their_organisation_in_one_query(first_responder):
+    user = UserWithOrganisationBackend().get_user(first_responder.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert user.organisation.name == first_responder.organisation.name
+    assert len(queries) == 0
+
+
+def test_sign_in_records_the_backend_that_loads_the_organisation(first_responder):
+    client = sign_in(Client(), first_responder)
+    session = Session.objects.get(session_key=client.cookies["sessionid"].value).get_decoded()
+    assert session[BACKEND_SESSION_KEY] == "organisations.authentication.UserWithOrganisationBackend"
+
+
+def test_an_inactive_user_is_not_loaded_from_a_session(first_responder):
+    first_responder.is_active = False
+    first_responder.save(update_fields=["is_active"])
+    assert UserWithOrganisationBackend().get_user(first_responder.pk) is None
 
 
 def test_active_session_ends_twelve_hours_after_sign_in(first_responder):
