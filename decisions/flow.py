@@ -268,9 +268,10 @@ def ready_cases(user, authority_id: int, *, total: int, page: int = 1, query: Qu
     """One page of the cases ready for a CG decision, oldest referral first (one query: the total is
     known from flow_for), logged as listed."""
     today = working_days.today()
+    # In submission order, which is the order received (decisions.waiting): the queue's index serves it.
     queryset = (authority_cases(authority_id).filter(ready_for_cg(today)).select_related("case_file")
-                .order_by("case_file__received_at", "pk"))
-    listed = page_of(queryset, number=page, query=query, total=total, parameter="page")
+                .order_by("submitted_at", "pk"))
+    listed = page_of(queryset, number=page, query=query, total=total, parameter="page", ids_first=True)
     for referral in listed.items:
         referral.days_waiting = (today - referral.case_file.recovery_period_ends_on).days - 1
         referral.days_since_referral = (today - working_days.local_date(referral.case_file.received_at)).days

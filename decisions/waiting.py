@@ -1,15 +1,23 @@
 """Reads behind the forecasts (decisions/forecast.py): each authority's recent throughput and the queue
 ahead of a case, in a fixed small number of queries whatever the size of the queue. The callers have
-already checked that the user may see the case; these reads return counts and dates, no personal data."""
+already checked that the user may see the case; these reads return counts and dates, no personal data.
+
+At national scale an authority's CG queue holds tens of thousands of cases, and counting those ahead of
+one case on every page would cost more than the page. So the queue is read once, as the sorted
+submission times of its ready cases, and kept for READY_QUEUE_SECONDS; a case's place is a binary search
+in it. A case file's `received_at` is its referral's `submitted_at` (decisions.services opens it so), and
+the queue is read in that order through the referral's `referral_cg_queue_idx`."""
 
 from __future__ import annotations
 
 import datetime
+from array import array
+from bisect import bisect_left
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
@@ -18,21 +26,24 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core import working_days
 from decisions import forecast, permissions
 from decisions.models import Decision, DecisionStatus, Stage
-from referrals.models import InformationRequest, Referral, ReferralKind, ReferralStatus
+from referrals.models import AWAITING_CG, InformationRequest, Referral, ReferralKind, ReferralStatus
 from referrals.permissions import is_referring_organisation
 
 RG_WAITING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
               ReferralStatus.RG_AWAITING_REVIEW)
 CG_WAITING = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW)
 CACHE_SECONDS = 24 * 60 * 60
+# How old the snapshot of an authority's ready queue may be: a forecast in weeks does not move with the
+# cases decided in the last few minutes (the flow dashboard's figures are as old).
+READY_QUEUE_SECONDS = 10 * 60
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 class DaysBetween(Func):
@@ -43,13 +54,21 @@ class DaysBetween(Func):
     output_field = IntegerField()
 
 
+class EpochMicroseconds(Func):
+    """A moment as whole microseconds since the epoch (Django's Extract would read it in local time)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+
 def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def waiting_for_cg() -> Q:
-    """Cases whose next decision is a CG: after a positive RG, or a CG negative being reconsidered."""
-    return Q(status__in=CG_WAITING) | Q(status=ReferralStatus.CG_RECONSIDERATION)
+    """Cases whose next decision is a CG: after a positive RG, or a CG negative being reconsidered (one
+    IN list, so that PostgreSQL matches it to the queue's partial index)."""
+    return Q(status__in=AWAITING_CG)
 
 
 def waiting_for_rg() -> Q:
@@ -120,35 +139,49 @@ def authority_figures(authority_id: int, today: datetime.date) -> dict:
     return figures
 
 
+def microseconds(moment: datetime.datetime) -> int:
+    """A moment as whole microseconds since the epoch, as ready_queue holds them."""
+    return (moment - EPOCH) // datetime.timedelta(microseconds=1)
+
+
+def ready_queue(authority_id: int, today: datetime.date) -> array:
+    """The submission times of the authority's cases ready for a CG decision today, ascending, in
+    microseconds since the epoch: one query, then kept for READY_QUEUE_SECONDS (8 bytes a case)."""
+    key = f"forecast:ready-queue:{authority_id}:{today.isoformat()}"
+    cached = cache.get(key)
+    times = array("q")
+    if cached is not None:
+        times.frombytes(cached)
+        return times
+    times.extend(authority_cases(authority_id).filter(ready_for_cg(today)).order_by("submitted_at")
+                 .annotate(at=EpochMicroseconds("submitted_at"))
+                 .values_list("at", flat=True))
+    cache.set(key, times.tobytes(), timeout=READY_QUEUE_SECONDS)
+    return times
+
+
 def position_annotations(today: datetime.date) -> dict[str, Any]:
-    """queue_position's figures as annotations, so that a page reads them with the case itself."""
-    ahead = (Referral.objects.filter(competent_authority_id=OuterRef("competent_authority_id"), kind=ReferralKind.NRM)
-             .filter(ready_for_cg(today), case_file__received_at__lt=OuterRef("case_file__received_at"))
-             .order_by().values("competent_authority_id").annotate(n=Count("pk")).values("n"))
-    return {"forecast_ahead": Coalesce(Subquery(ahead, output_field=IntegerField()), 0),
-            "forecast_information_open": Exists(InformationRequest.objects.filter(referral_id=OuterRef("pk"),
+    """What queue_position needs of the case beyond the authority's ready queue, as an annotation, so that
+    a page reads it with the case itself. (`today` is the day the page is for; the annotation does not
+    depend on it.)"""
+    return {"forecast_information_open": Exists(InformationRequest.objects.filter(referral_id=OuterRef("pk"),
                                                                                   answered_at=None))}
 
 
 def queue_position(referral: Referral, today: datetime.date) -> tuple[int, bool]:
-    """(ready cases of the authority referred before this one, whether a request for information is open),
-    from the annotations when the case was read with them, otherwise in one query."""
-    if hasattr(referral, "forecast_ahead"):
-        return referral.forecast_ahead, referral.forecast_information_open
-    ahead = (authority_cases(referral.competent_authority_id)
-             .filter(ready_for_cg(today), case_file__received_at__lt=referral.case_file.received_at).values("pk"))
-    sql, params = ahead.query.sql_with_params()  # Django's SQL with its parameters apart: nothing is pasted in
-    statement = (f"SELECT (SELECT count(*) FROM ({sql}) AS ahead), EXISTS (SELECT 1 FROM "  # noqa: S608  # nosec B608
-                 f"{InformationRequest._meta.db_table} WHERE referral_id = %s AND answered_at IS NULL)")
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, referral.pk])
-        count, information_open = cursor.fetchone()
-    return count, information_open
+    """(ready cases of the authority referred before this one, whether a request for information is open):
+    the first from the authority's ready queue, the second from the annotation when the case was read with
+    it, otherwise in one query."""
+    ahead = bisect_left(ready_queue(referral.competent_authority_id, today), microseconds(referral.submitted_at))
+    if hasattr(referral, "forecast_information_open"):
+        return ahead, referral.forecast_information_open
+    return ahead, InformationRequest.objects.filter(referral_id=referral.pk, answered_at=None).exists()
 
 
 def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> forecast.Forecast | None:
-    """The forecast of an open case's next decision, or None when no decision is pending. One query for a
-    CG wait (its place in the queue) and none for a RG decision, once the authority's figures are cached."""
+    """The forecast of an open case's next decision, or None when no decision is pending. For a CG wait, one
+    query (whether a request for information is open) unless the case was read with position_annotations,
+    once the authority's figures and ready queue are cached; none for a RG decision."""
     case = getattr(referral, "case_file", None)
     if case is None or referral.kind != ReferralKind.NRM or not referral.competent_authority_id:
         return None

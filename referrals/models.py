@@ -50,6 +50,12 @@ class ReferralStatus(models.TextChoices):
     HISTORIC = "historic", "Historic record (imported)"
 
 
+# A case waiting for its Conclusive Grounds decision: after a positive RG, with the CG drafted or in second
+# review, or a negative CG being reconsidered. The competent authority's CG queue, with an index of its own.
+AWAITING_CG = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW,
+               ReferralStatus.CG_RECONSIDERATION)
+
+
 class Nation(models.TextChoices):
     ENGLAND = "england", "England"
     WALES = "wales", "Wales"
@@ -160,6 +166,10 @@ class Referral(models.Model):
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["home_office_reference"]),
             models.Index(fields=["status", "updated_at"]),
+            # Each authority's CG queue, oldest referral first (the flow dashboard's ready list, and the
+            # forecast's count of the cases ahead): a small share of every referral, read in order.
+            models.Index(fields=["competent_authority", "submitted_at", "id"], name="referral_cg_queue_idx",
+                         condition=models.Q(kind=ReferralKind.NRM, status__in=AWAITING_CG)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -103,6 +103,9 @@ class SupportCase(models.Model):
             # The prime contractor's lists (awaiting, supported now) and the API's newest first.
             models.Index(fields=["status", "opened_at"], name="supportcase_status_opened_idx"),
             models.Index(fields=["-opened_at"], name="supportcase_newest_idx"),
+            # The prime contractor's waiting-for-CG and move-on lists: everyone not exited, oldest first.
+            models.Index(fields=["opened_at", "id"], name="supportcase_open_opened_idx",
+                         condition=~Q(status=SupportStatus.EXITED)),
         ]
 
     def __str__(self) -> str:

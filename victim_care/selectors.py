@@ -144,7 +144,7 @@ def manager_dashboard(user: User, *, query: QueryDict, figures: ManagerFigures,
         supported=supported_now(page=page_number(query.get("page")), query=query, total=figures.supported),
         waiting_for_cg=waiting_for_cg(today=today, page=page_number(query.get("waiting_page")), query=query,
                                       total=figures.waiting_for_cg),
-        in_move_on=in_move_on(page=page_number(query.get("move_on_page")), query=query, total=figures.in_move_on),
+        in_move_on=in_move_on(order=figures.in_move_on_order, page=page_number(query.get("move_on_page")), query=query),
     )
     _listed(user, dashboard.awaiting, dashboard.supported, dashboard.waiting_for_cg, dashboard.in_move_on)
     return dashboard
@@ -199,12 +199,22 @@ def waiting_for_cg(*, today: datetime.date, page: int = 1, query: QueryDict | No
     return listed
 
 
-def in_move_on(*, page: int = 1, query: QueryDict | None = None, total: int | None = None) -> ListPage:
-    """One page of the people in their move-on period, soonest end first."""
-    queryset = (_in_move_on().select_related("referral__case_file")
-                .order_by("referral__case_file__move_on_at", "pk"))
-    return page_of(queryset, number=page, per_page=DASHBOARD_PAGE_SIZE, query=query, parameter="move_on_page",
-                   total=total)
+def in_move_on_order() -> tuple[int, ...]:
+    """The support cases of the people in their move-on period, soonest end first. Working the order out
+    joins every open support case with its case file (most of both tables at national scale), so it is
+    done with the dashboard's figures, cached until a support case or case file changes."""
+    return tuple(_in_move_on().order_by("referral__case_file__move_on_at", "pk").values_list("pk", flat=True))
+
+
+def in_move_on(*, order: tuple[int, ...], page: int = 1, query: QueryDict | None = None) -> ListPage:
+    """One page of the people in their move-on period, in `order` (in_move_on_order): one query, for the
+    page's own rows."""
+    offset = (page - 1) * DASHBOARD_PAGE_SIZE
+    shown = order[offset:offset + DASHBOARD_PAGE_SIZE]
+    by_pk = SupportCase.objects.select_related("referral__case_file").in_bulk(shown)
+    return ListPage(items=[by_pk[pk] for pk in shown if pk in by_pk], number=page, per_page=DASHBOARD_PAGE_SIZE,
+                    has_next=len(order) > offset + DASHBOARD_PAGE_SIZE, total=len(order),
+                    query=query if query is not None else QueryDict(), parameter="move_on_page")
 
 
 def providers_that_fit(*, gender: str, region: str = "", service: str = "") -> list[dict]:
@@ -288,6 +298,7 @@ class ManagerFigures:
     waiting_for_cg: int
     in_move_on: int
     supported: int
+    in_move_on_order: tuple[int, ...]  # in_move_on_order(): the move-on list's order, its length in_move_on
 
 
 # What the dashboard's figures are worked out from, in one cheap query: the newest pghistory event of
@@ -331,12 +342,13 @@ def manager_figures(*, today: datetime.date) -> ManagerFigures:
     if cached is not None:
         return cached
     by_status = dict(SupportCase.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    move_on_order = in_move_on_order()
     figures = ManagerFigures(budget=budget_position(today=today), capacity=capacity_by_provider(),
                              providers=list(Organisation.objects.holding(OrgRole.SUPPORT_PROVIDER)
                                             .order_by("name")),
                              awaiting=by_status.get("awaiting_allocation", 0),
-                             waiting_for_cg=_waiting_for_cg().count(), in_move_on=_in_move_on().count(),
-                             supported=by_status.get("supported", 0))
+                             waiting_for_cg=_waiting_for_cg().count(), in_move_on=len(move_on_order),
+                             supported=by_status.get("supported", 0), in_move_on_order=move_on_order)
     try:
         cache.set(key, figures, timeout=24 * 60 * 60)
     except Exception:  # noqa: BLE001

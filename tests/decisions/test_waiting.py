@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core import working_days
@@ -17,7 +19,7 @@ from decisions import waiting
 from decisions.forecast import Throughput, cg_forecast
 from decisions.services.case import case_file_open
 from organisations.models import OrgRole, Role
-from referrals.models import InformationRequest, ReferralStatus
+from referrals.models import InformationRequest, Referral, ReferralStatus
 from tests.conftest import sign_in
 from tests.decisions.history import case, steady_history
 from tests.decisions.test_pages import _statements
@@ -58,15 +60,42 @@ def queue(ukhtc, competent_authorities, first_responder, today):
 
 def test_a_ready_case_is_forecast_from_the_cases_ahead_and_the_authority_throughput(
         queue, today, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):  # the authority's figures (3), then the queue position (1)
+    # The authority's figures (3), its ready queue (1), whether this case has a request open (1).
+    with django_assert_max_num_queries(5):
         result = waiting.forecast_for(queue["ours"])
-    with django_assert_max_num_queries(1):  # the figures are cached for the day
+    with django_assert_max_num_queries(1):  # the figures (for the day) and the queue (10 minutes) are cached
         assert waiting.forecast_for(queue["ours"]) == result
     expected = cg_forecast(today=today, throughput=Throughput((5,) * 12), cases_ahead=3,
                            ready_on=today - DAY, ready=True, waits=[101] * 60)  # served 100 days after ready
     assert result == expected
     assert result.kind == "cg" and result.ready and result.cases_ahead == 3 and result.weekly_rate == 5.0
     assert result.earliest <= result.middle <= result.latest
+
+
+def test_the_ready_queue_is_the_authoritys_ready_cases_in_the_order_referred(queue, ukhtc, today):
+    expected = sorted([*queue["ahead"], queue["ours"], queue["not_counted"][2]], key=lambda r: r.submitted_at)
+    assert list(waiting.ready_queue(ukhtc.pk, today)) == [waiting.microseconds(r.submitted_at) for r in expected]
+
+
+def test_the_ready_queue_is_kept_so_a_case_decided_since_counts_until_it_is_read_again(queue, ukhtc, today):
+    """The snapshot is what makes the count cheap at national scale; reading it again (after
+    READY_QUEUE_SECONDS, here by emptying the cache) brings the count up to date."""
+    assert waiting.forecast_for(queue["ours"]).cases_ahead == 3
+    # As if served a moment ago (written straight to the table, as the queue's cases are: only the count matters).
+    Referral.objects.filter(pk=queue["ahead"][0].pk).update(status=ReferralStatus.CG_POSITIVE)
+    assert waiting.forecast_for(queue["ours"]).cases_ahead == 3
+    cache.delete(f"forecast:ready-queue:{ukhtc.pk}:{today.isoformat()}")
+    assert waiting.forecast_for(queue["ours"]).cases_ahead == 2
+
+
+def test_a_case_file_is_received_when_its_referral_was_submitted(first_responder, ukhtc):
+    """The CG queue is read in submission order through the referral's index; that is the order received
+    only because a case file opens with its referral's submission time."""
+    referral = Referral.objects.create(
+        reference="T-RECEIVED", status=ReferralStatus.SUBMITTED, nation="england", competent_authority=ukhtc,
+        first_responder_organisation=first_responder.organisation, created_by=first_responder,
+        submitted_at=timezone.now() - datetime.timedelta(days=3, minutes=17))
+    assert case_file_open(referral).received_at == referral.submitted_at
 
 
 def test_a_case_with_a_request_outstanding_is_not_ready(queue):
