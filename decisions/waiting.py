@@ -5,7 +5,7 @@ already checked that the user may see the case; these reads return counts and da
 At national scale an authority's CG queue holds tens of thousands of cases, and counting those ahead of
 one case on every page would cost more than the page. So the queue is read once, as the sorted
 submission times of its ready cases, and kept for READY_QUEUE_SECONDS; a case's place is a binary search
-in it. A case file's `received_at` is its referral's `submitted_at` (decisions.services opens it so), and
+in it. A case file's `received_at` is its referral's `submitted_at` (case_file_open opens it so), and
 the queue is read in that order through the referral's `referral_cg_queue_idx`."""
 
 from __future__ import annotations
