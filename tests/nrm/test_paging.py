@@ -49,6 +49,18 @@ def test_pages_follow_each_other_and_count_the_list(providers, django_assert_num
     assert not beyond and beyond.first_index == 0
 
 
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_ids_first_reads_the_same_page_in_one_statement(providers, number, django_assert_num_queries):
+    """Picking the page's ids in a subquery changes the plan PostgreSQL may choose, never the rows."""
+    plain = page_of(_ordered(), number=number, per_page=5, total=12)
+    with django_assert_num_queries(1) as captured:  # the total is known: the rows only, ids in a subquery
+        by_ids = page_of(_ordered(), number=number, per_page=5, total=12, ids_first=True)
+    assert [org.pk for org in by_ids] == [org.pk for org in plain]
+    assert (by_ids.has_next, by_ids.has_previous, by_ids.first_index) == (plain.has_next, plain.has_previous,
+                                                                          plain.first_index)
+    assert " IN (SELECT " in captured.captured_queries[0]["sql"]
+
+
 def test_a_long_list_is_counted_only_up_to_the_limit(providers, monkeypatch):
     monkeypatch.setattr(paging, "COUNT_LIMIT", 10)
     listed = page_of(_ordered(), number=1, per_page=5)

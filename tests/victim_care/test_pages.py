@@ -307,3 +307,35 @@ def test_a_move_on_the_day_the_allocation_started_is_a_clear_error_and_changes_n
     assert b"The move must start after the current allocation started" in response.content
     allocation = world["case"].allocations.get()
     assert allocation.provider == world["provider"] and allocation.end_on is None
+
+
+def test_the_move_on_list_is_soonest_end_first_a_page_at_a_time_and_follows_a_change(world, first_responder,
+                                                                                      monkeypatch):
+    """The list's order is worked out with the cached figures; a change to a case file reorders it."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from decisions.models import CaseFile
+    from decisions.services.case import case_file_open
+    from victim_care import selectors
+
+    monkeypatch.setattr(selectors, "DASHBOARD_PAGE_SIZE", 1)
+    later = world["case"]
+    sooner = support_case_open(referral=referral_submit(referral=completed_draft(first_responder), by=first_responder))
+    waiting = support_case_open(referral=referral_submit(referral=completed_draft(first_responder), by=first_responder))
+    now, today = timezone.now(), datetime.date.today()
+    for case in (later, sooner, waiting):
+        case_file_open(case.referral)  # opened when the submission commits, which a test's never does
+    for case, days in ((later, 30), (sooner, 10)):
+        CaseFile.objects.filter(referral_id=case.referral_id).update(move_on_at=now + datetime.timedelta(days=days))
+
+    def move_on_page(number: int) -> selectors.ListPage:
+        return selectors.manager_dashboard(world["manager"], query=QueryDict(f"move_on_page={number}"),
+                                           figures=selectors.manager_figures(today=today), today=today).in_move_on
+
+    first, second = move_on_page(1), move_on_page(2)
+    assert [case.pk for case in first] == [sooner.pk] and first.has_next and first.total == 2
+    assert [case.pk for case in second] == [later.pk] and not second.has_next
+    assert waiting.pk not in {case.pk for page in (first, second) for case in page}  # no CG yet: not in move-on
+    CaseFile.objects.filter(referral_id=later.referral_id).update(move_on_at=now + datetime.timedelta(days=5))
+    assert [case.pk for case in move_on_page(1)] == [later.pk]
