@@ -226,13 +226,13 @@ def _radios(field: BoundField, context: dict[str, Any]) -> SafeString:
     # GOV.UK: inline radios only for two short answers, and never with conditional reveals.
     inline = bool(widget.attrs.get("data-inline")) and not any(item["children"] for item in items)
     context.update(items=items, inline=inline, small=bool(widget.attrs.get("data-small")))
-    return render_to_string("govuk/radios.html", context)
+    return _render_choices("radios", "radio", context)
 
 
 def _checkboxes(field: BoundField, context: dict[str, Any]) -> SafeString:
     context.update(items=_items(field), single=False,
                    small=bool(field.field.widget.attrs.get("data-small")))
-    return render_to_string("govuk/checkboxes.html", context)
+    return _render_choices("checkboxes", "checkbox", context)
 
 
 def _single_checkbox(field: BoundField, context: dict[str, Any]) -> SafeString:
@@ -240,7 +240,12 @@ def _single_checkbox(field: BoundField, context: dict[str, Any]) -> SafeString:
     checked = field.field.widget.check_test(field.value())
     item = {"id": context["id"], "value": "true", "label": field.label, "checked": checked, "children": []}
     context.update(items=[item], single=True, small=bool(field.field.widget.attrs.get("data-small")))
-    return render_to_string("govuk/checkboxes.html", context)
+    return _render_choices("checkboxes", "checkbox", context)
+
+
+def _render_choices(kind: str, input_type: str, context: dict[str, Any]) -> SafeString:
+    """Radios and checkboxes are one markup in GOV.UK Frontend, told apart by their class names and input type."""
+    return render_to_string("govuk/choices.html", {**context, "kind": kind, "input_type": input_type})
 
 
 def _date_error_parts(field: BoundField) -> set[str]:
