@@ -169,7 +169,7 @@ def documents(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         referral = selectors.referral_for(request.user, pk, log=False)
     return render(request, "referrals/documents.html", {
         "referral": referral, "errors": errors, "error_summary": bool(errors),
-        "accept": ",".join(ACCEPTED_EXTENSIONS),
+        "error_links": [("#documents", error) for error in errors], "accept": ",".join(ACCEPTED_EXTENSIONS),
     }, status=400 if errors else 200)
 
 
@@ -206,10 +206,13 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     summaries = summarise(referral)
     if request.method == "GET":
         incomplete = [summary.section.slug for summary in summaries if not summary.complete]
+    sections = [SECTIONS_BY_SLUG[slug] for slug in incomplete]
     return render(request, "referrals/check_answers.html", {
         "referral": referral,
         "summaries": summaries,
-        "incomplete": [SECTIONS_BY_SLUG[slug] for slug in incomplete],
+        "incomplete": sections,
+        "error_links": [(reverse("referrals:section", args=[referral.pk, section.slug]),
+                         f"Complete the section: {section.title}") for section in sections],
         "submit_attempted": request.method == "POST",
         "is_duty_to_notify": referral.kind == ReferralKind.DUTY_TO_NOTIFY,
     }, status=400 if request.method == "POST" else 200)
