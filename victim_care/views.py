@@ -59,6 +59,14 @@ def _support_case_for(request: HttpRequest, pk: int) -> SupportCase:
     return selectors.support_case_for(request.user, pk)
 
 
+def _case_to_manage(request: HttpRequest, pk: int) -> SupportCase:
+    """The case for a prime contractor's action on it. 404 first: whoever cannot see the person learns nothing."""
+    case = _support_case_for(request, pk)
+    if not _is_case_manager(request):
+        raise PermissionDenied
+    return case
+
+
 @require_http_methods(["GET", "POST"])
 def support_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = _support_case_for(request, pk)
@@ -103,9 +111,7 @@ def support_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _support_case_for(request, pk)  # 404 first: whoever cannot see the person learns nothing
-    if not _is_case_manager(request):
-        raise PermissionDenied
+    case = _case_to_manage(request, pk)
     form = AllocationForm(request.POST)
     if form.is_valid() and attempt(form, lambda: services.allocation_move(
             support_case=case, provider=form.cleaned_data["provider"], support_type=form.cleaned_data["support_type"],
@@ -117,9 +123,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def exit_support(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _support_case_for(request, pk)  # 404 first: whoever cannot see the person learns nothing
-    if not _is_case_manager(request):
-        raise PermissionDenied
+    case = _case_to_manage(request, pk)
     form = ExitForm(request.POST)
     if not form.is_valid():
         return render(request, "victim_care/allocate_error.html", {"case": case, "form": form}, status=400)
