@@ -96,17 +96,18 @@ class DecisionDeliveryForm(ReferralSectionForm):
 
     @classmethod
     def data_from_answers(cls, answers: dict[str, Any]) -> dict[str, Any]:
-        data = super().data_from_answers(answers)
-        if data.get("safe_to_send") is True:
-            data["safe_to_send"] = "yes"
-        return data
+        return _ticked_box_as_yes(super().data_from_answers(answers))
 
     @classmethod
     def initial_from_answers(cls, answers: dict[str, Any]) -> dict[str, Any]:
-        initial = super().initial_from_answers(answers)
-        if initial.get("safe_to_send") is True:
-            initial["safe_to_send"] = "yes"
-        return initial
+        return _ticked_box_as_yes(super().initial_from_answers(answers))
+
+
+def _ticked_box_as_yes(values: dict[str, Any]) -> dict[str, Any]:
+    """An older referral's ticked "safe to send" box (True) is the question's "yes" now."""
+    if values.get("safe_to_send") is True:
+        values["safe_to_send"] = "yes"
+    return values
 
 
 class ReferrerDetailsForm(ReferralSectionForm):
