@@ -11,6 +11,8 @@ import datetime
 import os
 import statistics
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,22 +98,53 @@ def setup_django() -> None:
     django.setup()
 
 
-def ensure_database(database: str) -> bool:
-    """Create the database when missing (True if it was created)."""
+def create_database_if_missing(url: str) -> bool:
+    """Create the database `url` names when it is missing (True if it was created)."""
     import psycopg2
     from psycopg2 import sql
 
-    admin = psycopg2.connect(f"{SERVER}/postgres")
+    server, name = url.rsplit("/", 1)
+    admin = psycopg2.connect(f"{server}/postgres")
     admin.autocommit = True
     try:
         with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database_url(database).rsplit("/", 1)[1]])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is not None:
                 return False
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             return True
     finally:
         admin.close()
+
+
+def ensure_database(database: str) -> bool:
+    """Create one of the benchmark's own databases when missing (True if it was created)."""
+    return create_database_if_missing(database_url(database))
+
+
+def insert_referrals(cursor: Any, select: str, params: dict[str, Any]) -> None:
+    """Referrals in bulk for reminders_dispatch.py and monitoring_report.py: `select` gives these columns' values."""
+    cursor.execute("""
+        INSERT INTO referrals_referral (id, reference, kind, status, answers, nation, is_child,
+            age_at_exploitation, gender, nationality, second_nationality, exploitation_types,
+            exploitation_location, name_for_matching, home_office_reference, created_at, updated_at,
+            submitted_at, competent_authority_id, created_by_id, first_responder_organisation_id)
+    """ + select, params)
+
+
+def migrated_and_loaded(load: Callable[[], None], *, reuse: bool) -> float:
+    """The start of the benchmarks over DATABASE_URL (reminders_dispatch.py, monitoring_report.py): the
+    database created if missing, Django set up, the schema migrated, then `load` fills it unless the last
+    run's data is reused. The seconds the load took."""
+    create_database_if_missing(os.environ["DATABASE_URL"])
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    if not reuse:
+        load()
+    return time.perf_counter() - started
 
 
 def postgres_version() -> str:

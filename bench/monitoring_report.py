@@ -27,6 +27,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrm.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nrm_bench")
 
+from common import insert_referrals, migrated_and_loaded  # noqa: E402
+
 HAND_WRITTEN_SQL = """
     SELECT exploitation_types, age_at_exploitation, count(*)
     FROM referrals_referral
@@ -54,12 +56,7 @@ def _load(referrals: int) -> None:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("TRUNCATE reminders_reminder, decisions_casefile, referrals_referral CASCADE")
         cursor.execute("SELECT setseed(0.42)")
-        cursor.execute(
-            """
-            INSERT INTO referrals_referral (id, reference, kind, status, answers, nation, is_child,
-                age_at_exploitation, gender, nationality, second_nationality, exploitation_types,
-                exploitation_location, name_for_matching, home_office_reference, created_at, updated_at,
-                submitted_at, competent_authority_id, created_by_id, first_responder_organisation_id)
+        insert_referrals(cursor, """
             SELECT md5('report' || n)::uuid, 'NRM-R-' || lpad(n::text, 8, '0'), 'nrm', 'historic', '{}'::jsonb,
                    (ARRAY['england','england','england','wales','scotland','northern_ireland'])
                        [1 + (random() * 5)::int],
@@ -100,24 +97,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep the data of the last run")
     args = parser.parse_args()
-    from reminders_dispatch import _ensure_database
-
-    _ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    load_seconds = migrated_and_loaded(lambda: _load(args.referrals), reuse=args.reuse)
     from django.db import connection
 
     from monitoring.periods import Period
     from monitoring.report import build_report
     from monitoring.tables.referrals import referrals_by_exploitation_type
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    if not args.reuse:
-        _load(args.referrals)
-    load_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(submitted_at)::date FROM referrals_referral")
         last_day = cursor.fetchone()[0]

@@ -24,19 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrm.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nrm_bench")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
 
-
-def _ensure_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    name = url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
+from bench.common import insert_referrals, migrated_and_loaded  # noqa: E402
 
 
 def _load(cases: int, due: int) -> None:
@@ -68,12 +56,7 @@ def _load(cases: int, due: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")  # no history triggers while loading
         cursor.execute("TRUNCATE reminders_reminder, decisions_casefile, referrals_referral CASCADE")
-        cursor.execute(
-            """
-            INSERT INTO referrals_referral (id, reference, kind, status, answers, nation, is_child,
-                age_at_exploitation, gender, nationality, second_nationality, exploitation_types,
-                exploitation_location, name_for_matching, home_office_reference, created_at, updated_at,
-                submitted_at, competent_authority_id, created_by_id, first_responder_organisation_id)
+        insert_referrals(cursor, """
             SELECT md5('bench' || n)::uuid, 'NRM-B-' || lpad(n::text, 8, '0'), 'nrm',
                    CASE WHEN n <= %(due)s THEN 'allocated' ELSE 'rg_positive' END, '{}'::jsonb, 'england', false,
                    'adult', 'female', 'AL', '', ARRAY['labour'], 'uk', '', '', now(), now(), now(),
@@ -109,12 +92,7 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="keep the data from the last run")
     args = parser.parse_args()
-    _ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    load_seconds = migrated_and_loaded(lambda: _load(args.cases, args.due), reuse=args.reuse)
     from django.db import connection
     from django.utils import timezone
 
@@ -123,11 +101,6 @@ def main() -> None:
     from reminders.rules.planning import Window
     from reminders.services import reminders_dispatch
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    if not args.reuse:
-        _load(args.cases, args.due)
-    load_seconds = time.perf_counter() - started
     Reminder.objects.all().delete()
     now = timezone.now().replace(hour=9) if timezone.localtime().hour < 8 else timezone.now()
 
