@@ -43,6 +43,14 @@ def result_word(met: bool | None) -> str:
     return "not measured" if met is None else ("met" if met else "**MISSED**")
 
 
+def _section_heading(title: str, script: str, measured: dict[str, Any] | None) -> list[str]:
+    """A section's heading, then, when its figures are missing, the script that measures them."""
+    heading = [f"## {title}", ""]
+    if measured is None:
+        heading += [f"Not measured: run `bench/{script}` (make bench does).", ""]
+    return heading
+
+
 def markdown(figures: dict[str, Any]) -> str:
     """The results file a reader opens: the targets first, then each measurement with how it was made."""
     sizes, machine_figures = figures["sizes"], figures["machine"]
@@ -132,10 +140,8 @@ def markdown(figures: dict[str, Any]) -> str:
                     "Ratio"], permission_table)
 
     report = figures["report"]
-    lines += ["## Quarterly report", ""]
-    if report is None:
-        lines += ["Not measured: run `bench/monitoring_report.py` (make bench does).", ""]
-    else:
+    lines += _section_heading("Quarterly report", "monitoring_report.py", report)
+    if report is not None:
         lines += [f"`bench/monitoring_report.py` over {report['referrals']:,} referrals (written "
                   f"{figures['sources']['monitoring_report']}; {report['machine']}). The hand-written query computes "
                   "the report's main table (referrals by exploitation type and age), so the like-for-like ratio is "
@@ -148,10 +154,8 @@ def markdown(figures: dict[str, Any]) -> str:
                          report[p]["report_peak_python_mib"]] for p in ("quarter", "five_years")])
 
     reminders = figures["reminders"]
-    lines += ["## Reminder dispatch", ""]
-    if reminders is None:
-        lines += ["Not measured: run `bench/reminders_dispatch.py` (make bench does).", ""]
-    else:
+    lines += _section_heading("Reminder dispatch", "reminders_dispatch.py", reminders)
+    if reminders is not None:
         lines += [f"`bench/reminders_dispatch.py`: one dispatch over {reminders['open_cases']:,} open cases, "
                   f"{reminders['due']:,} of them due (written {figures['sources']['reminders_dispatch']}; "
                   f"{reminders['machine']}).", ""]
