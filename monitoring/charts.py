@@ -10,9 +10,22 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncQuarter
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from core.charts import (
+    BOTTOM,
+    HEIGHT,
+    LEFT,
+    TOP,
+    WIDTH,
+    coordinate,
+    figure,
+    legend,
+    svg_document,
+    svg_rect,
+    svg_text,
+    value_axis,
+)
 from core.db_router import reads_from_replica
 from decisions.models import Decision, DecisionStatus, Stage
 from monitoring.periods import Period
@@ -20,8 +33,7 @@ from monitoring.report import Report
 from monitoring.tables.base import AGE_COLUMNS, AGE_ORDER, referrals_in_period
 from referrals.models import ReferralKind
 
-COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c", "#d4351c"]
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 300, 56, 40, 16
+COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c", "#d4351c"]  # the flow dashboard's order differs
 
 
 @dataclass
@@ -44,29 +56,6 @@ def _nice_top(value: float) -> float:
     return 10 * magnitude
 
 
-def _format(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _rect(x: float, y: float, width: float, height: float, fill: str) -> SafeString:
-    return format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>', _n(x), _n(y), _n(width),
-                       _n(height), fill)
-
-
-def _text(x: float, y: float, text: str, anchor: str = "start") -> SafeString:
-    return format_html('<text x="{}" y="{}" text-anchor="{}" fill="#0b0c0c">{}</text>', _n(x), _n(y), anchor, text)
-
-
-def _svg(height: float, parts: list[SafeString]) -> SafeString:
-    return format_html('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" aria-hidden="true" '
-                       'focusable="false" font-family="Arial, sans-serif" font-size="12">{}</svg>', WIDTH, _n(height),
-                       format_html_join("", "{}", ((part,) for part in parts)))
-
-
 def column_chart(categories: list[str], series: list[tuple[str, list[float]]], *, stacked: bool,
                  unit: str = "", top: float | None = None) -> SafeString:
     """Columns per category, stacked or side by side, with a value axis and a legend. Every text is
@@ -76,12 +65,7 @@ def column_chart(categories: list[str], series: list[tuple[str, list[float]]], *
         [max((values[i] for _, values in series), default=0) for i in range(len(categories))]
     top = top or _nice_top(max(totals, default=0))
     band = plot_width / max(len(categories), 1)
-    parts: list[SafeString] = []
-    for tick in range(5):
-        y = TOP + plot_height - plot_height * tick / 4
-        parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b1b4b6" stroke-width="1"/>',
-                                 LEFT, WIDTH - 8, _n(y), _n(y)))
-        parts.append(_text(LEFT - 6, y + 4, f"{_format(top * tick / 4)}{unit}", "end"))
+    parts = value_axis(top, plot_height, unit)
     for index, category in enumerate(categories):
         x0, usable, base = LEFT + band * index + band * 0.15, band * 0.7, 0.0
         for number, (_, values) in enumerate(series):
@@ -89,18 +73,15 @@ def column_chart(categories: list[str], series: list[tuple[str, list[float]]], *
             height = plot_height * value / top if top else 0
             colour = COLOURS[number % len(COLOURS)]
             if stacked:
-                parts.append(_rect(x0, TOP + plot_height - plot_height * (base + value) / top, usable, height, colour))
+                parts.append(svg_rect(x0, TOP + plot_height - plot_height * (base + value) / top, usable, height,
+                                      colour))
                 base += value
             else:
                 width = usable / len(series)
-                parts.append(_rect(x0 + width * number, TOP + plot_height - height, width, height, colour))
-        parts.append(_text(x0 + usable / 2, TOP + plot_height + 16, category, "middle"))
-    legend_x = LEFT
-    for number, (name, _) in enumerate(series):
-        parts.append(_rect(legend_x, HEIGHT - 14, 12, 12, COLOURS[number % len(COLOURS)]))
-        parts.append(_text(legend_x + 16, HEIGHT - 4, name))
-        legend_x += 24 + 7 * len(name)
-    return _svg(HEIGHT, parts)
+                parts.append(svg_rect(x0 + width * number, TOP + plot_height - height, width, height, colour))
+        parts.append(svg_text(x0 + usable / 2, TOP + plot_height + 16, category, "middle"))
+    parts += legend([name for name, _ in series], COLOURS)
+    return svg_document(coordinate(HEIGHT), parts)
 
 
 def bar_chart(labels: list[str], values: list[float], *, unit: str = "", prefix: str = "") -> SafeString:
@@ -112,10 +93,10 @@ def bar_chart(labels: list[str], values: list[float], *, unit: str = "", prefix:
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = TOP + row_height * index
         width = plot_width * value / top if top else 0
-        parts.append(_text(label_width - 6, y + 16, label[:40], "end"))
-        parts.append(_rect(label_width, y + 4, width, row_height - 8, COLOURS[0]))
-        parts.append(_text(label_width + width + 6, y + 16, f"{prefix}{_format(value)}{unit}"))
-    return _svg(TOP + row_height * max(len(labels), 1) + 8, parts)
+        parts.append(svg_text(label_width - 6, y + 16, label[:40], "end"))
+        parts.append(svg_rect(label_width, y + 4, width, row_height - 8, COLOURS[0]))
+        parts.append(svg_text(label_width + width + 6, y + 16, f"{prefix}{figure(value)}{unit}"))
+    return svg_document(coordinate(TOP + row_height * max(len(labels), 1) + 8), parts)
 
 
 def referrals_by_quarter(period: Period) -> Chart:
