@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import F
+from django.db.models.expressions import Combinable
 from django.db.models.fields.json import KT
 
 from monitoring.periods import Period
@@ -53,11 +54,8 @@ def referrals_by_first_responder(period: Period) -> Table:
 
 
 def referrals_by_gender(period: Period) -> Table:
-    groups = grouped(referrals_in_period(period), "gender", age=F("age_at_exploitation"))
-    rows = age_rows(groups, lambda g: (GENDER_LABELS[g["gender"]],),
-                     labels=[(label,) for label in GENDER_LABELS.values()])
     return Table("referrals_by_gender_and_age", "Referrals by gender and age at exploitation",
-                 ["Gender", *AGE_COLUMNS], rows, "Gender",
+                 ["Gender", *AGE_COLUMNS], _choice_rows(period, "gender", GENDER_LABELS), "Gender",
                  counterpart="NRM referrals by gender and age at exploitation")
 
 
@@ -71,27 +69,21 @@ def referrals_by_nationality(period: Period) -> Table:
 
 
 def referrals_by_exploitation_location(period: Period) -> Table:
-    groups = grouped(referrals_in_period(period), "exploitation_location", age=F("age_at_exploitation"))
-    rows = age_rows(groups, lambda g: (LOCATION_LABELS[g["exploitation_location"]],),
-                     labels=[(label,) for label in LOCATION_LABELS.values()])
+    rows = _choice_rows(period, "exploitation_location", LOCATION_LABELS)
     return Table("referrals_by_exploitation_location_and_age", "Referrals by where the exploitation happened and age",
                  ["Exploitation location", *AGE_COLUMNS], rows, "Exploitation location",
                  counterpart="NRM referrals by location of exploitation and age")
 
 
 def referrals_by_nation(period: Period) -> Table:
-    groups = grouped(referrals_in_period(period), "nation", age=F("age_at_exploitation"))
-    rows = age_rows(groups, lambda g: (NATION_LABELS[g["nation"]],),
-                     labels=[(label,) for label in NATION_LABELS.values()])
     # The UK's four nations are national figures, published in full.
     return Table("referrals_by_nation_and_age", "Referrals by nation and age at exploitation",
-                 ["Nation", *AGE_COLUMNS], rows, "Nation",
+                 ["Nation", *AGE_COLUMNS], _choice_rows(period, "nation", NATION_LABELS), "Nation",
                  counterpart="NRM referrals by UK nation where the exploitation took place and age")
 
 
 def referrals_by_competent_authority(period: Period) -> Table:
-    groups = grouped(referrals_in_period(period), age=F("age_at_exploitation"), name=F("competent_authority__name"))
-    rows = age_rows(groups, lambda g: (g["name"] or UNKNOWN,), sort_key=lambda label: (label[0] == UNKNOWN, label))
+    rows = _named_rows(period, F("competent_authority__name"))
     return Table("referrals_by_competent_authority_and_age", "Referrals by competent authority and age at exploitation",
                  ["Competent authority", *AGE_COLUMNS], rows, "Competent authority",
                  counterpart="NRM referrals by competent authority (SCA, IECA) and age at exploitation")
@@ -99,8 +91,7 @@ def referrals_by_competent_authority(period: Period) -> Table:
 
 def referrals_by_police_force_area(period: Period) -> Table:
     """Where the exploitation was reported to the police (the referral's police force answer)."""
-    groups = grouped(referrals_in_period(period), age=F("age_at_exploitation"), force=KT("answers__risk__police_force"))
-    rows = age_rows(groups, lambda g: (g["force"] or UNKNOWN,), sort_key=lambda label: (label[0] == UNKNOWN, label))
+    rows = _named_rows(period, KT("answers__risk__police_force"))
     return suppressed(Table("referrals_by_police_force_area_and_age",
                             "Referrals by police force area where the exploitation was reported, and age",
                             ["Police force area", *AGE_COLUMNS], rows, "Police force area",
@@ -110,13 +101,24 @@ def referrals_by_police_force_area(period: Period) -> Table:
 
 def referrals_by_local_authority(period: Period) -> Table:
     """The local authority a child's referral is shared with (adults: not specified)."""
-    groups = grouped(referrals_in_period(period), age=F("age_at_exploitation"), name=F("local_authority__name"))
-    rows = age_rows(groups, lambda g: (g["name"] or UNKNOWN,), sort_key=lambda label: (label[0] == UNKNOWN, label))
+    rows = _named_rows(period, F("local_authority__name"))
     return suppressed(Table("referrals_by_local_authority_and_age",
                             "Referrals by local authority where the exploitation was reported, and age",
                             ["Local authority", *AGE_COLUMNS], rows, "Local authority",
                             counterpart="NRM referrals by local authority where exploitation was reported"),
                       label_columns=1)
+
+
+def _choice_rows(period: Period, field: str, labels: dict[str, str]) -> list[list[object]]:
+    """Rows by one of the referral's choices and age: every choice in its own order, none left out for being 0."""
+    groups = grouped(referrals_in_period(period), field, age=F("age_at_exploitation"))
+    return age_rows(groups, lambda g: (labels[g[field]],), labels=[(label,) for label in labels.values()])
+
+
+def _named_rows(period: Period, name: Combinable) -> list[list[object]]:
+    """Rows by a name (an organisation's, a police force's) and age, in name order with "not known" last."""
+    groups = grouped(referrals_in_period(period), age=F("age_at_exploitation"), name=name)
+    return age_rows(groups, lambda g: (g["name"] or UNKNOWN,), sort_key=lambda label: (label[0] == UNKNOWN, label))
 
 
 def _count_rows(groups: dict[str, int], labels: list[str]) -> list[list[object]]:
