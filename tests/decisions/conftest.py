@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from decisions.services.case import case_allocate, case_file_open
+from core import working_days
 from organisations.models import Role
-from referrals.services import referral_submit
+from tests.cases import allocated_case
 from tests.factories import UserFactory
-from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities, local_authority  # noqa: F401 - shared fixtures
 
 
@@ -33,11 +32,15 @@ def reviewer(ukhtc):
 @pytest.fixture
 def case(first_responder, manager, decider):
     """A submitted adult referral routed to UKHTC and allocated to `decider`."""
-    referral = referral_submit(referral=completed_draft(first_responder), by=first_responder)
-    case_file_open(referral)
-    case_allocate(referral=referral, to=decider, by=manager)
+    referral = allocated_case(first_responder, decider=decider, manager=manager)
     referral.refresh_from_db()
     return referral
+
+
+@pytest.fixture
+def today():
+    """The working day the forecasts count from (tests/decisions/history.py builds the past from it)."""
+    return working_days.today()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from core import working_days
 from decisions import flow
 from organisations.models import Role
 from referrals.models import InformationRequest, ReferralStatus
@@ -23,11 +22,6 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def today():
-    return working_days.today()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from decisions.services.case import involvement_declare
 from decisions.services.decision import decision_draft, decision_send_for_review
 from organisations.models import Role
 from referrals.models import ReferralStatus
+from tests.cases import decision_awaiting_review
 from tests.conftest import sign_in
 from tests.factories import UserFactory
 
@@ -94,8 +95,7 @@ def test_drafting_and_sending_a_decision_from_the_page(case, decider):
 
 
 def test_a_reviewer_who_declared_involvement_is_refused_on_the_page(case, decider, reviewer):
-    decision = decision_send_for_review(decision=decision_draft(
-        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    decision = decision_awaiting_review(case, decider=decider)
     involvement_declare(referral=case, details="Asylum decision", by=reviewer)
     client = sign_in(Client(), reviewer)
     response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "sign_off"})
@@ -106,8 +106,7 @@ def test_a_reviewer_who_declared_involvement_is_refused_on_the_page(case, decide
 
 
 def test_sign_off_on_the_page_starts_the_recovery_period(case, decider, reviewer):
-    decision = decision_send_for_review(decision=decision_draft(
-        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    decision = decision_awaiting_review(case, decider=decider)
     client = sign_in(Client(), reviewer)
     response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "sign_off"})
     assert response.url == reverse("decisions:case", args=[case.pk])
@@ -123,8 +122,7 @@ def test_sign_off_on_the_page_starts_the_recovery_period(case, decider, reviewer
 
 
 def test_returning_needs_comments(case, decider, reviewer):
-    decision = decision_send_for_review(decision=decision_draft(
-        referral=case, stage="rg", outcome="negative", reasons="r", evidence_considered="e", by=decider), by=decider)
+    decision = decision_awaiting_review(case, decider=decider, outcome="negative")
     client = sign_in(Client(), reviewer)
     response = client.post(reverse("decisions:review", args=[case.pk, decision.pk]), {"review": "return"})
     assert response.status_code == 400
@@ -218,8 +216,7 @@ def test_quality_auditor_records_a_finding_on_the_page(case, decider, reviewer, 
 
 def test_the_author_is_refused_as_reviewer_on_the_page(case, decider, ukhtc):
     decider.groups.add(*UserFactory(organisation=ukhtc, roles=[Role.SECOND_REVIEWER]).groups.all())
-    decision = decision_send_for_review(decision=decision_draft(
-        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    decision = decision_awaiting_review(case, decider=decider)
     client = sign_in(Client(), decider)
     page = client.get(reverse("decisions:review", args=[case.pk, decision.pk])).content.decode()
     assert "You cannot review this decision" in page
@@ -230,8 +227,7 @@ def test_the_author_is_refused_as_reviewer_on_the_page(case, decider, ukhtc):
 
 
 def test_a_reviewer_of_the_other_authority_cannot_reach_the_review_page(case, decider, competent_authorities):
-    decision = decision_send_for_review(decision=decision_draft(
-        referral=case, stage="rg", outcome="positive", reasons="r", evidence_considered="e", by=decider), by=decider)
+    decision = decision_awaiting_review(case, decider=decider)
     outsider = UserFactory(organisation=competent_authorities["ukba"], roles=[Role.SECOND_REVIEWER])
     client = sign_in(Client(), outsider)
     url = reverse("decisions:review", args=[case.pk, decision.pk])

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core import working_days
 from decisions import waiting
 from decisions.forecast import Throughput, cg_forecast
 from decisions.services.case import case_file_open
@@ -29,11 +28,6 @@ from victim_care.services import allocation_move, support_case_open
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def today():
-    return working_days.today()
 
 
 @pytest.fixture

@@ -11,31 +11,18 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from decisions.models import CaseFile, Decision, DecisionStatus
-from decisions.services.case import case_allocate, case_file_open
-from organisations.models import OrgRole, Role
 from referrals.models import ReferralStatus
-from referrals.services import referral_submit
+from tests.cases import casework_team
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
-from tests.factories import OrganisationFactory, UserFactory
-from tests.referrals.builders import completed_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def people():
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY],
-                                    first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
-    police = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
-    responder = UserFactory(organisation=police, roles=[Role.FIRST_RESPONDER])
-    decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
-    reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
-    manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
-    referral = referral_submit(referral=completed_draft(responder), by=responder)
-    case_file_open(referral)
-    case_allocate(referral=referral, to=decider, by=manager)
-    return {"decider": decider, "reviewer": reviewer, "referral": referral, "authority": authority}
+    team = casework_team()
+    return {"decider": team.decider, "reviewer": team.reviewer, "referral": team.allocated_case(),
+            "authority": team.authority}
 
 
 def open_case(page: Page, reference: str) -> None:

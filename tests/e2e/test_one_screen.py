@@ -11,10 +11,11 @@ import pytest
 from playwright.sync_api import Page
 
 from decisions.services.case import case_allocate, case_file_open
-from organisations.models import OrgRole, Role
+from organisations.models import Role
 from referrals.services import referral_start, referral_submit
+from tests.cases import allocated_case, competent_authority, first_responder_user
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import UserFactory
 from tests.referrals.builders import ADULT, completed_draft, save_sections
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,11 +25,8 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def world():
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY],
-                                    first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
-    police = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
-    responder = UserFactory(organisation=police, roles=[Role.FIRST_RESPONDER])
+    authority = competent_authority()
+    responder = first_responder_user()
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     busy = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER], full_name="Busy Decider")
     away = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER], full_name="Away Decider",
@@ -36,9 +34,7 @@ def world():
     referral = referral_submit(referral=completed_draft(responder), by=responder)
     case_file_open(referral)
     for _ in range(2):
-        other = referral_submit(referral=completed_draft(responder), by=responder)
-        case_file_open(other)
-        case_allocate(referral=other, to=busy, by=manager)
+        allocated_case(responder, decider=busy, manager=manager)
     return {"responder": responder, "manager": manager, "busy": busy, "away": away, "referral": referral}
 
 

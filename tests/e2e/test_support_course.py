@@ -12,33 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from decisions.services.case import case_allocate, case_file_open
-from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import OrgRole, Role
-from referrals.services import referral_submit
+from tests.cases import casework_team
 from tests.e2e.conftest import assert_accessible, sign_in_as
 from tests.factories import OrganisationFactory, UserFactory
-from tests.referrals.builders import ADULT, completed_draft
+from tests.referrals.builders import ADULT
 from victim_care.models import SupportCase, SupportType, Tariff
 from victim_care.services import allocation_move
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _serve(referral, stage: str, decider, reviewer) -> None:
-    decision = decision_draft(referral=referral, stage=stage, outcome="positive", reasons="r", evidence_considered="e",
-                              by=decider)
-    decision_sign_off(decision=decision_send_for_review(decision=decision, by=decider), by=reviewer)
-
-
 def test_prime_contractor_dashboard_shows_a_person_waiting_for_a_cg_and_a_move_on_end(page: Page):
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY])
-    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY])
-    responder = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER]),
-                            roles=[Role.FIRST_RESPONDER])
-    manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
-    decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
-    reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
+    team = casework_team()
     prime = OrganisationFactory(name="The Salvation Army", roles=[OrgRole.PRIME_CONTRACTOR])
     case_manager = UserFactory(organisation=prime, roles=[Role.PC_CASE_MANAGER])
     provider = OrganisationFactory(name="Medaille Trust", roles=[OrgRole.SUPPORT_PROVIDER])
@@ -50,16 +36,14 @@ def test_prime_contractor_dashboard_shows_a_person_waiting_for_a_cg_and_a_move_o
     referrals = []
     with time_machine.travel(now - datetime.timedelta(days=200), tick=False):
         for _ in range(2):
-            referral = referral_submit(referral=completed_draft(responder, answers), by=responder)
-            case_file_open(referral)
-            case_allocate(referral=referral, to=decider, by=manager)
-            _serve(referral, "rg", decider, reviewer)
+            referral = team.allocated_case(answers)
+            team.decision_served(referral)
             allocation_move(support_case=SupportCase.objects.get(referral=referral), provider=provider,
                             support_type=SupportType.ACCOMMODATION, on=timezone.localdate(), by=case_manager)
             referrals.append(referral)
     waiting, decided = referrals
-    with time_machine.travel(now - datetime.timedelta(days=3), tick=False):
-        _serve(decided, "cg", decider, reviewer)  # 2011: move-on ends 14 days after the CG
+    with time_machine.travel(now - datetime.timedelta(days=3), tick=False):  # 2011: move-on ends 14 days after the CG
+        team.decision_served(decided, stage="cg")
     move_on_ends = timezone.localtime(now - datetime.timedelta(days=3) + datetime.timedelta(days=14)).date()
 
     sign_in_as(page, case_manager.email)

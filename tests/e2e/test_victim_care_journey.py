@@ -9,13 +9,10 @@ import datetime
 import pytest
 from playwright.sync_api import Page
 
-from decisions.services.case import case_allocate, case_file_open
-from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import OrgRole, Role
-from referrals.services import referral_submit
+from tests.cases import casework_team
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
 from tests.factories import OrganisationFactory, UserFactory
-from tests.referrals.builders import completed_draft
 from victim_care.models import SupportCase, SupportType, Tariff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,14 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def world():
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY],
-                                    first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
-    responder = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER]),
-                            roles=[Role.FIRST_RESPONDER])
-    manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
-    decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
-    reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
+    team = casework_team()
     salvation_army = OrganisationFactory(name="The Salvation Army", roles=[OrgRole.PRIME_CONTRACTOR],
                                          first_responder_type="")
     medaille = OrganisationFactory(name="Medaille Trust", roles=[OrgRole.SUPPORT_PROVIDER],
@@ -39,12 +29,8 @@ def world():
     for provider in (medaille, hestia):
         Tariff.objects.create(provider=provider, support_type=SupportType.ACCOMMODATION, daily_rate_pence=6000,
                               valid_from=datetime.date(2020, 1, 1))
-    referral = referral_submit(referral=completed_draft(responder), by=responder)
-    case_file_open(referral)
-    case_allocate(referral=referral, to=decider, by=manager)
-    decision = decision_draft(referral=referral, stage="rg", outcome="positive", reasons="r", evidence_considered="e",
-                              by=decider)
-    decision_sign_off(decision=decision_send_for_review(decision=decision, by=decider), by=reviewer)
+    referral = team.allocated_case()
+    team.decision_served(referral)
     return {
         "referral": referral,
         "sa": UserFactory(organisation=salvation_army, roles=[Role.PC_CASE_MANAGER]),

@@ -12,11 +12,12 @@ from django.core.cache import cache
 from playwright.sync_api import Page
 
 from core import working_days
-from organisations.models import OrgRole, Role
+from organisations.models import Role
 from referrals.models import ReferralStatus
+from tests.cases import competent_authority, first_responder_user
 from tests.decisions.history import case, steady_history
 from tests.e2e.conftest import assert_accessible, sign_in_as
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DAY = datetime.timedelta(days=1)
@@ -26,11 +27,8 @@ DAY = datetime.timedelta(days=1)
 def world():
     cache.clear()  # the authority's forecast figures are cached per day; ids repeat in a transactional test
     today = working_days.today()
-    authority = OrganisationFactory(name="UK Human Trafficking Centre", roles=[OrgRole.COMPETENT_AUTHORITY],
-                                    first_responder_type="")
-    OrganisationFactory(name="UK Border Agency", roles=[OrgRole.COMPETENT_AUTHORITY], first_responder_type="")
-    police = OrganisationFactory(roles=[OrgRole.FIRST_RESPONDER])
-    responder = UserFactory(organisation=police, roles=[Role.FIRST_RESPONDER])
+    authority = competent_authority()
+    responder = first_responder_user()
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER], full_name="Dana Decider")
     history = steady_history(authority=authority, responder=responder, today=today, per_week=3, wait_days=90)

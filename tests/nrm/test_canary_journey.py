@@ -21,19 +21,17 @@ from django.utils import timezone
 
 from core.email import render_email
 from core.outbox import flush
-from decisions.services.case import case_allocate, case_file_open
-from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from monitoring import exports
 from monitoring.periods import Period
 from monitoring.report import build_report
 from organisations.models import OrgRole, Role
-from referrals.services import referral_submit
 from reminders.messages import reminder_email_context, reminder_text
 from reminders.models import Reminder
 from reminders.services import reminders_dispatch
+from tests.cases import allocated_case, decision_served
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
-from tests.referrals.builders import ADULT, completed_draft
+from tests.referrals.builders import ADULT
 from tests.referrals.conftest import competent_authorities  # noqa: F401 - shared fixtures
 from victim_care.models import SupportCase, SupportType, Tariff
 from victim_care.services import allocation_move, care_entry_add
@@ -92,18 +90,15 @@ def test_no_personal_string_leaves_the_record(first_responder, competent_authori
     pages: list[str] = []
     try:
         with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
-            referral = referral_submit(referral=completed_draft(first_responder, _answers(start.date())),
-                                       by=first_responder)
-            case_file_open(referral)
-            case_allocate(referral=referral, to=decider, by=manager)
+            referral = allocated_case(first_responder, decider=decider, manager=manager,
+                                      answers=_answers(start.date()))
         for day in range(1, 10):
             with time_machine.travel(start + datetime.timedelta(days=day, hours=1), tick=False):
                 reminders_dispatch()
         with time_machine.travel(start + datetime.timedelta(days=10), tick=False), \
                 django_capture_on_commit_callbacks(execute=True):
-            rg = decision_draft(referral=referral, stage="rg", outcome="positive", reasons=CANARIES["situations"],
-                                evidence_considered=CANARIES["birthplace"], by=decider)
-            decision_sign_off(decision=decision_send_for_review(decision=rg, by=decider), by=reviewer)
+            decision_served(referral, decider=decider, reviewer=reviewer, reasons=CANARIES["situations"],
+                            evidence_considered=CANARIES["birthplace"])
             support = SupportCase.objects.get(referral=referral)
             allocation_move(support_case=support, provider=provider, support_type=SupportType.OUTREACH,
                             on=timezone.localdate(), by=prime)

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.http import Http404
 
-from decisions.services.case import case_allocate, case_file_open
-from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
+from decisions.services.case import case_file_open
 from organisations.models import OrgRole, Role, User
 from referrals.selectors import referrals_supported_by, referrals_visible_to
 from referrals.services import referral_submit
+from tests.cases import allocated_case, decision_served
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities, local_authority  # noqa: F401
@@ -32,12 +32,8 @@ def served_positive(first_responder, competent_authorities):  # noqa: F811
     manager = UserFactory(organisation=authority, roles=[Role.CA_MANAGER])
     decider = UserFactory(organisation=authority, roles=[Role.DECISION_MAKER])
     reviewer = UserFactory(organisation=authority, roles=[Role.SECOND_REVIEWER])
-    referral = referral_submit(referral=completed_draft(first_responder), by=first_responder)
-    case_file_open(referral)
-    case_allocate(referral=referral, to=decider, by=manager)
-    decision = decision_draft(referral=referral, stage="rg", outcome="positive", reasons="r",
-                              evidence_considered="e", by=decider)
-    decision_sign_off(decision=decision_send_for_review(decision=decision, by=decider), by=reviewer)
+    referral = allocated_case(first_responder, decider=decider, manager=manager)
+    decision_served(referral, decider=decider, reviewer=reviewer)
     return referral
 
 
