@@ -9,11 +9,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.errors import Invalid
-from organisations.models import OrgRole, Role
+from organisations.models import OrgRole
 from referrals.services import referral_submit
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
 from tests.referrals.builders import adult_answers, child_answers, completed_draft
 from tests.referrals.conftest import competent_authorities, local_authority  # noqa: F401
+from tests.victim_care.builders import prime_contractor_case_manager, provider_with_a_rate_rise
 from victim_care.funding import budget_pence, financial_year_start, spend, total_pence
 from victim_care.models import Allocation, BudgetYear, SupportType, Tariff
 from victim_care.services import NotInContract, allocation_move, support_case_open, support_exit
@@ -24,18 +25,13 @@ D = datetime.date
 
 @pytest.fixture
 def manager(db):
-    salvation_army = OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR], first_responder_type="")
-    return UserFactory(organisation=salvation_army, roles=[Role.PC_CASE_MANAGER])
+    return prime_contractor_case_manager()
 
 
 @pytest.fixture
 def providers(db):
-    medaille = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
-    hestia = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
-    Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5000,
-                          valid_from=D(2026, 1, 1))
-    Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5500,
-                          valid_from=D(2026, 1, 11))
+    medaille = provider_with_a_rate_rise()
+    hestia = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER])
     Tariff.objects.create(provider=hestia, support_type=SupportType.OUTREACH, daily_rate_pence=2000,
                           valid_from=D(2025, 4, 1))
     return medaille, hestia

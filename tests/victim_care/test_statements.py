@@ -9,11 +9,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
-from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401
+from tests.victim_care.builders import prime_contractor_case_manager, provider_with_a_rate_rise
 from victim_care.funding import spend, total_pence
 from victim_care.models import SupportType, Tariff
 from victim_care.services import allocation_move, support_case_open
@@ -25,13 +24,8 @@ D = datetime.date
 
 @pytest.fixture
 def supported(first_responder, competent_authorities):  # noqa: F811
-    manager = UserFactory(organisation=OrganisationFactory(roles=[OrgRole.PRIME_CONTRACTOR],
-                                                           first_responder_type=""), roles=[Role.PC_CASE_MANAGER])
-    medaille = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
-    Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5000,
-                          valid_from=D(2026, 1, 1))
-    Tariff.objects.create(provider=medaille, support_type=SupportType.ACCOMMODATION, daily_rate_pence=5500,
-                          valid_from=D(2026, 1, 11))
+    manager = prime_contractor_case_manager()
+    medaille = provider_with_a_rate_rise()
     Tariff.objects.create(provider=medaille, support_type=SupportType.OUTREACH, daily_rate_pence=1500,
                           valid_from=D(2026, 1, 1))
     cases = []
