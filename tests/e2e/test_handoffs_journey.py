@@ -21,16 +21,7 @@ from reminders.events import EVENT_RULES
 from reminders.services import reminders_deliver_events
 from tests.e2e.conftest import _new_context, assert_accessible, sign_in_as
 from tests.e2e.test_casework_journey import draft_decision, open_case, review
-from tests.e2e.test_referral_journeys import (
-    choose,
-    fill,
-    fill_date,
-    personal_details,
-    save_and_continue,
-    start_referral,
-    submit,
-    your_details,
-)
+from tests.e2e.test_referral_journeys import adult_journey
 from tests.factories import OrganisationFactory, UserFactory
 from victim_care.models import ProviderProfile, SupportCase, SupportType, Tariff
 
@@ -70,49 +61,6 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def refer_with_a_place_to_avoid(page: Page) -> str:
-    start_referral(page)
-    choose(page, "Is the person under 18?", "No")
-    choose(page, "Were they under 18 when the exploitation happened?", "No")
-    save_and_continue(page)
-    choose(page, "Has the person given informed consent to be referred to the National Referral Mechanism?", "Yes")
-    choose(page, "Do they want support, such as safe accommodation, while their case is decided?", "Yes")
-    save_and_continue(page)
-    fill(page, "Where were they born?", "Vlore, Albania")
-    save_and_continue(page)
-    fill(page, "Describe each situation of exploitation", "Made to work in a car wash for no pay.")
-    fill_date(page, "When did the exploitation start?", "1", "3", "2024")
-    choose(page, "Are they still being exploited?", "No")
-    choose(page, "Has the exploitation been reported before?", "No")
-    save_and_continue(page)
-    page.get_by_label("Fearful, anxious or submissive").check()
-    save_and_continue(page)
-    fill(page, "UK towns or cities where the exploitation happened", "Luton")
-    fill(page, "Countries outside the UK where the exploitation happened", "Albania")
-    fill(page, "Where is the person now?", "Luton")
-    save_and_continue(page)
-    choose(page, "Do you know where the exploiters are?", "No")
-    save_and_continue(page)
-    page.get_by_label("Labour", exact=True).check()
-    save_and_continue(page)
-    choose(page, "Are there other potential victims?", "Not sure")
-    fill(page, "What risks do they face now?", "Re-trafficking by the gang that brought them.")
-    fill(page, "Places they must not be placed or sent", RISK_NOTE)
-    choose(page, "Are they willing to co-operate with the police or other authorities?", "Yes")
-    save_and_continue(page)
-    personal_details(page, ("17", "5", "1990"))
-    choose(page, "Who should the decision be sent to?", "The person referred")
-    choose(page, "How should it be sent?", "Email")
-    fill(page, "Email address", "safe@example.test")
-    choose(page, "Have you confirmed with the person that it is safe to send the decision here?", "Yes")
-    save_and_continue(page)
-    your_details(page)
-    assert "Evidence documents" in page.get_by_role("heading", level=1).inner_text()
-    page.get_by_role("button", name="Continue").click()
-    assert_accessible(page)
-    return submit(page, "Submit referral")
-
-
 def deliver() -> None:
     """The job the commit asks for (no worker runs in browser tests): send the event notifications now."""
     reminders_deliver_events(rules_=EVENT_RULES)
@@ -132,7 +80,7 @@ def test_a_decision_and_the_work_reach_everyone_they_concern(browser, live_serve
             sign_in_as(page, people[key].email)
 
         responder = pages["responder"]
-        reference = refer_with_a_place_to_avoid(responder)
+        reference = adult_journey(responder, with_error=False, towns="Luton", place_to_avoid=RISK_NOTE)
         referral = Referral.objects.get(reference=reference)
 
         manager = pages["manager"]

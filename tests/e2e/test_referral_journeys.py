@@ -63,8 +63,9 @@ def start_referral(page: Page) -> None:
     save_and_continue(page)
 
 
-def common_nrm_sections(page: Page) -> None:
-    """Background to personal details, the same for adults and children."""
+def common_nrm_sections(page: Page, *, towns: str = "Luton\nBedford", place_to_avoid: str = "") -> None:
+    """Background to personal details, the same for adults and children; with a place the person must not be
+    sent to, the risks too."""
     fill(page, "Where were they born?", "Vlore, Albania")
     save_and_continue(page)
 
@@ -77,7 +78,7 @@ def common_nrm_sections(page: Page) -> None:
     page.get_by_label("Fearful, anxious or submissive").check()
     save_and_continue(page)
 
-    fill(page, "UK towns or cities where the exploitation happened", "Luton\nBedford")
+    fill(page, "UK towns or cities where the exploitation happened", towns)
     fill(page, "Countries outside the UK where the exploitation happened", "Albania")
     fill(page, "Where is the person now?", "Luton")
     save_and_continue(page)
@@ -89,6 +90,9 @@ def common_nrm_sections(page: Page) -> None:
     save_and_continue(page)
 
     choose(page, "Are there other potential victims?", "Not sure")
+    if place_to_avoid:
+        fill(page, "What risks do they face now?", "Re-trafficking by the gang that brought them.")
+        fill(page, "Places they must not be placed or sent", place_to_avoid)
     choose(page, "Are they willing to co-operate with the police or other authorities?", "Yes")
     save_and_continue(page)
 
@@ -124,7 +128,8 @@ def submit(page: Page, button: str) -> str:
     return page.locator("#reference").inner_text()
 
 
-def adult_journey(page: Page, *, with_error: bool) -> str:
+def adult_journey(page: Page, *, with_error: bool, **sections: str) -> str:
+    """An adult who consents, submitted; `sections` as common_nrm_sections takes them."""
     start_referral(page)
     if with_error:
         choose(page, "Is the person under 18?", "No")
@@ -138,7 +143,7 @@ def adult_journey(page: Page, *, with_error: bool) -> str:
     choose(page, "Has the person given informed consent to be referred to the National Referral Mechanism?", "Yes")
     choose(page, "Do they want support, such as safe accommodation, while their case is decided?", "Yes")
     save_and_continue(page)
-    common_nrm_sections(page)
+    common_nrm_sections(page, **sections)
     personal_details(page, ("17", "5", "1990"))
     choose(page, "Who should the decision be sent to?", "The person referred")
     choose(page, "How should it be sent?", "Email")
