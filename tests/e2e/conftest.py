@@ -73,28 +73,21 @@ def _new_context(browser: Browser, base_url: str, *, javascript: bool) -> Browse
     return context
 
 
-@pytest.fixture
-def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
-    context = _new_context(browser, live_server.url, javascript=True)
-    yield context
+def _page_in_a_new_context(browser: Browser, live_server, *, javascript: bool) -> Iterator[Page]:
+    """A page in a context (cookies) of its own, closed after the test."""
+    context = _new_context(browser, live_server.url, javascript=javascript)
+    yield context.new_page()
     context.close()
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    yield from _page_in_a_new_context(browser, live_server, javascript=True)
 
 
 @pytest.fixture
-def context_without_js(browser: Browser, live_server) -> Iterator[BrowserContext]:
-    context = _new_context(browser, live_server.url, javascript=False)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page_without_js(context_without_js: BrowserContext) -> Page:
-    return context_without_js.new_page()
+def page_without_js(browser: Browser, live_server) -> Iterator[Page]:
+    yield from _page_in_a_new_context(browser, live_server, javascript=False)
 
 
 def wait_until_settled(page: Page) -> None:
