@@ -52,6 +52,16 @@ def _serve(world: World, referral: Referral, stage: str, outcome: str, at: datet
         decision_sign_off(decision=decision_send_for_review(decision=decision, by=world.decider), by=world.reviewer)
 
 
+def _supported_by_the_first_provider(world: World) -> Referral:
+    """Referred on 1 April 2026, a positive RG served on 2 April, with the first provider from 3 April."""
+    referral = _submitted(world, uk(2026, 4, 1, 10))
+    _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))
+    with time_machine.travel(uk(2026, 4, 3, 14), tick=False):
+        allocation_move(support_case=SupportCase.objects.get(referral=referral), provider=world.providers[0],
+                        support_type=SupportType.ACCOMMODATION, on=datetime.date(2026, 4, 3), by=world.case_manager)
+    return referral
+
+
 def test_rg_due_goes_to_the_decision_maker_on_working_day_four_counting_bank_holidays(world, celery_worker):
     # Received Thursday 2 April: Good Friday and Easter Monday do not count, so the target is
     # Monday 13 April and working day 4 is Friday 10 April (Wednesday 8 April without the holidays).
@@ -235,12 +245,7 @@ def test_nothing_is_sent_to_anyone_outside_the_case(world, celery_worker):
 
 
 def test_move_on_end_reminds_the_prime_contractor_and_provider_7_days_before_and_on_the_day(world, celery_worker):
-    referral = _submitted(world, uk(2026, 4, 1, 10))
-    _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))
-    support_case = SupportCase.objects.get(referral=referral)
-    with time_machine.travel(uk(2026, 4, 3, 14), tick=False):
-        allocation_move(support_case=support_case, provider=world.providers[0],
-                        support_type=SupportType.ACCOMMODATION, on=datetime.date(2026, 4, 3), by=world.case_manager)
+    referral = _supported_by_the_first_provider(world)
     _serve(world, referral, "cg", "positive", uk(2026, 6, 1, 12))  # 2011: 14 days of move-on, to 15 June
     assert CaseFile.objects.get(pk=referral.pk).move_on_at == uk(2026, 6, 15, 12)
     told = sorted([world.case_manager.email, world.workers[0].email])
@@ -256,12 +261,7 @@ def test_move_on_end_reminds_the_prime_contractor_and_provider_7_days_before_and
 
 
 def test_a_48_hour_move_on_gets_only_the_reminder_on_the_day(world, celery_worker):
-    referral = _submitted(world, uk(2026, 4, 1, 10))
-    _serve(world, referral, "rg", "positive", uk(2026, 4, 2, 12))
-    support_case = SupportCase.objects.get(referral=referral)
-    with time_machine.travel(uk(2026, 4, 3, 14), tick=False):
-        allocation_move(support_case=support_case, provider=world.providers[0],
-                        support_type=SupportType.ACCOMMODATION, on=datetime.date(2026, 4, 3), by=world.case_manager)
+    referral = _supported_by_the_first_provider(world)
     _serve(world, referral, "cg", "negative", uk(2026, 6, 1, 12))  # 2011: 48 hours, to 3 June
     dispatch_at(uk(2026, 6, 2, 8, 5))
     dispatch_at(uk(2026, 6, 3, 8, 5))
