@@ -147,23 +147,22 @@ def test_the_letter_follows_the_configured_threshold_words_and_names_the_interpr
     assert "No indicators" not in decision.letter and "The account is consistent" in decision.letter
 
 
-@pytest.mark.parametrize(("delivery", "channel"), [
-    ({"send_to": "person", "method": "email", "delivery_email": "a@example.test", "safe_to_send": "yes"},
-     DispatchChannel.EMAIL),
-    ({"send_to": "person", "method": "post", "delivery_address": "1 High St", "safe_to_send": "yes"},
-     DispatchChannel.POST),
-    ({"send_to": "legal_representative", "method": "post", "delivery_address": "Law Ltd", "safe_to_send": "yes"},
-     DispatchChannel.LEGAL_REPRESENTATIVE),
-    ({"send_to": "first_responder", "method": "email", "delivery_email": "fr@example.test", "safe_to_send": "yes"},
-     DispatchChannel.FIRST_RESPONDER),
-    ({"send_to": "person", "method": "email", "delivery_email": "a@example.test", "safe_to_send": "no"},
-     DispatchChannel.COLLECT_IN_PERSON),
-    ({"send_to": "person", "method": "post", "delivery_address": "1 High St", "safe_to_send": "no"},
-     DispatchChannel.COLLECT_IN_PERSON),
-    ({"send_to": "legal_representative", "method": "email", "delivery_email": "r@example.test",
-      "safe_to_send": "no"}, DispatchChannel.COLLECT_IN_PERSON),
+# Where each method sends the letter, as the referral's answers name it.
+WHERE = {"email": ("delivery_email", "someone@example.test"), "post": ("delivery_address", "1 High St")}
+
+
+@pytest.mark.parametrize(("send_to", "method", "safe_to_send", "channel"), [
+    ("person", "email", "yes", DispatchChannel.EMAIL),
+    ("person", "post", "yes", DispatchChannel.POST),
+    ("legal_representative", "post", "yes", DispatchChannel.LEGAL_REPRESENTATIVE),
+    ("first_responder", "email", "yes", DispatchChannel.FIRST_RESPONDER),
+    ("person", "email", "no", DispatchChannel.COLLECT_IN_PERSON),
+    ("person", "post", "no", DispatchChannel.COLLECT_IN_PERSON),
+    ("legal_representative", "email", "no", DispatchChannel.COLLECT_IN_PERSON),
 ])
-def test_the_dispatch_follows_the_referral_and_never_an_unsafe_route(world, delivery, channel):
+def test_the_dispatch_follows_the_referral_and_never_an_unsafe_route(world, send_to, method, safe_to_send, channel):
+    field, address = WHERE[method]
+    delivery = {"send_to": send_to, "method": method, field: address, "safe_to_send": safe_to_send}
     referral = allocated(world, decision_delivery=delivery)
     referral.answers["decision-delivery"] = delivery  # exactly these answers, nothing left from the builder
     referral.save(update_fields=["answers"])
