@@ -14,7 +14,7 @@ from django.utils.html import format_html_join
 from core.errors import DomainError
 from organisations import services
 from organisations.models import ApiToken, Organisation, OrgRole, Role, RoleGrantRequest, RoleGrantStatus, User
-from organisations.roles import ROLE_ORGANISATION_ROLES, role_may_belong_to, roles_left_unheld
+from organisations.roles import role_may_belong_to, role_refusal, roles_enabled, roles_left_unheld
 
 
 class _HoldsRoleFilter(admin.SimpleListFilter):
@@ -87,8 +87,7 @@ class _RoleRulesMixin:
             for group in groups:
                 role = by_label.get(group.name)
                 if role and not role_may_belong_to(role, organisation):
-                    needed = " or ".join(sorted(r.label.lower() for r in ROLE_ORGANISATION_ROLES[role]))
-                    raise ValidationError(f"{role.label} cannot belong to {organisation.name}: it is not a {needed}.")
+                    raise ValidationError(role_refusal(role, organisation))
         return cleaned
 
 
@@ -194,7 +193,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
-            kwargs["queryset"] = Group.objects.filter(name__in=[role.label for role in Role])
+            kwargs["queryset"] = Group.objects.filter(name__in=[role.label for role in roles_enabled()])
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None) -> bool:

@@ -44,6 +44,10 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                  "figures only, never a person's record."),
         RoleHome(Role.LA_SAFEGUARDING_LEAD, "Children referred in your area",
                  "See referrals of children for which your local authority is the safeguarding lead."),
+        RoleHome(Role.CHILD_GUARDIAN, "Children you are guardian to",
+                 "See the referrals, decisions and letters of the children your guardian service has been "
+                 "assigned to, as their local authority sees them, so you can support each child through the "
+                 "National Referral Mechanism."),
         RoleHome(Role.ADMINISTRATOR, "Service administration",
                  "Manage organisations, user accounts and API tokens."),
     ]

@@ -86,6 +86,7 @@ class Role(models.TextChoices):
     SUPPORT_WORKER = "support_worker", "Support worker"
     MONITOR = "monitor", "Monitor"
     LA_SAFEGUARDING_LEAD = "la_safeguarding_lead", "Local authority safeguarding lead"
+    CHILD_GUARDIAN = "child_guardian", "Independent child trafficking guardian"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

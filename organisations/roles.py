@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from organisations.models import Organisation, OrgRole, Role
+from organisations.models import Organisation, OrgRole, Role, org_roles_enabled
 
 # A user may hold a role only in an organisation that holds one of these organisation roles.
 ROLE_ORGANISATION_ROLES: dict[Role, frozenset[OrgRole]] = {
@@ -23,6 +23,9 @@ ROLE_ORGANISATION_ROLES: dict[Role, frozenset[OrgRole]] = {
     Role.SUPPORT_WORKER: frozenset({OrgRole.SUPPORT_PROVIDER}),
     Role.MONITOR: frozenset({OrgRole.MONITOR}),
     Role.LA_SAFEGUARDING_LEAD: frozenset({OrgRole.LOCAL_AUTHORITY}),
+    # An Independent Child Trafficking Guardian works for the guardian service (run for the Home Office by
+    # Barnardo's), an organisation role that exists only where the era has guardians.
+    Role.CHILD_GUARDIAN: frozenset({OrgRole.CHILD_GUARDIAN}),
     Role.ADMINISTRATOR: frozenset(OrgRole),
 }
 
@@ -46,9 +49,29 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 
 
 def role_may_belong_to(role: Role, organisation_roles: Organisation | list[str] | frozenset[str]) -> bool:
-    """Whether a user may hold `role` in an organisation holding `organisation_roles` (or in `organisation`)."""
+    """Whether a user may hold `role` in an organisation holding `organisation_roles` (or in `organisation`):
+    the organisation must hold one of the organisation roles it needs that this deployment offers, so a
+    guardian's role is refused where the era has no child guardian service, whatever the organisation holds."""
     held = organisation_roles.roles if isinstance(organisation_roles, Organisation) else organisation_roles
-    return any(org_role in held for org_role in ROLE_ORGANISATION_ROLES[role])
+    offered = set(org_roles_enabled())
+    return any(org_role in held and org_role in offered for org_role in ROLE_ORGANISATION_ROLES[role])
+
+
+def roles_enabled() -> list[Role]:
+    """The user roles this deployment offers: those with an organisation role it offers (the guardian's role
+    only where settings.NRM_CHILD_GUARDIANS_ENABLED)."""
+    offered = set(org_roles_enabled())
+    return [role for role in Role if ROLE_ORGANISATION_ROLES[role] & offered]
+
+
+def role_refusal(role: Role, organisation: Organisation) -> str:
+    """Why `role` cannot belong to `organisation`, in words an administrator can act on."""
+    if role not in roles_enabled():
+        return (f"{role.label} cannot belong to {organisation.name}: this deployment has no independent child "
+                "trafficking guardian service (NRM_CHILD_GUARDIANS_ENABLED).")
+    needed = " or ".join(sorted(r.label.lower() for r in ROLE_ORGANISATION_ROLES[role]))
+    article = "an" if needed[0] in "aeiou" else "a"
+    return f"{role.label} cannot belong to {organisation.name}: it is not {article} {needed}."
 
 
 def roles_refused(roles: list[Role], organisation: Organisation) -> list[Role]:

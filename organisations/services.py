@@ -28,7 +28,7 @@ from organisations.models import (
     RoleGrantStatus,
     User,
 )
-from organisations.roles import ROLE_ORGANISATION_ROLES, group_for, role_may_belong_to, roles_refused
+from organisations.roles import group_for, role_may_belong_to, role_refusal, roles_refused
 
 
 class SignInFailed(Exception):
@@ -130,9 +130,7 @@ def user_create(
 ) -> User:
     """Create a user in one organisation with roles that organisation holds."""
     for role in roles_refused(roles, organisation):
-        raise RoleNotAllowedForOrganisation(
-            f"{role.label} cannot belong to {organisation.name}, which is not a "
-            f"{' or '.join(sorted(r.label.lower() for r in ROLE_ORGANISATION_ROLES[role]))}")
+        raise RoleNotAllowedForOrganisation(role_refusal(role, organisation))
     user = User.objects.create_user(email=email, password=password, full_name=full_name, organisation=organisation)
     user.groups.set([group_for(role) for role in roles])
     if totp_secret_base32:
@@ -161,8 +159,7 @@ def _apply_access(*, user: User, organisation: Organisation, roles: set[Role], b
 def _check_roles_fit(organisation: Organisation, roles: set[Role]) -> None:
     for role in roles:
         if not role_may_belong_to(role, organisation):
-            needed = " or ".join(sorted(r.label.lower() for r in ROLE_ORGANISATION_ROLES[role]))
-            message = f"{role.label} cannot belong to {organisation.name}: it is not a {needed}."
+            message = role_refusal(role, organisation)
             raise Invalid(message, fields={"groups": [message]})
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from core import working_days
 from decisions.services.case import case_file_open
 from organisations.models import FirstResponderType, Organisation, OrgRole, Role, User
+from organisations.roles import roles_enabled
 from organisations.services import RoleNotAllowedForOrganisation, user_create
 from referrals.permissions import may_make_referrals
 from referrals.selectors import referrals_visible_to
@@ -187,3 +188,36 @@ def test_the_migration_makes_each_kind_the_one_role_its_organisation_holds_histo
     history = list(Organisation.pgh_event_model.objects.filter(name="Old Provider").order_by("pgh_id")
                    .values_list("pgh_label", "roles", "is_active"))
     assert history == [("insert", ["support_provider"], True), ("update", ["support_provider"], False)]
+
+
+def test_a_guardian_works_only_for_a_guardian_service_and_only_where_the_era_has_guardians(settings):
+    """The guardian's user role needs the child guardian service's organisation role, and the era's setting:
+    with guardians off it is refused even in an organisation that already holds the role."""
+    settings.NRM_CHILD_GUARDIANS_ENABLED = True
+    service = Organisation.objects.create(name="Guardian service", roles=[OrgRole.CHILD_GUARDIAN])
+    council = Organisation.objects.create(name="Testshire children's services", roles=[OrgRole.LOCAL_AUTHORITY])
+    with pytest.raises(RoleNotAllowedForOrganisation,
+                       match="Independent child trafficking guardian cannot belong to Testshire children's services: "
+                             "it is not an independent child trafficking guardian service"):
+        user_create(email="g1@example.test", full_name="Wrong Place", organisation=council,
+                    roles=[Role.CHILD_GUARDIAN], password=None)
+    guardian = user_create(email="g2@example.test", full_name="Gina Guardian", organisation=service,
+                           roles=[Role.CHILD_GUARDIAN], password=None)
+    assert guardian.roles == {Role.CHILD_GUARDIAN}
+    assert Role.CHILD_GUARDIAN in roles_enabled()
+
+    settings.NRM_CHILD_GUARDIANS_ENABLED = False
+    assert Role.CHILD_GUARDIAN not in roles_enabled()
+    with pytest.raises(RoleNotAllowedForOrganisation, match="this deployment has no independent child trafficking "
+                                                            "guardian service"):
+        user_create(email="g3@example.test", full_name="Too Early", organisation=service,
+                    roles=[Role.CHILD_GUARDIAN], password=None)
+    assert not User.objects.filter(email__in=["g1@example.test", "g3@example.test"]).exists()
+
+
+def test_the_admin_offers_the_guardian_role_only_where_the_era_has_guardians(administrator, settings):
+    client = sign_in(Client(), administrator)
+    settings.NRM_CHILD_GUARDIANS_ENABLED = False
+    assert "Independent child trafficking guardian" not in client.get("/admin/organisations/user/add/").content.decode()
+    settings.NRM_CHILD_GUARDIANS_ENABLED = True
+    assert "Independent child trafficking guardian" in client.get("/admin/organisations/user/add/").content.decode()
