@@ -10,7 +10,12 @@ from core.errors import NotAllowed
 from decisions.models import Decision, InvolvementDeclaration
 from organisations.models import COMPETENT_AUTHORITY_ROLES, OrgRole, Role, User
 from referrals.models import Referral
-from referrals.permissions import is_referring_organisation, is_supporting_provider
+from referrals.permissions import (
+    is_childs_guardian,
+    is_childs_local_authority,
+    is_referring_organisation,
+    is_supporting_provider,
+)
 
 DECIDE = "decide_referral"
 
@@ -99,16 +104,12 @@ OUTCOME = "outcome"  # stage, outcome and dates only: never the reasons of a neg
 NOTHING = ""
 
 
-def is_childs_local_authority(user: User, referral: Referral) -> bool:
-    return (user.is_authenticated and referral.is_child is True and referral.local_authority_id is not None
-            and referral.local_authority_id == user.organisation_id and user.has_role(Role.LA_SAFEGUARDING_LEAD))
-
-
 def decision_view_of(user: User, referral: Referral) -> str:
     """How much of the served decisions on this referral the user sees. The prime contractor's view is
-    on the support case (victim_care), where it sees the same as the provider."""
+    on the support case (victim_care), where it sees the same as the provider. A child's guardian sees what
+    the child's local authority sees."""
     if is_referring_organisation(user, referral) or is_childs_local_authority(user, referral) or works_on(
-            user, referral):
+            user, referral) or is_childs_guardian(user, referral):
         return FULL
     if is_supporting_provider(user, referral):
         return OUTCOME

@@ -20,6 +20,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from organisations.models import Organisation
+from referrals.guardianship import GuardianAssignment  # noqa: F401 - a model of this app, kept in its own module
 from referrals.reference_data import NATIONALITY_LABELS
 
 

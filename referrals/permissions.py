@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet, Subquery
 
 from organisations.models import OrgRole, Role, User
-from referrals.models import Nation, Referral, ReferralGroupObjectPermission
+from referrals.models import GuardianAssignment, Nation, Referral, ReferralGroupObjectPermission, ReferralKind
 
 
 def may_make_referrals(user: User) -> bool:
@@ -75,6 +75,38 @@ def may_request_information(user: User, referral: Referral) -> bool:
         and referral.competent_authority_id is not None
         and referral.competent_authority_id == user.organisation_id
     )
+
+
+def is_childs_local_authority(user: User, referral: Referral) -> bool:
+    """A safeguarding lead of the local authority a child's referral is shared with."""
+    return (user.is_authenticated and referral.is_child is True and referral.local_authority_id is not None
+            and referral.local_authority_id == user.organisation_id and user.has_role(Role.LA_SAFEGUARDING_LEAD))
+
+
+def guardians_enabled() -> bool:
+    """Whether this deployment's era has Independent Child Trafficking Guardians."""
+    return bool(settings.NRM_CHILD_GUARDIANS_ENABLED)
+
+
+def is_childs_guardian(user: User, referral: Referral) -> bool:
+    """A guardian of the service assigned to this child now: they see what the child's local authority sees.
+    Only where the era has guardians, only a submitted child's referral, and only while the assignment lasts
+    (one query, asked only of a guardian)."""
+    return (user.is_authenticated and user.organisation_id is not None and user.has_role(Role.CHILD_GUARDIAN)
+            and guardians_enabled() and referral.is_child is True and not referral.is_draft
+            and GuardianAssignment.objects.current().filter(
+                referral_id=referral.pk, guardian_service_id=user.organisation_id).exists())
+
+
+def may_assign_guardian(user: User, referral: Referral) -> bool:
+    """Assign, replace or end a child's guardian: the child's local authority safeguarding lead, who
+    safeguards the child and works beside the guardian, and the decision makers and managers of the
+    competent authority the case is routed to, who receive every child's referral and record the case's
+    hand-offs (second reviewers and quality auditors judge decisions and do not work the case). Only a
+    submitted NRM referral of a child, only where the era has guardians."""
+    return (user.is_authenticated and guardians_enabled() and referral.is_child is True
+            and referral.kind == ReferralKind.NRM and not referral.is_draft
+            and (is_childs_local_authority(user, referral) or may_request_information(user, referral)))
 
 
 DUTY_TO_NOTIFY_NATIONS = (Nation.ENGLAND, Nation.WALES)

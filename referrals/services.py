@@ -1,4 +1,5 @@
-"""Every write to referrals: drafts, sections, evidence, submission, information requests, expiry."""
+"""Every write to referrals: drafts, sections, evidence, submission, information requests, expiry, and a
+child's Independent Child Trafficking Guardian."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, Invalid, NotAllowed
 from core.outbox import publish_on_commit
-from organisations.models import User
+from organisations.models import Organisation, OrgRole, Role, User
 from referrals import permissions
 from referrals.documents import ACCEPTED_EXTENSIONS, detect_type
 from referrals.duplicates import flag_possible_duplicates
@@ -26,6 +27,7 @@ from referrals.lifecycle import SUBMISSION, SubmissionAction
 from referrals.models import (
     AgeGroup,
     ExploitationLocation,
+    GuardianAssignment,
     InformationRequest,
     ReferenceCounter,
     Referral,
@@ -323,3 +325,60 @@ def drafts_expire(*, now: datetime | None = None) -> int:
         if authors:
             drafts_deleted.send(sender=Referral, drafts=authors, deleted_at=now)
     return len(expired)
+
+
+REPLACED = "Replaced by a new assignment."
+
+
+def _check_may_assign_guardian(by: User, referral: Referral) -> None:
+    if not permissions.guardians_enabled():
+        raise NotAllowed("This deployment has no independent child trafficking guardian service.")
+    if referral.is_child is not True or referral.kind != ReferralKind.NRM or referral.is_draft:
+        raise NotAllowed("Only a submitted child's referral has an independent child trafficking guardian.")
+    if not permissions.may_assign_guardian(by, referral):
+        raise NotAllowed("Only the child's local authority safeguarding lead, or the competent authority's decision "
+                         "makers and managers on the case, assign a guardian.")
+
+
+def guardian_assign(*, referral: Referral, guardian_service: Organisation, guardian: User | None = None,
+                    by: User) -> GuardianAssignment:
+    """Assign a guardian service (and, when known, its named guardian) to a child, replacing the current
+    assignment if there is one: that one is ended, by the same person at the same moment, in the same
+    transaction. The rows and their change history are the record (referrals.guardianship)."""
+    with transaction.atomic():
+        locked = _locked(referral)
+        _check_may_assign_guardian(by, locked)
+        if not (guardian_service.is_active and guardian_service.holds(OrgRole.CHILD_GUARDIAN)):
+            raise Invalid("Select a guardian service", fields={"guardian_service": ["Select a guardian service"]})
+        if guardian is not None and not (guardian.is_active and guardian.organisation_id == guardian_service.pk
+                                         and guardian.has_role(Role.CHILD_GUARDIAN)):
+            message = f"Select a guardian who works for {guardian_service.name}, or leave the guardian unnamed"
+            raise Invalid(message, fields={"guardian": [message]})
+        current = GuardianAssignment.objects.select_for_update().current().filter(referral=locked).first()
+        guardian_id = guardian.pk if guardian is not None else None
+        if current and (current.guardian_service_id, current.guardian_id) == (guardian_service.pk, guardian_id):
+            raise Conflict("This guardian service and guardian are already assigned to the child.")
+        now = timezone.now()
+        if current is not None:
+            current.ended_at, current.ended_by, current.end_reason = now, by, REPLACED
+            current.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        return GuardianAssignment.objects.create(referral=locked, guardian_service=guardian_service,
+                                                 guardian=guardian, assigned_by=by, assigned_at=now)
+
+
+def guardian_assignment_end(*, referral: Referral, reason: str, by: User) -> GuardianAssignment:
+    """End the child's current guardian assignment (the child turned 18 and left the service, moved to an
+    area the service does not cover, was assigned in error), saying why. The guardian service stops seeing
+    the child at once."""
+    with transaction.atomic():
+        locked = _locked(referral)
+        _check_may_assign_guardian(by, locked)
+        if not reason.strip():
+            raise Invalid("Enter why the assignment is ending",
+                          fields={"reason": ["Enter why the assignment is ending"]})
+        current = GuardianAssignment.objects.select_for_update().current().filter(referral=locked).first()
+        if current is None:
+            raise Conflict("No guardian service is assigned to this child now.")
+        current.ended_at, current.ended_by, current.end_reason = timezone.now(), by, reason.strip()[:500]
+        current.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        return current
