@@ -44,7 +44,7 @@ from decisions.services.reconsideration import reconsideration_request
 from decisions.workflow import Action, allowed_actions
 from referrals import selectors as referral_selectors
 from referrals.models import ReferralStatus, SupportRoute
-from referrals.permissions import may_request_reconsideration
+from referrals.permissions import may_assign_guardian, may_request_reconsideration
 from referrals.presenters import summarise_section
 from referrals.sections import sections_for
 from referrals.services import information_request_create
@@ -96,6 +96,7 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
         "may_manage": permissions.may_manage(user, referral),
         "may_decide": permissions.may_decide(user, referral),
         "may_record": permissions.may_record(user, referral),
+        "may_assign_guardian": may_assign_guardian(user, referral),
         "reviewable": [d for d in decisions if d.status == DecisionStatus.AWAITING_REVIEW
                        and permissions.may_review(user, d)],
         "open_decision": next((d for d in decisions if d.is_open), None),

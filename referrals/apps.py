@@ -5,3 +5,9 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "referrals"
     verbose_name = "Referrals"
+
+    def ready(self) -> None:
+        from core.home_panels import register
+        from referrals.home import guardian_panels
+
+        register(guardian_panels)

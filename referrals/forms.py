@@ -177,3 +177,43 @@ def validate_phone(value: str) -> str:
 
 class InformationAnswerForm(forms.Form):
     answer = free_text("Your answer", required=True, rows=8)
+
+
+class GuardianServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class NamedGuardianChoiceField(forms.ModelChoiceField):
+    """Guardians are named by name and service, never by e-mail address."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.full_name} ({obj.organisation.name})"
+
+
+class GuardianAssignForm(forms.Form):
+    """Parses the guardian page's choice; referrals.services.guardian_assign checks it."""
+
+    guardian_service = GuardianServiceChoiceField(
+        label="Which guardian service is assigned to the child?", queryset=None, empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a guardian service", "invalid_choice": "Select a guardian service"},
+    )
+    guardian = NamedGuardianChoiceField(
+        label="Named guardian (optional)", queryset=None, required=False, empty_label="Not named yet",
+        help_text="Leave as not named yet until the guardian service names the child's guardian.",
+        error_messages={"invalid_choice": "Select a named guardian from the list, or not named yet"},
+    )
+
+    def __init__(self, *args: Any, services, guardians, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guardian_service"].queryset = services
+        self.fields["guardian"].queryset = guardians
+
+
+class GuardianEndForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the assignment ending?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the assignment is ending",
+                        "max_length": "The reason must be 500 characters or fewer"},
+    )

@@ -14,15 +14,16 @@ from django.http import QueryDict
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
 from core.paging import ListPage, page_of
-from organisations.models import COMPETENT_AUTHORITY_ROLES, Role, User
+from organisations.models import COMPETENT_AUTHORITY_ROLES, Organisation, OrgRole, Role, User
 from referrals.models import (
+    GuardianAssignment,
     InformationRequest,
     Referral,
     ReferralDocument,
     ReferralKind,
     ReferralStatus,
 )
-from referrals.permissions import support_grants_of, support_permission_id
+from referrals.permissions import guardians_enabled, support_grants_of, support_permission_id
 from referrals.search import referral_search
 
 AttachedRecord = TypeVar("AttachedRecord", ReferralDocument, InformationRequest)
@@ -39,7 +40,8 @@ def latest_answers_of_author(user: User, section_slug: str, *, excluding: Any = 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """Organisation scope: the referring organisation sees its own (drafts included); the
     competent authority the NRM cases routed to it; children's services the child referrals
-    shared with them. Everyone else sees none here."""
+    shared with them; a guardian service the children it is assigned to now (where the era has
+    guardians), as their local authority sees them. Everyone else sees none here."""
     if not user.is_authenticated or user.organisation_id is None:
         return Referral.objects.none()
     scope = Q(pk__in=[])
@@ -49,11 +51,19 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
         scope |= Q(competent_authority_id=user.organisation_id, kind=ReferralKind.NRM) & ~Q(status=ReferralStatus.DRAFT)
     if user.has_role(Role.LA_SAFEGUARDING_LEAD):
         scope |= Q(local_authority_id=user.organisation_id) & ~Q(status=ReferralStatus.DRAFT)
+    if user.has_role(Role.CHILD_GUARDIAN) and guardians_enabled():
+        scope |= (Q(pk__in=_assigned_to(user).values("referral_id")) & Q(is_child=True)
+                  & ~Q(status=ReferralStatus.DRAFT))
     if user.has_role(Role.SUPPORT_WORKER):
         # The people a provider supports: django-guardian grants to the provider's group.
         scope |= (Q(pk__in=support_grants_of(user).values("content_object_id"))
                   & ~Q(status=ReferralStatus.DRAFT))
     return Referral.objects.filter(scope)
+
+
+def _assigned_to(user: User) -> QuerySet[GuardianAssignment]:
+    """The user's guardian service's current assignments."""
+    return GuardianAssignment.objects.current().filter(guardian_service_id=user.organisation_id)
 
 
 def referrals_supported_by(user: User) -> QuerySet[Referral]:
@@ -171,3 +181,50 @@ def child_referral_list_for(user: User) -> list[Referral]:
     referrals = list(queryset[:500])
     record_list_access(user=user, records=referrals, model=Referral)
     return referrals
+
+
+GUARDIAN_LIST_SIZE = 500
+
+
+def children_of_guardian_service(user: User, *, limit: int = GUARDIAN_LIST_SIZE) -> list[GuardianAssignment]:
+    """A guardian service's children: its current assignments, newest first (index
+    current_guardians_by_service), each with its referral, local authority and named guardian, logged as
+    listed in one INSERT. Two queries whatever the number of children."""
+    if not (user.is_authenticated and user.has_role(Role.CHILD_GUARDIAN) and guardians_enabled()):
+        return []
+    assignments = list(
+        _assigned_to(user).filter(referral__is_child=True).exclude(referral__status=ReferralStatus.DRAFT)
+        .select_related("referral__local_authority", "referral__competent_authority", "guardian")
+        .order_by("-assigned_at", "-pk")[:limit])
+    record_list_access(user=user, records=[assignment.referral for assignment in assignments], model=Referral)
+    return assignments
+
+
+def current_guardian_of(referral: Referral) -> GuardianAssignment | None:
+    """The child's guardian service now, with its named guardian, for a page or notice that has already
+    checked that its reader may see the referral; None for an adult, or where the era has no guardians."""
+    if referral.is_child is not True or not guardians_enabled():
+        return None
+    return (GuardianAssignment.objects.current().filter(referral_id=referral.pk)
+            .select_related("guardian_service", "guardian", "assigned_by").first())
+
+
+def guardian_history_for(user: User, referral_id: Any) -> tuple[Referral, list[GuardianAssignment]]:
+    """A child's referral the user may see (404, logged, otherwise) with every guardian it has had, newest
+    first: the page where the guardian is assigned, replaced or ended."""
+    referral = referral_for(user, referral_id)
+    assignments = list(GuardianAssignment.objects.filter(referral_id=referral.pk)
+                       .select_related("guardian_service", "guardian", "assigned_by", "ended_by"))
+    return referral, assignments
+
+
+def guardian_services() -> QuerySet:
+    """The active organisations that may be assigned as a child's guardian service."""
+    return Organisation.objects.holding(OrgRole.CHILD_GUARDIAN).filter(is_active=True).order_by("name")
+
+
+def named_guardians() -> QuerySet[User]:
+    """The active guardians of the active guardian services, whom an assignment may name."""
+    return (User.objects.filter(is_active=True, groups__name=Role.CHILD_GUARDIAN.label,
+                                organisation__in=guardian_services())
+            .select_related("organisation").order_by("organisation__name", "full_name"))

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<uuid:pk>/documents/<uuid:document_id>/remove/", views.document_remove, name="document-remove"),
     path("<uuid:pk>/check-answers/", views.check_answers, name="check"),
     path("<uuid:pk>/confirmation/", views.confirmation, name="confirmation"),
+    path("<uuid:pk>/guardian/", views.guardian, name="guardian"),
+    path("<uuid:pk>/guardian/end/", views.guardian_end, name="guardian-end"),
     path("<uuid:pk>/information-requests/<int:request_id>/", views.answer_information_request,
          name="answer-request"),
 ]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import refused
+from core.errors import attempt
 from core.paging import page_number
 from core.search import search_posted, search_term
 from organisations.models import Role
@@ -21,7 +22,7 @@ from referrals import permissions, selectors, services
 from referrals.documents import ACCEPTED_EXTENSIONS
 from referrals.extensions import served_decisions
 from referrals.forecasts import forecast_for
-from referrals.forms import InformationAnswerForm
+from referrals.forms import GuardianAssignForm, GuardianEndForm, InformationAnswerForm
 from referrals.models import Referral, ReferralKind, ReferralStatus
 from referrals.presenters import summarise, summarise_section
 from referrals.sections import SECTIONS_BY_SLUG, next_section, sections_for
@@ -49,6 +50,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if user.has_role(Role.LA_SAFEGUARDING_LEAD):
         return render(request, "referrals/shared_list.html", {
             "referrals": selectors.child_referral_list_for(user),
+        })
+    if user.has_role(Role.CHILD_GUARDIAN) and permissions.guardians_enabled():
+        return render(request, "referrals/guardian_list.html", {
+            "assignments": selectors.children_of_guardian_service(user),
         })
     raise PermissionDenied
 
@@ -241,6 +246,9 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "statuses": ReferralStatus,
         "forecast": forecast_for(request.user, referral),
         "served_decisions": served_decisions(request.user, referral),
+        "guardian": selectors.current_guardian_of(referral),
+        "guardians_enabled": permissions.guardians_enabled(),
+        "may_assign_guardian": permissions.may_assign_guardian(request.user, referral),
     })
 
 
@@ -259,3 +267,53 @@ def answer_information_request(request: HttpRequest, pk: uuid.UUID, request_id: 
     return render(request, "referrals/answer_request.html", {
         "referral": referral, "information_request": information_request, "form": form,
     }, status=400 if request.method == "POST" else 200)
+
+
+def _guardian_page(request: HttpRequest, pk: uuid.UUID, *, assign_form=None, end_form=None,
+                   status: int = 200) -> HttpResponse:
+    """The child's guardian now and before, with the forms to assign or replace one and to end it: for the
+    people referrals.permissions.may_assign_guardian names (403 for others who see the referral)."""
+    referral, assignments = selectors.guardian_history_for(request.user, pk)
+    if not permissions.may_assign_guardian(request.user, referral):
+        raise PermissionDenied
+    current = next((assignment for assignment in assignments if assignment.is_current), None)
+    assign_form = assign_form or GuardianAssignForm(
+        initial={"guardian_service": current.guardian_service_id, "guardian": current.guardian_id} if current else None,
+        services=selectors.guardian_services(), guardians=selectors.named_guardians())
+    return render(request, "referrals/guardian.html", {
+        "referral": referral, "current": current, "assignments": assignments, "assign_form": assign_form,
+        "end_form": end_form or GuardianEndForm(prefix="end"),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def guardian(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Assign a guardian service (and its named guardian, once known) to a child, or replace the one assigned."""
+    if request.method == "GET":
+        return _guardian_page(request, pk)
+    referral = selectors.referral_for(request.user, pk, log=False)
+    if not permissions.may_assign_guardian(request.user, referral):
+        raise PermissionDenied
+    form = GuardianAssignForm(request.POST, services=selectors.guardian_services(),
+                              guardians=selectors.named_guardians())
+    if form.is_valid() and attempt(form, lambda: services.guardian_assign(
+            referral=referral, guardian_service=form.cleaned_data["guardian_service"],
+            guardian=form.cleaned_data["guardian"], by=request.user)):
+        messages.success(request, f"{form.cleaned_data['guardian_service'].name} is assigned as the child's guardian "
+                                  "service")
+        return redirect("referrals:detail", referral.pk)
+    return _guardian_page(request, pk, assign_form=form, status=400)
+
+
+@require_POST
+def guardian_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """End the child's current guardian assignment, with the reason."""
+    referral = selectors.referral_for(request.user, pk, log=False)
+    if not permissions.may_assign_guardian(request.user, referral):
+        raise PermissionDenied
+    form = GuardianEndForm(request.POST, prefix="end")
+    if form.is_valid() and attempt(form, lambda: services.guardian_assignment_end(
+            referral=referral, reason=form.cleaned_data["reason"], by=request.user)):
+        messages.success(request, "The guardian assignment has ended")
+        return redirect("referrals:detail", referral.pk)
+    return _guardian_page(request, pk, end_form=form, status=400)

@@ -20,6 +20,7 @@ from core.outbox import publish_on_commit
 from decisions.models import CaseFile, Decision, InvolvementDeclaration, Reconsideration
 from organisations.models import OrgRole, Role, User
 from referrals.models import InformationRequest, Referral
+from referrals.selectors import current_guardian_of
 from reminders.models import ReminderRule
 from reminders.rules.planning import Planned
 from reminders.services import _upsert
@@ -91,7 +92,8 @@ def on_decision_returned(sender, decision: Decision, **kwargs) -> None:
 
 
 def on_decision_served(sender, decision: Decision, **kwargs) -> None:
-    """The referring organisation's first responders; a child's local authority; for a person in support
+    """The referring organisation's first responders; a child's local authority, and the child's guardian
+    (the named guardian, or the guardian service's guardians while none is named); for a person in support
     (with a provider now), the prime contractor's case managers and that provider's support workers."""
     referral = decision.case.referral
     notify(ReminderRule.DECISION_SERVED, referral,
@@ -99,6 +101,11 @@ def on_decision_served(sender, decision: Decision, **kwargs) -> None:
     if referral.is_child and referral.local_authority_id:
         notify(ReminderRule.DECISION_SERVED, referral,
                members(Role.LA_SAFEGUARDING_LEAD, referral.local_authority_id), _referral_link(referral))
+    guardian = current_guardian_of(referral)
+    if guardian is not None:
+        guardians = members(Role.CHILD_GUARDIAN, guardian.guardian_service_id)
+        named = [guardian.guardian_id] if guardian.guardian_id in guardians else guardians
+        notify(ReminderRule.DECISION_SERVED, referral, named, _referral_link(referral))
     support = SupportCase.objects.filter(referral_id=referral.pk, status=SupportStatus.SUPPORTED).first()
     if support is not None:
         notify(ReminderRule.DECISION_SERVED, referral, case_managers(), _support_link(support.pk))
