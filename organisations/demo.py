@@ -50,13 +50,32 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, Role]] = [
     ("admin@demo.nrm.test", "Alex Turner", "Home Office", Role.ADMINISTRATOR),
 ]
 
+# Only where the era has Independent Child Trafficking Guardians (settings.NRM_CHILD_GUARDIANS_ENABLED, as
+# NRM_ERA=today has): the guardian service, run for the Home Office by Barnardo's, and one of its guardians.
+GUARDIAN_SERVICE = "Barnardo's Independent Child Trafficking Guardian Service"
+GUARDIAN_ORGANISATIONS: list[tuple[str, tuple[R, ...], str, str]] = [
+    (GUARDIAN_SERVICE, (R.CHILD_GUARDIAN,), "", "ictg@barnardos.demo.nrm.test"),
+]
+GUARDIAN_ACCOUNTS: list[tuple[str, str, str, Role]] = [
+    ("ictg.guardian@demo.nrm.test", "Hannah Price", GUARDIAN_SERVICE, Role.CHILD_GUARDIAN),
+]
+
+
+def demo_organisations() -> list[tuple[str, tuple[R, ...], str, str]]:
+    """The demo organisations this deployment can have: the guardian service only where the era has one."""
+    return DEMO_ORGANISATIONS + (GUARDIAN_ORGANISATIONS if settings.NRM_CHILD_GUARDIANS_ENABLED else [])
+
+
+def demo_accounts() -> list[tuple[str, str, str, Role]]:
+    return DEMO_ACCOUNTS + (GUARDIAN_ACCOUNTS if settings.NRM_CHILD_GUARDIANS_ENABLED else [])
+
 
 def seed_organisations_and_accounts() -> tuple[int, int]:
     """Create what is missing; return how many organisations and accounts were created."""
 
     organisations = {}
     created_organisations = 0
-    for name, roles, first_responder_type, inbox in DEMO_ORGANISATIONS:
+    for name, roles, first_responder_type, inbox in demo_organisations():
         organisation, created = Organisation.objects.get_or_create(
             name=name, defaults={"roles": sorted(roles), "first_responder_type": first_responder_type,
                                  "inbox_email": inbox},
@@ -68,7 +87,7 @@ def seed_organisations_and_accounts() -> tuple[int, int]:
         organisations[name] = organisation
         created_organisations += created
     created_accounts = 0
-    for email, full_name, organisation_name, role in DEMO_ACCOUNTS:
+    for email, full_name, organisation_name, role in demo_accounts():
         if User.objects.filter(email__iexact=email).exists():
             continue
         user_create(

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
+from organisations.demo import GUARDIAN_ACCOUNTS, GUARDIAN_SERVICE
 from organisations.models import Organisation, User
-from referrals.models import Referral
+from referrals.models import GuardianAssignment, Referral
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.services import referral_section_save, referral_start, referral_submit
+from referrals.services import guardian_assign, referral_section_save, referral_start, referral_submit
 
 REFERRER = {"referrer_job_title": "Modern slavery single point of contact", "referrer_phone": "020 7946 0000"}
 
@@ -101,3 +104,17 @@ def seed_referrals() -> int:
             referral_submit(referral=referral, by=author)
         created += 1
     return created
+
+
+def seed_guardian_assignment() -> int:
+    """Where the era has guardians: the demo child referred by Barnardo's (DEMO-BAR-1) gets the demo guardian
+    service and its guardian, assigned by the child's local authority lead. 1 when created, else 0."""
+    if not settings.NRM_CHILD_GUARDIANS_ENABLED:
+        return 0
+    child = Referral.objects.filter(**{"answers__first-responder__own_reference": "DEMO-BAR-1"}).first()
+    if child is None or child.is_draft or GuardianAssignment.objects.filter(referral=child).exists():
+        return 0
+    guardian = User.objects.get(email=GUARDIAN_ACCOUNTS[0][0])
+    guardian_assign(referral=child, guardian_service=Organisation.objects.get(name=GUARDIAN_SERVICE),
+                    guardian=guardian, by=User.objects.get(email="la.social@demo.nrm.test"))
+    return 1

@@ -38,6 +38,10 @@ WRITTEN: dict[type[models.Model], tuple[str, ...]] = {
     CareRecordEntry: ("support_case", "provider", "author", "kind", "text", "review_due_on", "created_at"),
     ReferralGroupObjectPermission: ("content_object", "group", "permission"),
 }
+# Not generated, so in neither table: referrals.GuardianAssignment (a child's guardian service). The national
+# data's children name no local authority (Referral.local_authority below), so none has the local authority
+# lead who assigns a guardian; its rows are read by index (current_guardians_by_service, and the referral's
+# one current row), so a guardian's pages cost the same at national scale.
 # The fields the lines leave to the database: serial ids, and fields left empty (NULL). The grants'
 # copy of the submission time is filled in after the load, by one UPDATE (loader.py).
 LEFT_TO_DATABASE: dict[type[models.Model], tuple[str, ...]] = {

@@ -9,7 +9,7 @@ from django.db import transaction
 from decisions.demo import seed_cases
 from monitoring.demo_history import seed_history
 from organisations.demo import seed_organisations_and_accounts
-from referrals.demo import seed_referrals
+from referrals.demo import seed_guardian_assignment, seed_referrals
 from reminders.services import reminders_plan
 from victim_care.demo import seed_victim_care
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             organisations, accounts = seed_organisations_and_accounts()
             referrals = seed_referrals() + seed_cases()
             seed_victim_care()
+            seed_guardian_assignment()
             history = 0 if without_history else seed_history()
             if history:
                 reminders_plan()
