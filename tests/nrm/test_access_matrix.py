@@ -40,7 +40,7 @@ from monitoring.periods import Period
 from organisations.models import ApiToken, FirstResponderType, Organisation, OrgRole, Role, User
 from referrals.models import Referral, ReferralStatus
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.services import information_request_create, referral_document_add, referral_submit
+from referrals.services import guardian_assign, information_request_create, referral_document_add, referral_submit
 from reminders.models import Reminder, ReminderRule, ReminderStatus
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
@@ -52,17 +52,20 @@ from victim_care.services import allocation_move, care_entry_add, support_case_o
 POLICY = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 PDF = b"%PDF-1.7\n%%EOF\n"
 
-# The matrix's columns, in order: the demo roles (organisations/demo.py has one account of each).
+# The matrix's columns, in order: the demo roles (organisations/demo.py has one account of each; the guardian's
+# where the era has guardians, which the world below enables).
 ROLE_COLUMNS: dict[str, Role] = {
     "FR": Role.FIRST_RESPONDER, "DM": Role.DECISION_MAKER, "SR": Role.SECOND_REVIEWER, "CAM": Role.CA_MANAGER,
-    "QA": Role.QUALITY_AUDITOR, "LA": Role.LA_SAFEGUARDING_LEAD, "PC": Role.PC_CASE_MANAGER,
+    "QA": Role.QUALITY_AUDITOR, "LA": Role.LA_SAFEGUARDING_LEAD, "ICTG": Role.CHILD_GUARDIAN,
+    "PC": Role.PC_CASE_MANAGER,
     "SW": Role.SUPPORT_WORKER, "MON": Role.MONITOR, "ADM": Role.ADMINISTRATOR,
 }
 ANSWERS = frozenset({"allowed", "empty", "403", "404", "refused", "summary"})
 NONE = "\N{EN DASH}"  # the matrix's "no record", as the prose tables write it
 WHOSE = ("own", "allocated", "other", NONE)
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE"})
-RECORDS = frozenset({NONE, "draft", "draft document", "referral", "document", "information request", "case",
+RECORDS = frozenset({NONE, "draft", "draft document", "referral", "child referral", "document", "information request",
+                     "case",
                      "decision", "quality audit", "support case", "provider", "notification", "failed reminder",
                      "report run"})
 HEADER = ["Route", "Method", "Record", "Whose", *ROLE_COLUMNS, "Log"]
@@ -229,6 +232,7 @@ class World:
     notifications: dict[str, Reminder] = field(default_factory=dict)  # by role column, and "other"
     failed: dict[str, Reminder] = field(default_factory=dict)  # by whose
     run: ReportRun | None = None
+    spare_guardian_service: Organisation | None = None  # assigned to no child: what a guardian POST assigns
 
     def people(self) -> dict[str, set[tuple[str, str]]]:
         """Each submitted referral's reference, with the access-log keys (record type, id) that count as
@@ -288,6 +292,9 @@ def _build_world() -> World:
     council = _organisation(OrgRole.LOCAL_AUTHORITY, OrgRole.FIRST_RESPONDER,
                             first_responder_type=FirstResponderType.LOCAL_AUTHORITY)
     elsewhere = _organisation(OrgRole.LOCAL_AUTHORITY)
+    # Independent Child Trafficking Guardians (the world enables them): the ICTG user's service is assigned to
+    # the 'own' and 'allocated' children (naming the ICTG user on the latter); another service to 'other'.
+    guardians, other_guardians, spare_guardians = (_organisation(OrgRole.CHILD_GUARDIAN) for _ in range(3))
     provider, other_provider = refers_and_supports, _organisation(OrgRole.SUPPORT_PROVIDER)
     home_office = _organisation(OrgRole.MONITOR)
     for supporter in (provider, other_provider):
@@ -296,7 +303,7 @@ def _build_world() -> World:
     prime = _organisation(OrgRole.PRIME_CONTRACTOR, OrgRole.FIRST_RESPONDER,
                           first_responder_type=FirstResponderType.NGO)
     homes = {"FR": refers_and_supports, "DM": ukhtc, "SR": ukhtc, "CAM": ukhtc, "QA": ukhtc, "LA": council,
-             "PC": prime, "SW": provider, "MON": home_office,
+             "ICTG": guardians, "PC": prime, "SW": provider, "MON": home_office,
              "ADM": home_office}
     users = {column: UserFactory(organisation=homes[column], roles=[role]) for column, role in ROLE_COLUMNS.items()}
     colleague = UserFactory(organisation=ukhtc, roles=[Role.DECISION_MAKER])
@@ -304,7 +311,8 @@ def _build_world() -> World:
     ukba_decider, ukba_colleague = (UserFactory(organisation=ukba, roles=[Role.DECISION_MAKER]) for _ in range(2))
     other_responder = UserFactory(organisation=charity, roles=[Role.FIRST_RESPONDER])
     other_worker = UserFactory(organisation=other_provider, roles=[Role.SUPPORT_WORKER])
-    world = World(users=users, provider=provider, deciders=[users["DM"], colleague, ukba_decider, ukba_colleague])
+    world = World(users=users, provider=provider, deciders=[users["DM"], colleague, ukba_decider, ukba_colleague],
+                  spare_guardian_service=spare_guardians)
 
     today = working_days.today()
     sides = {  # whose: (first responder, local authority, authority, its manager, the case's decision maker)
@@ -328,6 +336,9 @@ def _build_world() -> World:
         child_draft_document = referral_document_add(referral=child_draft, by=responder,
                                                      upload=SimpleUploadedFile("child-draft.pdf", PDF))
         world.subjects[whose] = Subject(draft, draft_document, adult, child, child_draft, child_draft_document)
+        guardian_assign(referral=child.referral, guardian_service=guardians if whose != "other" else other_guardians,
+                        guardian=users["ICTG"] if whose == "allocated" else None,
+                        by=users["LA"] if whose != "other" else manager)
         # Support: 'allocated' is with the support worker's provider now; 'own' was with it before (its
         # entries stay its own) and has moved on; 'other' was never with it.
         support = adult.support_case
@@ -372,10 +383,10 @@ def _build_world() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
-    """Built once for the module in a transaction rolled back at its end: the ten signed-in users and
+    """Built once for the module in a transaction rolled back at its end: the eleven signed-in users and
     the records their cells point at (a few seconds, where building them per cell would take many minutes)."""
     media = tmp_path_factory.mktemp("access-matrix-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, NRM_CHILD_GUARDIANS_ENABLED=True):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -407,24 +418,28 @@ class Target:
 
 
 def target_for(world: World, column: str, row: Row) -> Target:
-    """What 'Whose' and 'Record' mean for this role: the local authority's lead is shown the child's
-    referral and the child's draft naming its local authority (only children's referrals are shared with a
-    local authority, so an adult's draft would be hidden from it whatever the draft rule); everyone else the
-    adult's."""
+    """What 'Whose' and 'Record' mean for this role: the local authority's lead and the child's guardian are
+    shown the child's referral and the child's draft naming its local authority (only children's referrals are
+    shared with a local authority or a guardian, so an adult's draft would be hidden from them whatever the
+    draft rule); everyone else the adult's. A "child referral" is the child's for every role."""
     whose = row.whose if row.whose != NONE else "own"
     subject = world.subjects[whose]
+    children_only = column in CHILDREN_ONLY
     if row.record in ("draft", "draft document"):
-        if column == "LA":
+        if children_only:
             return Target(referral=subject.child_draft.pk, document=subject.child_draft_document.pk)
         return Target(referral=subject.draft.pk, document=subject.draft_document.pk)
-    person = subject.child if column == "LA" and row.record not in ("quality audit", "support case") \
-        else subject.adult
+    person = subject.child if row.record == "child referral" or (
+        children_only and row.record not in ("quality audit", "support case")) else subject.adult
     reminder = (world.notifications[column if whose != "other" else "other"] if row.record == "notification"
                 else world.failed[whose] if row.record == "failed reminder" else None)
     adult = subject.adult
     return Target(referral=person.referral.pk, document=person.document.pk, information=person.information.pk,
                   decision=person.decision.pk, audit=adult.audit.pk, support_case=adult.support_case.pk,
                   reminder=reminder.pk if reminder else None)
+
+
+CHILDREN_ONLY = frozenset({"LA", "ICTG"})  # the columns shown only children's referrals
 
 
 def _url(world: World, route: str, arguments: list[str], target: Target) -> str:
@@ -483,6 +498,8 @@ INPUTS: dict[tuple[str, str], Callable[[World, Target], dict[str, Any]]] = {
     ("decisions:reconsider", "POST"): lambda w, t: {"reasons": "New evidence.", "new_evidence": "A GP letter."},
     ("decisions:letter-sent", "POST"): lambda w, t: {"sent_how": "post", **_date("sent_on", working_days.today())},
     ("reminders:settings", "POST"): lambda w, t: {"emails": "no"},
+    ("referrals:guardian", "POST"): lambda w, t: {"guardian_service": w.spare_guardian_service.pk},
+    ("referrals:guardian-end", "POST"): lambda w, t: {"end-reason": "Moved to an area the service does not cover."},
     ("victim_care:case", "POST"): lambda w, t: {"kind": "contact", "text": "Phoned.", "needs": "Housing.",
                                                 "risks": "None known."},
     ("victim_care:provider", "POST"): lambda w, t: {"form": "tariff", "support_type": SupportType.OUTREACH,
@@ -654,7 +671,7 @@ def log_gaps(world: World, column: str, row: Row, observed: Observed) -> list[st
 
 # --- The tests ------------------------------------------------------------------------------------------
 
-MINIMUM_CELLS = 2000  # about 240 rows x 10 roles when written: fewer means rows were lost
+MINIMUM_CELLS = 2800  # about 260 rows x 11 roles when written: fewer means rows were lost
 
 
 def test_the_document_has_the_matrix_with_every_role_and_enough_cells(matrix: Matrix) -> None:

@@ -147,3 +147,30 @@ def test_api_documentation_is_a_footer_link_not_main_navigation(signed_in_client
     footer = html.split('<footer class="govuk-footer">')[1]
     assert "API documentation" not in navigation
     assert 'href="/api/v1/docs/"' in footer and "API documentation" in footer
+
+
+def test_the_demo_has_a_guardian_with_one_assigned_child_only_where_the_era_has_guardians(settings):
+    from organisations.demo import GUARDIAN_ACCOUNTS, GUARDIAN_SERVICE
+    from referrals.models import GuardianAssignment
+
+    settings.DEBUG = True
+    settings.NRM_CHILD_GUARDIANS_ENABLED = False
+    call_command("seed_demo", "--without-history")
+    assert not Organisation.objects.filter(name=GUARDIAN_SERVICE).exists()
+    assert not GuardianAssignment.objects.exists()
+
+    settings.NRM_CHILD_GUARDIANS_ENABLED = True
+    call_command("seed_demo", "--without-history")
+    call_command("seed_demo", "--without-history")  # still idempotent
+    (email, _full_name, organisation, role), = GUARDIAN_ACCOUNTS
+    guardian = User.objects.get(email=email)
+    assert guardian.roles == {role} and guardian.organisation.name == organisation
+    assignment = GuardianAssignment.objects.select_related("referral", "assigned_by").get()
+    assert (assignment.guardian_id, assignment.assigned_by.email) == (guardian.pk, "la.social@demo.nrm.test")
+    assert assignment.referral.is_child and assignment.is_current
+
+    client = Client()
+    client.post("/sign-in/", {"email": email, "password": DEMO_PASSWORD})
+    home = client.post("/sign-in/security-code/", {"code": current_code()}, follow=True).content.decode()
+    assert ROLE_HOMES[role].heading in html.unescape(home)
+    assert assignment.referral.reference in home

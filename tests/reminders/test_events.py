@@ -15,12 +15,19 @@ from django.utils import timezone
 from decisions.services.case import case_allocate, involvement_declare
 from decisions.services.decision import decision_draft, decision_return, decision_send_for_review, decision_sign_off
 from decisions.services.reconsideration import reconsideration_request
-from referrals.services import information_request_answer, information_request_create
+from organisations.models import OrgRole, Role
+from referrals.services import (
+    guardian_assign,
+    guardian_assignment_end,
+    information_request_answer,
+    information_request_create,
+)
 from reminders.events import EVENT_RULES
 from reminders.models import Reminder, ReminderRule, ReminderStatus
 from reminders.selectors import unread_count
 from reminders.services import notification_emails_set, reminders_deliver_events, reminders_dispatch
 from tests.conftest import sign_in
+from tests.factories import OrganisationFactory, UserFactory
 from tests.handoffs import allocated, build_world, served, submitted
 from victim_care.models import SupportCase, SupportType
 from victim_care.services import allocation_move
@@ -88,6 +95,33 @@ def test_a_served_decision_reaches_the_childs_local_authority(world):
     served(world, referral)
     assert told(R.DECISION_SERVED) == emails(world, "responder", "responder_colleague", "la_lead")
     assert told(R.SUPPORT_CASE_OPENED) == set()  # a child is supported by the local authority
+
+
+def test_a_served_decision_reaches_the_childs_guardian_named_or_the_whole_service_and_no_one_after(world, settings):
+    settings.NRM_CHILD_GUARDIANS_ENABLED = True
+    service = OrganisationFactory(roles=[OrgRole.CHILD_GUARDIAN], first_responder_type="")
+    named, colleague = (UserFactory(organisation=service, roles=[Role.CHILD_GUARDIAN]) for _ in range(2))
+    other_service = OrganisationFactory(roles=[OrgRole.CHILD_GUARDIAN], first_responder_type="")
+    UserFactory(organisation=other_service, roles=[Role.CHILD_GUARDIAN])
+    referral = allocated(world, child=True)
+    guardian_assign(referral=referral, guardian_service=service, by=world.la_lead)
+    served(world, referral)
+    base = emails(world, "responder", "responder_colleague", "la_lead")
+
+    def told_about(child) -> set[str]:
+        return {row.recipient.email for row in Reminder.objects.filter(rule=R.DECISION_SERVED, referral_id=child.pk)
+                .select_related("recipient")}
+
+    assert told_about(referral) == base | {named.email, colleague.email}  # nobody named: the service's guardians
+    named_child = allocated(world, child=True)
+    guardian_assign(referral=named_child, guardian_service=service, guardian=named, by=world.la_lead)
+    served(world, named_child)
+    assert told_about(named_child) == base | {named.email}
+    ended = allocated(world, child=True)
+    guardian_assign(referral=ended, guardian_service=service, by=world.la_lead)
+    guardian_assignment_end(referral=ended, reason="Turned 18.", by=world.la_lead)
+    served(world, ended)
+    assert told_about(ended) == base
 
 
 def test_support_hand_offs_reach_the_prime_contractor_and_the_providers(world):
