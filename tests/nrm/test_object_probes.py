@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def outsiders(competent_authorities, monitor):  # noqa: F811
+def outsiders(competent_authorities, monitor, settings):  # noqa: F811
+    settings.NRM_CHILD_GUARDIANS_ENABLED = True  # so that the guardian below has a scope, and must keep to it
     other_authority = competent_authorities["ukba"]
     other_provider = OrganisationFactory(roles=[OrgRole.SUPPORT_PROVIDER], first_responder_type="")
     return {
@@ -41,6 +42,9 @@ def outsiders(competent_authorities, monitor):  # noqa: F811
                                                                        roles=[Role.DECISION_MAKER]),
         "worker of a provider not supporting the person": UserFactory(organisation=other_provider,
                                                                       roles=[Role.SUPPORT_WORKER]),
+        "guardian of a service no child is assigned to": UserFactory(
+            organisation=OrganisationFactory(roles=[OrgRole.CHILD_GUARDIAN], first_responder_type=""),
+            roles=[Role.CHILD_GUARDIAN]),
     }
 
 
@@ -55,7 +59,8 @@ def _probe(client, url: str, api: bool) -> int:
 @pytest.mark.parametrize("who", ["monitor", "first responder of another organisation",
                                  "manager of the other competent authority",
                                  "decision maker of the other competent authority",
-                                 "worker of a provider not supporting the person"])
+                                 "worker of a provider not supporting the person",
+                                 "guardian of a service no child is assigned to"])
 def test_other_organisations_get_404_on_every_record_route_and_are_logged(records, outsiders, who):  # noqa: F811
     user = outsiders[who]
     web = sign_in(Client(), user)
