@@ -50,6 +50,8 @@ def test_the_assigned_guardian_sees_their_child_and_not_another(page: Page, brow
     page.locator(".govuk-error-summary").wait_for()
     assert "Select a guardian service" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "guardian-assignment-error.png"), full_page=True)
     page.get_by_label("Testshire Guardian Service").check()
     page.get_by_label("Named guardian (optional)").select_option(label="Gina Guardian (Testshire Guardian Service)")
     page.get_by_role("button", name="Assign the guardian").click()
@@ -71,7 +73,6 @@ def test_the_assigned_guardian_sees_their_child_and_not_another(page: Page, brow
     assert "Testshire Guardian Service: Gina Guardian" in row
     assert guardian_page.get_by_role("link", name="Change the guardian").count() == 0  # the guardian only reads
     assert_accessible(guardian_page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     guardian_page.screenshot(path=str(SHOTS / "guardian-child-referral.png"), full_page=True)
 
     response = guardian_page.goto(f"/referrals/{other_child.pk}/")
