@@ -29,7 +29,14 @@ from decisions.models import (
     Reconsideration,
     Transfer,
 )
-from referrals.models import InformationRequest, PossibleDuplicate, Referral, ReferralKind, ReferralStatus
+from referrals.models import (
+    GuardianAssignment,
+    InformationRequest,
+    PossibleDuplicate,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+)
 from victim_care.models import CareRecordEntry, SupportCase
 
 logger = logging.getLogger(__name__)
@@ -85,6 +92,7 @@ def case_anonymise(*, referral_id, now: datetime.datetime | None = None) -> bool
         _texts(Transfer.objects.filter(case_id=referral.pk), "reason")
         _texts(Reconsideration.objects.filter(case_id=referral.pk), "reasons", "new_evidence")
         _texts(InvolvementDeclaration.objects.filter(case_id=referral.pk), "details")
+        _texts(GuardianAssignment.objects.filter(referral=referral), "end_reason")  # not in its history
         SupportCase.objects.filter(referral=referral).update(needs="", risks="")
         with pgtrigger.ignore(*_APPEND_ONLY):
             _texts(CareRecordEntry.objects.filter(support_case__referral=referral), "text")

@@ -65,6 +65,13 @@ def subject_access_record(referral: Referral) -> dict[str, Any]:
                        "at": t.transferred_at} for t in case.transfers.all()],
         "reconsiderations": [{"reasons": r.reasons, "new_evidence": r.new_evidence, "at": r.requested_at}
                              for r in case.reconsiderations.all()],
+        # A child's Independent Child Trafficking Guardians, each assignment with who made and ended it.
+        "guardians": [{"service": a.guardian_service.name, "guardian": _person(a.guardian),
+                       "assigned_at": a.assigned_at, "assigned_by": _person(a.assigned_by), "ended_at": a.ended_at,
+                       "ended_by": _person(a.ended_by), "end_reason": a.end_reason}
+                      for a in referral.guardian_assignments.select_related(
+                          "guardian_service", "guardian__organisation", "assigned_by__organisation",
+                          "ended_by__organisation")],
         "support": None if support is None else {
             "status": support.get_status_display(), "opened_at": support.opened_at, "needs": support.needs,
             "risks": support.risks, "exited_on": support.exited_on, "exit_reason": support.exit_reason,

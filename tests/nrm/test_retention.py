@@ -13,18 +13,23 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AccessAction, AccessEvent
-from data_protection.retention import REMOVED, anonymise_expired_cases
+from data_protection.retention import REMOVED, anonymise_expired_cases, case_anonymise
 from decisions.models import CaseFile, CaseNote, Decision
 from decisions.services.case import case_allocate, case_close, case_file_open, note_add
 from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from monitoring.periods import Period
 from monitoring.report import build_report
 from organisations.models import OrgRole, Role
-from referrals.models import Referral, ReferralDocument
-from referrals.services import referral_document_add, referral_submit
+from referrals.models import GuardianAssignment, Referral, ReferralDocument
+from referrals.services import (
+    guardian_assign,
+    guardian_assignment_end,
+    referral_document_add,
+    referral_submit,
+)
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
-from tests.referrals.builders import ADULT, completed_draft
+from tests.referrals.builders import ADULT, child_answers, completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401 - shared fixtures
 from victim_care.models import CareRecordEntry, SupportCase, SupportType, Tariff
 from victim_care.services import allocation_move, care_entry_add
@@ -127,3 +132,24 @@ def test_subject_access_export_gives_everything_to_the_authoritys_manager_only(p
     assert sign_in(Client(), people["decider"]).get(f"/subject-access/{referral.pk}.json").status_code == 403
     assert sign_in(Client(), people["other_manager"]).get(f"/subject-access/{referral.pk}.json").status_code == 404
     assert sign_in(Client(), people["referrer"]).get(f"/subject-access/{referral.pk}/").status_code == 404
+
+
+def test_a_childs_guardians_are_in_the_subject_access_export_and_the_end_reason_goes_at_retention(people, settings):
+    settings.NRM_CHILD_GUARDIANS_ENABLED = True
+    council = OrganisationFactory(roles=[OrgRole.LOCAL_AUTHORITY], first_responder_type="")
+    service = OrganisationFactory(name="Guardian service", roles=[OrgRole.CHILD_GUARDIAN], first_responder_type="")
+    guardian = UserFactory(organisation=service, roles=[Role.CHILD_GUARDIAN], full_name="Gina Guardian")
+    child = referral_submit(referral=completed_draft(people["referrer"], child_answers(council.pk)),
+                            by=people["referrer"])
+    case_file_open(child)
+    guardian_assign(referral=child, guardian_service=service, guardian=guardian, by=people["manager"])
+    guardian_assignment_end(referral=child, reason="Turned 18.", by=people["manager"])
+    record = json.loads(sign_in(Client(), people["manager"]).get(f"/subject-access/{child.pk}.json").content)
+    (entry,) = record["guardians"]
+    assert (entry["service"], entry["guardian"], entry["end_reason"]) == (
+        "Guardian service", "Gina Guardian (Guardian service)", "Turned 18.")
+    manager = people["manager"]
+    assert entry["assigned_by"] == entry["ended_by"] == f"{manager.full_name} ({manager.organisation.name})"
+    assert case_anonymise(referral_id=child.pk)
+    assignment = GuardianAssignment.objects.get(referral=child)
+    assert (assignment.end_reason, assignment.guardian_service_id) == (REMOVED, service.pk)
