@@ -81,7 +81,7 @@ RULES: dict[str, RuleSpec] = {spec.rule: spec for spec in [
                                                 "or anyone who declared involvement"),
         (ReminderRule.DECISION_RETURNED, "The decision's author"),
         (ReminderRule.DECISION_SERVED, "The referring organisation's first responders; a child's local "
-                                       "authority; for a person in support, the prime contractor's case "
+                                       "authority and guardian; for a person in support, the prime contractor's case "
                                        "managers and the current provider's support workers"),
         (ReminderRule.INFORMATION_REQUESTED, "The referring organisation's first responders"),
         (ReminderRule.INFORMATION_ANSWERED, "The decision maker holding the case (the requester if none)"),
