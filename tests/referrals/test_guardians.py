@@ -16,13 +16,8 @@ from rest_framework.test import APIClient
 
 from audit.models import AccessAction, AccessEvent
 from core.errors import Conflict, Invalid, NotAllowed
-from decisions.services import (
-    case_allocate,
-    case_file_open,
-    decision_draft,
-    decision_send_for_review,
-    decision_sign_off,
-)
+from decisions.services.case import case_allocate, case_file_open
+from decisions.services.decision import decision_draft, decision_send_for_review, decision_sign_off
 from organisations.models import OrgRole, Role
 from referrals.models import GuardianAssignment, Referral
 from referrals.services import REPLACED, guardian_assign, guardian_assignment_end, referral_submit
