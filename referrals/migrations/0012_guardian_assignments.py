@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('organisations', '0004_account_events_and_role_grants'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('referrals', '0010_course_of_a_case'),
+        ('referrals', '0011_cg_queue_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
