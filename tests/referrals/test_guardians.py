@@ -284,9 +284,9 @@ def test_the_guardian_page_assigns_replaces_and_ends_with_govuk_error_summaries(
     assert f'href="{url}"' in case_page.content.decode()
 
 
-# Session, user, device, groups; the children (one query, their referrals, local authorities and named guardians
-# joined); the change-history context; the user's organisation for the caption; the session's save (3).
-GUARDIAN_LIST_QUERIES = 10
+# Session, user (with its organisation), device, groups; the children (one query: their referrals, local
+# authorities and named guardians joined); the change-history context.
+GUARDIAN_LIST_QUERIES = 6
 
 
 def test_the_guardians_list_and_home_page_cost_the_same_queries_for_one_child_or_many(
@@ -310,4 +310,4 @@ def test_the_guardians_list_and_home_page_cost_the_same_queries_for_one_child_or
     assert world.another_child.reference not in many
 
 
-HOME_QUERIES = 12  # the same, with the notifications panel's two queries before the children
+HOME_QUERIES = 8  # the same, with the notifications panel's two queries before the children
