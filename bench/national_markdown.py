@@ -219,7 +219,8 @@ def load_intro(load_figures: dict[str, Any] | None) -> list[str]:
     warm_up = load_figures.get("warm_up_seconds")
     warmed = f", each run after {warm_up} s of unmeasured load," if warm_up else ""
     return [f"- **Under load**: {server} on loopback{warmed} and {connections} connections "
-            "shared among the nine pages, one wrk process per page all at once, each page as its own role (decision "
+            f"shared among the {len(runs[0]['pages'])} pages, one wrk process per page all at once, each page as its "
+            "own role (decision "
             "makers, first responder, prime contractor, provider); wrk's latency percentiles. Two modes, both "
             f"reported: {'; and '.join(modes)}.{judged}"]
 
@@ -237,7 +238,7 @@ def load_summary(load_figures: dict[str, Any] | None) -> list[str]:
         rows.append([mode, run["workers"], run["seconds"], f"{run['requests']:,}", run["requests_per_second"],
                      max(page["median_ms"] for page in pages), max(page["p95_ms"] for page in pages),
                      sum(page["not_ok"] + page["errors"] + page["timeouts"] for page in pages)])
-    return ["Under load, all nine pages together (each page's figures under Under load below):", "",
+    return [f"Under load, all {len(runs[0]['pages'])} pages together (each page's figures under Under load below):", "",
             *table(["Mode", "Workers", "Seconds", "Requests", "Requests/s", "Slowest page's median ms",
                     "Slowest page's p95 ms", "Failed"], rows)]
 
