@@ -20,9 +20,9 @@ from core import working_days
 from core.paging import ListPage, page_of
 from decisions import forecast
 from decisions.models import CaseFile, Decision, DecisionStatus, Stage
-from decisions.waiting import CG_WAITING, authority_cases, ready_for_cg, start_of_day
+from decisions.waiting import authority_cases, ready_for_cg, start_of_day
 from organisations.models import User
-from referrals.models import AgeGroup, Gender, InformationRequest, Referral, ReferralStatus
+from referrals.models import AWAITING_CG, AgeGroup, Gender, InformationRequest, Referral, ReferralStatus
 from referrals.reference_data import NATIONALITY_LABELS
 
 AGE_BANDS = (("0 to 30 days", 0, 30), ("31 to 90 days", 31, 90), ("91 to 180 days", 91, 180),
@@ -131,8 +131,7 @@ def _open_cases(authority_id: int, today: datetime.date) -> tuple[list[list], in
         counts = [row[f"band{n}"] for n in range(len(AGE_BANDS))]
         stage = stage_of(row["status"], row["recovery_over"], row["information_open"])
         table[stage] = [a + b for a, b in zip(table[stage], counts, strict=True)]
-        cg_waiting = row["status"] in CG_WAITING or row["status"] == ReferralStatus.CG_RECONSIDERATION
-        if cg_waiting:
+        if row["status"] in AWAITING_CG:
             backlog += sum(counts)
             if row["recovery_over"] and not row["information_open"]:
                 ready += sum(counts)

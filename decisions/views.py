@@ -108,7 +108,7 @@ def _case_context(request: HttpRequest, referral) -> dict[str, Any]:
 
 def case_overview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     referral = case_for(request.user, pk, parts=("overview",),
-                        annotations=waiting.position_annotations(working_days.today()))
+                        annotations=waiting.position_annotations())
     context = _case_context(request, referral)
     context["note_form"] = forms.NoteForm()
     context["tab"] = "overview"

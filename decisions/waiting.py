@@ -38,7 +38,6 @@ from referrals.permissions import is_referring_organisation
 
 RG_WAITING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
               ReferralStatus.RG_AWAITING_REVIEW)
-CG_WAITING = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW)
 CACHE_SECONDS = 24 * 60 * 60
 # How old the snapshot of an authority's ready queue may be: a forecast in weeks does not move with the
 # cases decided in the last few minutes (the flow dashboard's figures are as old).
@@ -160,10 +159,9 @@ def ready_queue(authority_id: int, today: datetime.date) -> array:
     return times
 
 
-def position_annotations(today: datetime.date) -> dict[str, Any]:
+def position_annotations() -> dict[str, Any]:
     """What queue_position needs of the case beyond the authority's ready queue, as an annotation, so that
-    a page reads it with the case itself. (`today` is the day the page is for; the annotation does not
-    depend on it.)"""
+    a page reads it with the case itself."""
     return {"forecast_information_open": Exists(InformationRequest.objects.filter(referral_id=OuterRef("pk"),
                                                                                   answered_at=None))}
 
@@ -191,7 +189,7 @@ def forecast_for(referral: Referral, *, today: datetime.date | None = None) -> f
         figures = authority_figures(referral.competent_authority_id, today)
         return forecast.rg_forecast(due_on=case.rg_due_on, served=figures["rg_served"], on_time=figures["rg_on_time"],
                                     today=today, reconsidering=status == ReferralStatus.RG_RECONSIDERATION)
-    if not (status in CG_WAITING or status == ReferralStatus.CG_RECONSIDERATION) or not case.recovery_period_ends_on:
+    if status not in AWAITING_CG or not case.recovery_period_ends_on:
         return None
     figures = authority_figures(referral.competent_authority_id, today)
     ready_on = case.cg_possible_from  # the day after the minimum recovery period
