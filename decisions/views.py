@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -242,57 +243,51 @@ def review(request: HttpRequest, pk: uuid.UUID, decision_id: int) -> HttpRespons
     }, status=400 if request.method == "POST" else 200)
 
 
-def _simple_action(request: HttpRequest, pk: uuid.UUID, form_class, service: Callable[..., Any], *,
-                   allowed: Callable[[Any, Any], bool], title: str, button: str, done: str,
-                   intro: str = "") -> HttpResponse:
-    """A page with one form on a case whose answers go to one service, named as the service's arguments:
-    `service(referral=..., by=..., **answers)`."""
-    referral = case_for(request.user, pk)
-    if not allowed(request.user, referral):
-        raise PermissionDenied
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid() and attempt(
-            form, lambda: service(referral=referral, by=request.user, **form.cleaned_data)):
-        messages.success(request, done)
-        return redirect("decisions:case", pk)
-    return _form_page(request, referral, form, title=title, button=button, intro=intro,
-                      status=400 if request.method == "POST" else 200)
+def _case_form_view(form_class: type[django_forms.Form], service: Callable[..., Any], *,
+                    allowed: Callable[[Any, Any], bool], title: str, button: str, done: str,
+                    intro: str = "") -> Callable[[HttpRequest, uuid.UUID], HttpResponse]:
+    """The view of a page with one form on a case whose answers go to one service, named as the service's
+    arguments: `service(referral=..., by=..., **answers)`. Access is `allowed(user, referral)`, on every
+    request."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+        referral = case_for(request.user, pk)
+        if not allowed(request.user, referral):
+            raise PermissionDenied
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid() and attempt(
+                form, lambda: service(referral=referral, by=request.user, **form.cleaned_data)):
+            messages.success(request, done)
+            return redirect("decisions:case", pk)
+        return _form_page(request, referral, form, title=title, button=button, intro=intro,
+                          status=400 if request.method == "POST" else 200)
+
+    return view
 
 
-@require_http_methods(["GET", "POST"])
-def add_note(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _simple_action(request, pk, forms.NoteForm, note_add, allowed=permissions.may_record,
-                          title="Add a note", button="Add note", done="Note added")
+add_note = _case_form_view(forms.NoteForm, note_add, allowed=permissions.may_record,
+                           title="Add a note", button="Add note", done="Note added")
 
+# A second reviewer must not review decisions on a case they declared involvement in.
+declare_involvement = _case_form_view(
+    forms.DeclarationForm, involvement_declare, allowed=permissions.works_on,
+    title="Declare involvement in an asylum or immigration decision", button="Declare involvement",
+    done="Your involvement is recorded: you will not review decisions on this case",
+    intro="A second reviewer must not have been involved in an asylum or immigration decision about the person.")
 
-@require_http_methods(["GET", "POST"])
-def declare_involvement(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _simple_action(
-        request, pk, forms.DeclarationForm, involvement_declare, allowed=permissions.works_on,
-        title="Declare involvement in an asylum or immigration decision", button="Declare involvement",
-        done="Your involvement is recorded: you will not review decisions on this case",
-        intro="A second reviewer must not have been involved in an asylum or immigration decision about the person.")
+request_information = _case_form_view(
+    forms.InformationRequestForm, information_request_create, allowed=permissions.may_record,
+    title="Ask the first responder for more information", button="Send request",
+    done="Request sent to the first responder")
 
+withdraw = _case_form_view(forms.WithdrawForm, case_withdraw, allowed=permissions.may_record,
+                           title="Record withdrawal from the NRM", button="Record withdrawal",
+                           done="Withdrawal recorded")
 
-@require_http_methods(["GET", "POST"])
-def request_information(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _simple_action(request, pk, forms.InformationRequestForm, information_request_create,
-                          allowed=permissions.may_record, title="Ask the first responder for more information",
-                          button="Send request", done="Request sent to the first responder")
-
-
-@require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _simple_action(request, pk, forms.WithdrawForm, case_withdraw, allowed=permissions.may_record,
-                          title="Record withdrawal from the NRM", button="Record withdrawal",
-                          done="Withdrawal recorded")
-
-
-@require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """Decision makers and managers close a case after a decision, with a reason; reviewers and auditors may not."""
-    return _simple_action(request, pk, forms.CloseForm, case_close, allowed=permissions.may_record,
-                          title="Close the case", button="Close the case", done="Case closed")
+# Decision makers and managers close a case after a decision, with a reason; reviewers and auditors may not.
+close = _case_form_view(forms.CloseForm, case_close, allowed=permissions.may_record,
+                        title="Close the case", button="Close the case", done="Case closed")
 
 
 @require_http_methods(["GET", "POST"])
