@@ -62,6 +62,15 @@ def _supported_by_the_first_provider(world: World) -> Referral:
     return referral
 
 
+def _first_sent_on(rule: ReminderRule, day: datetime.date, told: list[str]) -> None:
+    """The reminder `rule` goes to `told` at the first dispatch of `day`, and to nobody the day before."""
+    before = day - datetime.timedelta(days=1)
+    dispatch_at(uk(before.year, before.month, before.day, 8, 5))
+    assert recipients(rule.label) == []
+    dispatch_at(uk(day.year, day.month, day.day, 8, 5))
+    assert recipients(rule.label) == told
+
+
 def test_rg_due_goes_to_the_decision_maker_on_working_day_four_counting_bank_holidays(world, celery_worker):
     # Received Thursday 2 April: Good Friday and Easter Monday do not count, so the target is
     # Monday 13 April and working day 4 is Friday 10 April (Wednesday 8 April without the holidays).
@@ -146,10 +155,7 @@ def test_minimum_recovery_reminders_tell_the_decision_maker_a_cg_can_be_made(wor
     assert SupportCase.objects.filter(referral=referral).exists()
     # Support does not end with the minimum period, so the prime contractor is not told it is ending.
     decision_maker = [world.decider.email]
-    dispatch_at(uk(2026, 5, 9, 8, 5))
-    assert recipients(R.RECOVERY_ENDING.label) == []
-    dispatch_at(uk(2026, 5, 10, 8, 5))
-    assert recipients(R.RECOVERY_ENDING.label) == decision_maker
+    _first_sent_on(R.RECOVERY_ENDING, datetime.date(2026, 5, 10), decision_maker)
     dispatch_at(uk(2026, 5, 17, 8, 5))
     assert recipients(R.RECOVERY_LAST_DAY.label) == decision_maker
     assert all("support" not in body.lower() or "support continues" in body.lower()
@@ -165,10 +171,7 @@ def test_reconsideration_window_closing_goes_to_the_referring_first_responder(wo
     referral = _submitted(world, uk(2026, 4, 1, 10))
     _serve(world, referral, "rg", "negative", uk(2026, 4, 2, 12))  # may ask until 2 May
     assert CaseFile.objects.get(pk=referral.pk).reconsideration_due_by == datetime.date(2026, 5, 2)
-    dispatch_at(uk(2026, 4, 26, 8, 5))
-    assert recipients(R.RECONSIDERATION_CLOSING.label) == []
-    dispatch_at(uk(2026, 4, 27, 8, 5))
-    assert recipients(R.RECONSIDERATION_CLOSING.label) == [world.referrer.email]
+    _first_sent_on(R.RECONSIDERATION_CLOSING, datetime.date(2026, 4, 27), [world.referrer.email])
 
 
 def test_provider_reminders_follow_the_person_to_their_current_provider(world, celery_worker):
@@ -249,10 +252,7 @@ def test_move_on_end_reminds_the_prime_contractor_and_provider_7_days_before_and
     _serve(world, referral, "cg", "positive", uk(2026, 6, 1, 12))  # 2011: 14 days of move-on, to 15 June
     assert CaseFile.objects.get(pk=referral.pk).move_on_at == uk(2026, 6, 15, 12)
     told = sorted([world.case_manager.email, world.workers[0].email])
-    dispatch_at(uk(2026, 6, 7, 8, 5))
-    assert recipients(R.MOVE_ON_ENDING.label) == []
-    dispatch_at(uk(2026, 6, 8, 8, 5))
-    assert recipients(R.MOVE_ON_ENDING.label) == told
+    _first_sent_on(R.MOVE_ON_ENDING, datetime.date(2026, 6, 8), told)
     dispatch_at(uk(2026, 6, 15, 8, 5))
     assert recipients(R.MOVE_ON_LAST_DAY.label) == told
     dispatch_at(uk(2026, 6, 16, 8, 5))
