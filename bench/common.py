@@ -7,6 +7,7 @@ from `nrm_bench`, whose referral table reminders_dispatch.py and monitoring_repo
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import os
 import statistics
@@ -130,6 +131,14 @@ def insert_referrals(cursor: Any, select: str, params: dict[str, Any]) -> None:
             exploitation_location, name_for_matching, home_office_reference, created_at, updated_at,
             submitted_at, competent_authority_id, created_by_id, first_responder_organisation_id)
     """ + select, params)
+
+
+def loading_benchmark_parser(description: str | None) -> argparse.ArgumentParser:
+    """The command line of a benchmark that loads its own data with `migrated_and_loaded`: `--reuse` keeps
+    the last run's data, for measuring again without loading again."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--reuse", action="store_true", help="keep the data of the last run")
+    return parser
 
 
 def migrated_and_loaded(load: Callable[[], None], *, reuse: bool) -> float:

@@ -10,7 +10,6 @@ five years, and the SQL query for the same table. Writes bench/results/monitorin
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -27,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrm.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nrm_bench")
 
-from common import insert_referrals, migrated_and_loaded  # noqa: E402
+from common import insert_referrals, loading_benchmark_parser, migrated_and_loaded  # noqa: E402
 
 HAND_WRITTEN_SQL = """
     SELECT exploitation_types, age_at_exploitation, count(*)
@@ -92,10 +91,9 @@ def _timed(function, repeat: int) -> tuple[float, float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = loading_benchmark_parser(__doc__)
     parser.add_argument("--referrals", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--reuse", action="store_true", help="keep the data of the last run")
     args = parser.parse_args()
     load_seconds = migrated_and_loaded(lambda: _load(args.referrals), reuse=args.reuse)
     from django.db import connection

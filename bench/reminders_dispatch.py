@@ -9,7 +9,6 @@ with the time, the queries and the plans of the due-row and planning queries. No
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
@@ -24,7 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrm.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nrm_bench")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
 
-from bench.common import insert_referrals, migrated_and_loaded  # noqa: E402
+from bench.common import insert_referrals, loading_benchmark_parser, migrated_and_loaded  # noqa: E402
 
 
 def _load(cases: int, due: int) -> None:
@@ -87,10 +86,9 @@ def _explain(sql: str, params: list) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = loading_benchmark_parser(__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=10_000)
-    parser.add_argument("--reuse", action="store_true", help="keep the data from the last run")
     args = parser.parse_args()
     load_seconds = migrated_and_loaded(lambda: _load(args.cases, args.due), reuse=args.reuse)
     from django.db import connection
