@@ -45,6 +45,13 @@ class Table:
     suppressed: bool = False
     counterpart: str = ""  # the Home Office's published table it stands beside (docs/monitoring.md)
 
+    @classmethod
+    def by_age(cls, table_id: str, title: str, characteristic: str, rows: list[list[object]], *,
+               counterpart: str) -> Table:
+        """The report's usual shape: counts by one characteristic (its column and sheet name) and age at
+        exploitation."""
+        return cls(table_id, title, [characteristic, *AGE_COLUMNS], rows, characteristic, counterpart=counterpart)
+
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "title": self.title, "columns": self.columns,
                 "rows": [[_jsonable(value) for value in row] for row in self.rows]}

@@ -35,9 +35,10 @@ def referrals_by_exploitation_type(period: Period) -> Table:
     groups = grouped(referrals_in_period(period), "exploitation_types", age=F("age_at_exploitation"))
     rows = age_rows(groups, lambda g: (exploitation_label(g["exploitation_types"]),),
                      sort_key=lambda label: exploitation_sort_key(label[0]))
-    return Table("referrals_by_exploitation_type_and_age", "Referrals by exploitation type and age at exploitation",
-                 ["Exploitation type", *AGE_COLUMNS], rows, "Exploitation type",
-                 counterpart="NRM referrals by exploitation type and age at exploitation")
+    return Table.by_age(
+        "referrals_by_exploitation_type_and_age", "Referrals by exploitation type and age at exploitation",
+        "Exploitation type", rows,
+        counterpart="NRM referrals by exploitation type and age at exploitation")
 
 
 def referrals_by_first_responder(period: Period) -> Table:
@@ -54,59 +55,64 @@ def referrals_by_first_responder(period: Period) -> Table:
 
 
 def referrals_by_gender(period: Period) -> Table:
-    return Table("referrals_by_gender_and_age", "Referrals by gender and age at exploitation",
-                 ["Gender", *AGE_COLUMNS], _choice_rows(period, "gender", GENDER_LABELS), "Gender",
-                 counterpart="NRM referrals by gender and age at exploitation")
+    return Table.by_age(
+        "referrals_by_gender_and_age", "Referrals by gender and age at exploitation",
+        "Gender", _choice_rows(period, "gender", GENDER_LABELS),
+        counterpart="NRM referrals by gender and age at exploitation")
 
 
 def referrals_by_nationality(period: Period) -> Table:
     groups = grouped(referrals_in_period(period), "nationality", "second_nationality", age=F("age_at_exploitation"))
     rows = age_rows(groups, lambda g: (nationality_label(g["nationality"], g["second_nationality"]),),
                      sort_key=lambda label: (label[0] == UNKNOWN, label[0]))
-    return Table("referrals_by_nationality_and_age", "Referrals by nationality and age at exploitation",
-                 ["Nationality", *AGE_COLUMNS], rows, "Nationality",
-                 counterpart="NRM referrals by nationality and age at exploitation")
+    return Table.by_age(
+        "referrals_by_nationality_and_age", "Referrals by nationality and age at exploitation",
+        "Nationality", rows,
+        counterpart="NRM referrals by nationality and age at exploitation")
 
 
 def referrals_by_exploitation_location(period: Period) -> Table:
     rows = _choice_rows(period, "exploitation_location", LOCATION_LABELS)
-    return Table("referrals_by_exploitation_location_and_age", "Referrals by where the exploitation happened and age",
-                 ["Exploitation location", *AGE_COLUMNS], rows, "Exploitation location",
-                 counterpart="NRM referrals by location of exploitation and age")
+    return Table.by_age(
+        "referrals_by_exploitation_location_and_age", "Referrals by where the exploitation happened and age",
+        "Exploitation location", rows,
+        counterpart="NRM referrals by location of exploitation and age")
 
 
 def referrals_by_nation(period: Period) -> Table:
     # The UK's four nations are national figures, published in full.
-    return Table("referrals_by_nation_and_age", "Referrals by nation and age at exploitation",
-                 ["Nation", *AGE_COLUMNS], _choice_rows(period, "nation", NATION_LABELS), "Nation",
-                 counterpart="NRM referrals by UK nation where the exploitation took place and age")
+    return Table.by_age(
+        "referrals_by_nation_and_age", "Referrals by nation and age at exploitation",
+        "Nation", _choice_rows(period, "nation", NATION_LABELS),
+        counterpart="NRM referrals by UK nation where the exploitation took place and age")
 
 
 def referrals_by_competent_authority(period: Period) -> Table:
     rows = _named_rows(period, F("competent_authority__name"))
-    return Table("referrals_by_competent_authority_and_age", "Referrals by competent authority and age at exploitation",
-                 ["Competent authority", *AGE_COLUMNS], rows, "Competent authority",
-                 counterpart="NRM referrals by competent authority (SCA, IECA) and age at exploitation")
+    return Table.by_age(
+        "referrals_by_competent_authority_and_age", "Referrals by competent authority and age at exploitation",
+        "Competent authority", rows,
+        counterpart="NRM referrals by competent authority (SCA, IECA) and age at exploitation")
 
 
 def referrals_by_police_force_area(period: Period) -> Table:
     """Where the exploitation was reported to the police (the referral's police force answer)."""
     rows = _named_rows(period, KT("answers__risk__police_force"))
-    return suppressed(Table("referrals_by_police_force_area_and_age",
-                            "Referrals by police force area where the exploitation was reported, and age",
-                            ["Police force area", *AGE_COLUMNS], rows, "Police force area",
-                            counterpart="NRM referrals by police force area where exploitation was reported"),
-                      label_columns=1)
+    table = Table.by_age(
+        "referrals_by_police_force_area_and_age",
+        "Referrals by police force area where the exploitation was reported, and age", "Police force area", rows,
+        counterpart="NRM referrals by police force area where exploitation was reported")
+    return suppressed(table, label_columns=1)
 
 
 def referrals_by_local_authority(period: Period) -> Table:
     """The local authority a child's referral is shared with (adults: not specified)."""
     rows = _named_rows(period, F("local_authority__name"))
-    return suppressed(Table("referrals_by_local_authority_and_age",
-                            "Referrals by local authority where the exploitation was reported, and age",
-                            ["Local authority", *AGE_COLUMNS], rows, "Local authority",
-                            counterpart="NRM referrals by local authority where exploitation was reported"),
-                      label_columns=1)
+    table = Table.by_age(
+        "referrals_by_local_authority_and_age",
+        "Referrals by local authority where the exploitation was reported, and age", "Local authority", rows,
+        counterpart="NRM referrals by local authority where exploitation was reported")
+    return suppressed(table, label_columns=1)
 
 
 def _choice_rows(period: Period, field: str, labels: dict[str, str]) -> list[list[object]]:
