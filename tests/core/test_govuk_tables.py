@@ -5,9 +5,11 @@ rendering: no database."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
 from django.test.html import parse_html
 
@@ -204,3 +206,11 @@ def test_a_paged_list_caption_says_which_rows_of_how_many_are_shown(page, captio
 def test_the_list_caption_escapes_its_noun_where_it_is_shown():
     assert render("{{ page|list_caption:noun }}", page=_page(0), noun=SCRIPT) == f"No {ESCAPED}"
 
+
+def test_every_table_in_the_templates_is_built_by_the_component():
+    """One markup for every table: a <table> written by hand would miss the scrolling region or the caption."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    by_hand = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
+               if "<table" in path.read_text() or "app-table-container" in path.read_text()]
+    assert by_hand == []
+    assert any("{% govuk_table " in path.read_text() for path in templates.rglob("*.html"))
