@@ -159,11 +159,14 @@ class WorkerProcesses:
             "PYTHONPATH": str(REPO),
         }
 
-    def start(self, name: str) -> subprocess.Popen:
+    def start(self, name: str, *, hold_after: int | None = None) -> subprocess.Popen:
+        """A worker process; with `hold_after`, it delivers that many messages and is then held in the
+        middle of sending the next (tests/reminders/mailbox.py), to be killed there."""
+        env = self.env() if hold_after is None else {**self.env(), "TEST_MAIL_HOLD_AFTER": str(hold_after)}
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "nrm", "worker", "--pool=solo", "--loglevel=WARNING",
              "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{name}@%h", "-Q", self.queue],
-            cwd=REPO, env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         self.started.append(process)
         return process
