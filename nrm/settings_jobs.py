@@ -25,6 +25,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
                                    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
                                    "max_retries": 0}
 CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+# After a publish fails, this process leaves the broker alone this long (core/outbox.py's breaker).
+NRM_OUTBOX_RETRY_AFTER_SECONDS = env.float("OUTBOX_RETRY_AFTER_SECONDS", default=5.0)
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import TOTP
 
+from core.outbox import broker as outbox_broker
 from nrm.celery import app as celery_app
 from organisations.models import OrgRole, Role
 from tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory
@@ -37,8 +38,10 @@ def _delete_matching(client, pattern: str) -> int:
 def _clear_cache() -> None:
     """Throttle counters and cached sessions live in Redis: start each test clean. Only this run's
     (and this xdist worker's) keys go, under its own prefix (nrm/settings_test.py): flushing the database
-    or a shared prefix would empty other runs' sessions and queues."""
+    or a shared prefix would empty other runs' sessions and queues. A broker the last test made
+    unreachable is thought reachable again (core/outbox.py's breaker)."""
     _delete_matching(cache._cache.get_client(), f"{settings.CACHES['default']['KEY_PREFIX']}:*")
+    outbox_broker.succeeded()
 
 
 def purge_test_namespace(namespace: str) -> dict[str, int]:

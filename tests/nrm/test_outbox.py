@@ -8,13 +8,14 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 
 from core.models import OutboxTask
-from core.outbox import flush
+from core.outbox import flush, publish_on_commit
 from nrm.celery import app
 from referrals.models import Referral
-from tests.conftest import sign_in
+from tests.conftest import purge_test_namespace, sign_in
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401 - shared fixtures
 
@@ -54,3 +55,45 @@ def test_a_referral_submitted_while_redis_is_down_is_saved_and_notified_when_it_
             assert time.monotonic() < deadline, "the notice never arrived"
             time.sleep(0.1)
     assert [message.to for message in mail.outbox if referral.reference in message.subject] == [["ukhtc@example.test"]]
+
+
+def _waiting(count: int) -> list[int]:
+    """`count` tasks written to the outbox in transactions of their own, each tried at its commit."""
+    ids = []
+    for _ in range(count):
+        with transaction.atomic():
+            ids.append(publish_on_commit("core.tasks.flush_outbox").pk)
+    return ids
+
+
+def _attempts(ids: list[int]) -> list[int]:
+    rows = OutboxTask.objects.in_bulk(ids)
+    assert all(row.published_at is None for row in rows.values())
+    return [rows[row_id].attempts for row_id in ids]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_one_failed_publish_the_process_leaves_the_broker_alone_for_a_while(redis_down):
+    """A hung broker costs a timeout per try: the second and third commits do not try it again."""
+    assert _attempts(_waiting(3)) == [1, 0, 0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_broker_is_tried_again_once_the_wait_is_over(redis_down, settings):
+    settings.NRM_OUTBOX_RETRY_AFTER_SECONDS = 0
+    assert _attempts(_waiting(3)) == [1, 1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_outbox_job_stops_at_the_first_refusal_and_sends_the_rest_when_the_broker_is_back(redis_down, settings):
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    with transaction.atomic():  # written in one transaction, published by nobody yet
+        ids = [OutboxTask.objects.create(task="core.tasks.flush_outbox", args=[]).pk for _ in range(3)]
+    app.conf.broker_url = DEAD_BROKER
+    assert flush() == 0
+    assert _attempts(ids) == [1, 0, 0], "one refusal, not one a row"
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL  # back: the job tries although the breaker is open
+    assert flush() == 3
+    assert not OutboxTask.objects.filter(pk__in=ids, published_at__isnull=True).exists()
+    purge_test_namespace(settings.TEST_NAMESPACE)  # no worker of a later test is to run them
