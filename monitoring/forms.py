@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from core.forms import GovukDateField, GovukFormMixin
@@ -68,6 +69,12 @@ def period_from_query(params) -> Period:
             raise PeriodError("The NRM started on 1 April 2009: choose a start from then")
         return Period.between(start, end)
     raise PeriodError("Give a quarter (for example 2023-Q4), or a start and an end date")
+
+
+def quarter_page_link(period: Period) -> str:
+    """The report page opened on a quarter, with the page form's own fields: the download links' shorter
+    `?quarter=` is not the form, so the page would open on the default quarter instead."""
+    return f"{reverse('monitoring:report')}?kind=quarter&quarter={period.label}"
 
 
 def query_for(period: Period) -> str:

@@ -7,12 +7,12 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from core.email import send_templated_email
 from core.jobs import TRANSIENT_ERRORS
 from core.outbox import publish_on_commit
 from monitoring import exports
+from monitoring.forms import quarter_page_link
 from monitoring.models import ReportFile, ReportRun
 from monitoring.periods import Period
 from monitoring.report import build_report
@@ -62,4 +62,4 @@ def report_notice_send(*, run_id: int) -> None:
     recipients = list(User.objects.filter(is_active=True, groups__name=Role.MONITOR.label)
                       .values_list("email", flat=True).distinct())
     send_templated_email("report_ready", {
-        "period": period.label, "link": reverse("monitoring:report") + f"?quarter={period.label}"}, recipients)
+        "period": period.label, "link": quarter_page_link(period)}, recipients)

@@ -162,4 +162,4 @@ def test_the_quarterly_job_stores_one_immutable_run_and_tells_the_monitors(load,
                                             r".*pgtrigger_report_file_immutable_"), transaction.atomic():
         ReportFile.objects.filter(run=run).delete()
     assert [message.to for message in mail.outbox] == [[monitor.email]]
-    assert "2023-Q4" in mail.outbox[0].subject and "/reports/?quarter=2023-Q4" in mail.outbox[0].body
+    assert "2023-Q4" in mail.outbox[0].subject and "/reports/?kind=quarter&quarter=2023-Q4" in mail.outbox[0].body
