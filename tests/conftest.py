@@ -104,6 +104,14 @@ def sign_in(client: Client, user, password: str = TEST_PASSWORD) -> Client:
     return client
 
 
+def home_panel(client: Client, heading: str) -> str:
+    """The text of the home page's panel under `heading`, or "" when the page has none."""
+    page = client.get("/").content.decode()
+    match = re.search(rf'<h2 class="govuk-heading-m" id="panel-\d+">{re.escape(heading)}</h2>(.*?)</section>',
+                      page, re.S)
+    return match.group(1) if match else ""
+
+
 @pytest.fixture
 def signed_in_client(first_responder) -> Client:
     return sign_in(Client(), first_responder)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from organisations.models import OrgRole, Role
 from referrals.services import referral_submit
-from tests.conftest import sign_in
+from tests.conftest import home_panel, sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.referrals.builders import completed_draft
 from tests.referrals.conftest import competent_authorities  # noqa: F401
@@ -341,22 +341,14 @@ def test_the_move_on_list_is_soonest_end_first_a_page_at_a_time_and_follows_a_ch
     assert [case.pk for case in move_on_page(1)] == [later.pk]
 
 
-def _home_panel(client: Client, heading: str) -> str:
-    """The text of the home page's panel under `heading`, or "" when the page has none."""
-    page = client.get("/").content.decode()
-    match = re.search(rf'<h2 class="govuk-heading-m" id="panel-\d+">{re.escape(heading)}</h2>(.*?)</section>',
-                      page, re.S)
-    return match.group(1) if match else ""
-
-
 def test_the_home_page_tells_the_prime_contractor_who_waits_and_follows_an_allocation(world):
     client = sign_in(Client(), world["manager"])
-    before = _home_panel(client, "Victim care")
+    before = home_panel(client, "Victim care")
     assert "Awaiting allocation: 1 person" in before and "Supported now: 0 people" in before
     assert f'href="{reverse("victim_care:home")}"' in before
     allocation_move(support_case=world["case"], provider=world["provider"], support_type="outreach",
                     on=datetime.date.today(), by=world["manager"])
-    after = _home_panel(client, "Victim care")
+    after = home_panel(client, "Victim care")
     assert "Awaiting allocation: 0 people" in after and "Supported now: 1 person" in after
     assert world["case"].referral.reference not in client.get("/").content.decode(), "counts, never people"
 
@@ -364,18 +356,18 @@ def test_the_home_page_tells_the_prime_contractor_who_waits_and_follows_an_alloc
 def test_the_home_page_tells_a_provider_how_many_it_supports_and_no_other_provider(world):
     allocation_move(support_case=world["case"], provider=world["provider"], support_type="outreach",
                     on=datetime.date.today(), by=world["manager"])
-    worker = _home_panel(sign_in(Client(), world["worker"]), "People you support")
+    worker = home_panel(sign_in(Client(), world["worker"]), "People you support")
     assert "Your organisation supports 1 person now" in worker
     assert f'href="{reverse("victim_care:home")}"' in worker
-    stranger = _home_panel(sign_in(Client(), world["stranger"]), "People you support")
+    stranger = home_panel(sign_in(Client(), world["stranger"]), "People you support")
     assert "Your organisation supports 0 people now" in stranger
 
 
 def test_only_victim_care_staff_get_the_victim_care_home_panels(world, first_responder):
     client = sign_in(Client(), first_responder)
-    assert _home_panel(client, "Victim care") == "" and _home_panel(client, "People you support") == ""
+    assert home_panel(client, "Victim care") == "" and home_panel(client, "People you support") == ""
     worker = sign_in(Client(), world["worker"])
-    assert _home_panel(worker, "Victim care") == "", "a provider does not see the prime contractor's figures"
+    assert home_panel(worker, "Victim care") == "", "a provider does not see the prime contractor's figures"
 
 
 # Session, user (with its organisation), device, groups; the notifications panel's two queries; then the
