@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -170,6 +171,18 @@ class WorkerProcesses:
         )
         self.started.append(process)
         return process
+
+    def wait_until_ready(self, *names: str, timeout: float = 60) -> None:
+        """Until each named worker answers a ping: a worker still starting when the other has done all the
+        work would make "both sent some" a matter of how loaded the machine is."""
+        nodes = {f"{name}@{socket.gethostname()}" for name in names}
+        deadline = time.monotonic() + timeout
+        while True:
+            answered = {node for reply in app.control.ping(destination=sorted(nodes), timeout=0.5) for node in reply}
+            if nodes <= answered:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"workers never answered: {sorted(nodes - answered)}")
 
     def enqueue_dispatch(self) -> None:
         dispatch_reminders.apply_async(queue=self.queue)

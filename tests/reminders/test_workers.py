@@ -42,6 +42,7 @@ def test_two_workers_dispatching_at_once_send_each_reminder_once(worker_processe
     addresses = _due_reminders(150)
     worker_processes.start("one")
     worker_processes.start("two")
+    worker_processes.wait_until_ready("one", "two")
     worker_processes.enqueue_dispatch()
     worker_processes.enqueue_dispatch()
     worker_processes.wait_until(lambda: _pending() == 0 and len(delivered(worker_processes.mail_folder)) >= 150)
