@@ -23,7 +23,7 @@ APPS := core audit organisations referrals decisions victim_care reminders monit
 ## test: ruff, the layers contract (import-linter) and bandit (no medium or high finding), then every test,
 ## in TEST_WORKERS pytest-xdist processes (0: one process, in order). Three on two cores: the tests spend
 ## much of their time waiting on PostgreSQL, Chromium and the worker processes they start; the whole suite
-## took 9 min 54 s with three workers on the two-core CI machine.
+## took 11 min 8 s with three workers from a fresh clone on the two-core CI machine (19 min in one process).
 TEST_WORKERS ?= 3
 test: install
 	$(VENV)/bin/ruff check .
