@@ -17,8 +17,6 @@ Sessions do not use the cache at all (they are in the database), so an outage lo
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +27,8 @@ from django.core.cache.backends.redis import RedisCache
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
+
+from core.breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
 
@@ -44,20 +44,16 @@ class TolerantRedisCache(RedisCache):
         self._fallback = LocMemCache(f"tolerant-fallback-{id(self)}", {
             "TIMEOUT": self.fallback_max_timeout, "KEY_PREFIX": params.get("KEY_PREFIX", ""),
             "OPTIONS": {"MAX_ENTRIES": 10_000}})
-        self._down_until = 0.0
-        self._lock = threading.Lock()
+        self._breaker = CircuitBreaker()
 
     # --- The circuit breaker ---
     @property
     def available(self) -> bool:
         """False while Redis is thought to be down (after an error, for RETRY_AFTER seconds)."""
-        return time.monotonic() >= self._down_until
+        return self._breaker.available
 
     def _failed(self, operation: str, error: Exception) -> None:
-        with self._lock:
-            was_up = self.available
-            self._down_until = time.monotonic() + self.retry_after
-        if was_up:
+        if self._breaker.failed(self.retry_after):
             # The error's type only: its text can carry the address, never anything personal, but keep it short.
             logger.warning("cache unreachable (%s during %s); using process memory for %.0f s",
                            type(error).__name__, operation, self.retry_after,
@@ -135,6 +131,5 @@ class TolerantRedisCache(RedisCache):
             return False
         finally:
             client.close()
-        with self._lock:
-            self._down_until = 0.0
+        self._breaker.succeeded()
         return ok

@@ -6,15 +6,13 @@ soon as that transaction commits. If the broker cannot be reached the row waits,
 published under a row lock (SKIP LOCKED), so the commit hook and the job never both send it.
 
 A broker that fails is left alone by this process for `NRM_OUTBOX_RETRY_AFTER_SECONDS` (a circuit
-breaker, like the cache's): a hung broker would otherwise cost every publish its whole timeout, so a
-request that sends three notices would wait three timeouts, and the job, going through a backlog, one
-timeout per row."""
+breaker, core/breaker.py, as the cache has): a hung broker would otherwise cost every publish its
+whole timeout, so a request that sends three notices would wait three timeouts, and the job, going
+through a backlog, one timeout per row."""
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 from celery import current_app
 from django.conf import settings
@@ -24,31 +22,13 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
+from core.breaker import CircuitBreaker
 from core.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 
-
-class _BrokerBreaker:
-    """When this process last failed to reach the broker, and so whether to try it now."""
-
-    def __init__(self) -> None:
-        self._down_until = 0.0
-        self._lock = threading.Lock()
-
-    @property
-    def available(self) -> bool:
-        return time.monotonic() >= self._down_until
-
-    def failed(self) -> None:
-        with self._lock:
-            self._down_until = time.monotonic() + settings.NRM_OUTBOX_RETRY_AFTER_SECONDS
-
-    def succeeded(self) -> None:
-        self._down_until = 0.0
-
-
-broker = _BrokerBreaker()
+# This process's view of the broker: after a failed publish, requests leave it alone for a while.
+broker = CircuitBreaker()
 
 
 def publish_on_commit(task: str, *args: str | int) -> OutboxTask:
@@ -77,7 +57,7 @@ def publish(row_id: int, *, waiting_ok: bool = True) -> bool:
             with current_app.connection_for_write() as connection:
                 current_app.send_task(row.task, args=row.args, connection=connection)
         except (OperationalError, OSError, RedisError) as error:
-            broker.failed()
+            broker.failed(settings.NRM_OUTBOX_RETRY_AFTER_SECONDS)
             row.attempts += 1
             row.last_error = type(error).__name__
             row.save(update_fields=["attempts", "last_error"])
