@@ -21,8 +21,7 @@ def monitoring_panels(user: User) -> list[Panel]:
     if not user.has_role(Role.MONITOR):
         return []
     now = timezone.localtime()
-    last_quarter = Period.previous_quarter(now.date())
-    this_quarter = Period(now.date(), now.date()).quarters_back(1)[0]
+    last_quarter, this_quarter = Period(now.date(), now.date()).quarters_back(2)
     latest = ReportRun.objects.filter(scheduled=True).values("period_start", "generated_at").first()
     link = quarter_page_link(last_quarter)
     if latest and latest["period_start"] == last_quarter.start:
