@@ -176,13 +176,8 @@ class WorkerProcesses:
         """Until each named worker answers a ping: a worker still starting when the other has done all the
         work would make "both sent some" a matter of how loaded the machine is."""
         nodes = {f"{name}@{socket.gethostname()}" for name in names}
-        deadline = time.monotonic() + timeout
-        while True:
-            answered = {node for reply in app.control.ping(destination=sorted(nodes), timeout=0.5) for node in reply}
-            if nodes <= answered:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"workers never answered: {sorted(nodes - answered)}")
+        self.wait_until(lambda: nodes <= {node for reply in app.control.ping(destination=sorted(nodes), timeout=0.5)
+                                          for node in reply}, timeout)
 
     def enqueue_dispatch(self) -> None:
         dispatch_reminders.apply_async(queue=self.queue)
