@@ -5,9 +5,9 @@ from typing import ClassVar
 from django import forms
 from django.conf import settings
 
+from core.fields import free_text
 from core.forms import GovukDateField
 from decisions.models import LetterDispatch, Outcome, QualityAudit, ReconsiderationRequester
-from referrals.forms import free_text
 
 
 class ActionForm(forms.Form):

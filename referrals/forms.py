@@ -1,7 +1,7 @@
 """The referral's sections as forms: one form per task-list section, shared by the web pages
 and the API, so both validate the same way. This module holds what every section's form shares
-(the base form and the GOV.UK field builders); the forms themselves are in referrals/section_forms/,
-in the journey's order: start.py, exploitation.py, person.py.
+(the base form and the journey's limits); the forms themselves are in referrals/section_forms/, in the
+journey's order: start.py, exploitation.py, person.py, built with the field builders of core/fields.py.
 
 A question that depends on an earlier answer is declared in `conditional_fields`; it is shown
 (GOV.UK conditional reveal) and required only when that answer is given, and its value is
@@ -12,71 +12,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
 
+from core.fields import free_text
 from core.forms import GovukDateField
 from organisations.models import Organisation
 
-FREE_TEXT_MAX = 15000
 MAX_PLACES = 10
 EARLIEST_DATE = datetime.date(1900, 1, 1)
-_PHONE = re.compile(r"^\+?[0-9 ()-]{7,25}$")
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-YES_NO_NOT_SURE = [("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")]
-
-
-def free_text(label: str, *, required: bool = False, help_text: str = "", rows: int = 5) -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, max_length=FREE_TEXT_MAX, help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:].rstrip('?')}",
-                        "max_length": f"{label.rstrip('?')} must be {FREE_TEXT_MAX:,} characters or fewer"},
-    )
-
-
-def short_text(label: str, *, required: bool = False, help_text: str = "", max_length: int = 200,
-               width: str = "", autocomplete: str = "") -> forms.CharField:
-    attrs = {}
-    if width:
-        attrs["data-width"] = width
-    if autocomplete:
-        attrs["autocomplete"] = autocomplete
-    return forms.CharField(
-        label=label, required=required, max_length=max_length, help_text=help_text,
-        widget=forms.TextInput(attrs=attrs),
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}",
-                        "max_length": f"{label} must be {max_length} characters or fewer"},
-    )
-
-
-def choice(label: str, choices: Iterable[tuple[str, str]], *, required: bool = True, help_text: str = "",
-           inline: bool = False, error: str = "") -> forms.ChoiceField:
-    attrs = {"data-inline": "true"} if inline else {}
-    return forms.ChoiceField(
-        label=label, choices=list(choices), required=required, help_text=help_text,
-        widget=forms.RadioSelect(attrs=attrs),
-        error_messages={"required": error or f"Select {label[0].lower()}{label[1:].rstrip('?')}",
-                        "invalid_choice": error or f"Select {label[0].lower()}{label[1:].rstrip('?')}"},
-    )
-
-
-def phone(label: str, *, required: bool = False) -> forms.CharField:
-    field = short_text(label, required=required, max_length=25, width="20", autocomplete="tel")
-    field.widget.input_type = "tel"
-    return field
-
-
-def email(label: str, *, required: bool = False) -> forms.EmailField:
-    return forms.EmailField(
-        label=label, required=required, max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}",
-                        "invalid": "Enter an email address in the correct format, like name@example.com"},
-    )
 
 
 class ReferralSectionForm(forms.Form):
@@ -167,12 +112,6 @@ class ReferralSectionForm(forms.Form):
             else:
                 data[name] = value
         return data
-
-
-def validate_phone(value: str) -> str:
-    if value and (not _PHONE.match(value) or not 10 <= len(re.sub(r"\D", "", value)) <= 15):
-        raise forms.ValidationError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
-    return value
 
 
 class InformationAnswerForm(forms.Form):

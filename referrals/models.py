@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.fields import FREE_TEXT_MAX
 from organisations.models import Organisation
 from referrals.guardianship import GuardianAssignment  # noqa: F401 - a model of this app, kept in its own module
 from referrals.reference_data import NATIONALITY_LABELS
@@ -351,10 +352,10 @@ class InformationRequest(models.Model):
     """A competent authority's request for more information, answered by the first responder."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="information_requests")
-    question = models.TextField(max_length=15000)
+    question = models.TextField(max_length=FREE_TEXT_MAX)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    answer = models.TextField(max_length=15000, blank=True)
+    answer = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from core.fields import free_text
 from core.forms import GovukDateField
 from organisations.models import Organisation, OrgRole
-from referrals.forms import free_text
 from victim_care.models import EntryKind, Region, Service, SupportType
 
 

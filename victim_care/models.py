@@ -13,6 +13,7 @@ from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
 
+from core.fields import FREE_TEXT_MAX
 from organisations.models import Organisation
 from referrals.models import Referral
 
@@ -93,8 +94,8 @@ class SupportCase(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=24, choices=SupportStatus.choices,
                               default=SupportStatus.AWAITING_ALLOCATION, db_index=True)
-    needs = models.TextField(max_length=15000, blank=True)
-    risks = models.TextField(max_length=15000, blank=True)
+    needs = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
+    risks = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
     exit_reason = models.CharField(max_length=200, blank=True)
     exited_on = models.DateField(null=True, blank=True)
 
@@ -200,7 +201,7 @@ class CareRecordEntry(models.Model):
                                  help_text="The organisation that wrote it; it keeps read access after a move.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
-    text = models.TextField(max_length=15000)
+    text = models.TextField(max_length=FREE_TEXT_MAX)
     review_due_on = models.DateField(null=True, blank=True, help_text="Care plans: when it is next reviewed.")
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     created_at = models.DateTimeField(auto_now_add=True)

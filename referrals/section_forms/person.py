@@ -7,19 +7,9 @@ from typing import Any
 
 from django import forms
 
+from core.fields import YES_NO, YES_NO_NOT_SURE, choice, email, free_text, phone, short_text, validate_phone
 from core.forms import GovukDateField
-from referrals.forms import (
-    EARLIEST_DATE,
-    YES_NO,
-    YES_NO_NOT_SURE,
-    ReferralSectionForm,
-    choice,
-    email,
-    free_text,
-    phone,
-    short_text,
-    validate_phone,
-)
+from referrals.forms import EARLIEST_DATE, ReferralSectionForm
 from referrals.models import Gender
 from referrals.reference_data import NATIONALITIES
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
+from core.fields import YES_NO, YES_NO_NOT_SURE, choice, email, free_text, phone, short_text, validate_phone
 from organisations.models import Organisation, OrgRole
-from referrals.forms import (
-    YES_NO,
-    YES_NO_NOT_SURE,
-    ReferralSectionForm,
-    choice,
-    email,
-    free_text,
-    phone,
-    short_text,
-    validate_phone,
-)
+from referrals.forms import ReferralSectionForm
 from referrals.models import ExploitationLocation, ExploitationType, Gender, Nation
 from referrals.reference_data import NATIONALITIES
 
