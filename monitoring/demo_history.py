@@ -39,12 +39,12 @@ from referrals.models import (
     ExploitationType,
     Gender,
     Nation,
-    ReferenceCounter,
     Referral,
     ReferralKind,
     ReferralStatus,
     ReferralUserObjectPermission,
 )
+from referrals.references import reference_numbers_reserve, reference_text
 from victim_care.models import Allocation, CareRecordEntry, EntryKind, SupportCase, SupportStatus, SupportType
 from victim_care.services import allocation_move
 
@@ -114,18 +114,6 @@ def _times_as_given(*model_classes: type[models.Model]) -> Iterator[None]:
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-def _references(prefix_counts: dict[int, int]) -> dict[int, Iterator[int]]:
-    """Reserve reference numbers per year from the same counter submissions use."""
-    numbers = {}
-    for year, count in prefix_counts.items():
-        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
-        first = counter.last_number + 1
-        counter.last_number += count
-        counter.save(update_fields=["last_number"])
-        numbers[year] = iter(range(first, first + count))
-    return numbers
-
-
 def _colleagues() -> None:
     for email, name, organisation, away_days in COLLEAGUES:
         if User.objects.filter(email__iexact=email).exists():
@@ -181,7 +169,7 @@ class _History:
         per_year: dict[int, int] = {}
         for day in submitted_days:
             per_year[day.year] = per_year.get(day.year, 0) + 1
-        numbers = _references(per_year)
+        numbers = {year: iter(reference_numbers_reserve(year, count)) for year, count in per_year.items()}
         self.referrals, self.cases, self.decisions, self.support, self.grants = [], [], [], [], []
         self.open_rg: list[tuple[Referral, str, datetime.datetime]] = []
         for day in submitted_days:
@@ -217,7 +205,7 @@ class _History:
         answers = {"first-responder": {"nation": "england", "own_reference": MARKER}}
         referral = Referral(
             kind=ReferralKind.DUTY_TO_NOTIFY if duty_to_notify else ReferralKind.NRM,
-            reference=f"{'DTN' if duty_to_notify else 'NRM'}-{day.year}-{number:06d}",
+            reference=reference_text("DTN" if duty_to_notify else "NRM", day.year, number),
             status=ReferralStatus.RECORDED if duty_to_notify else ReferralStatus.SUBMITTED,
             first_responder_organisation=self.responders[responder], created_by=author, answers=answers,
             nation=Nation.ENGLAND, age_at_exploitation=age, gender=gender, nationality=nationality,

@@ -30,12 +30,12 @@ from referrals.models import (
     ExploitationType,
     Gender,
     Nation,
-    ReferenceCounter,
     Referral,
     ReferralKind,
     ReferralStatus,
 )
 from referrals.reference_data import split_nationality_label
+from referrals.references import reference_counters_move_past
 
 REQUIRED_COLUMNS = ("reference", "referral_date", "first_responder_organisation")
 OPTIONAL_COLUMNS = ("referral_type", "first_responder_type", "competent_authority", "nation", "age_at_exploitation",
@@ -58,7 +58,6 @@ EXPLOITATION_ORDER = [ExploitationType.SEXUAL, ExploitationType.LABOUR, Exploita
 LOCATIONS = {"uk": ExploitationLocation.UK, "overseas": ExploitationLocation.OVERSEAS,
              "uk and overseas": ExploitationLocation.BOTH, UNKNOWN: ExploitationLocation.UNKNOWN}
 OUTCOMES = {"positive": Outcome.POSITIVE, "negative": Outcome.NEGATIVE}
-LIVE_REFERENCE = re.compile(r"^(NRM|DTN)-(\d{4})-(\d{6})$")
 
 
 class ImportRejected(Exception):
@@ -313,21 +312,6 @@ def _noon(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-def _bump_reference_counters(references: Iterable[str]) -> None:
-    """Live references are numbered per year; move each year's counter past any imported one."""
-    highest: dict[int, int] = {}
-    for reference in references:
-        match = LIVE_REFERENCE.match(reference.upper())
-        if match:
-            year, number = int(match.group(2)), int(match.group(3))
-            highest[year] = max(highest.get(year, 0), number)
-    for year, number in highest.items():
-        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
-        if counter.last_number < number:
-            counter.last_number = number
-            counter.save(update_fields=["last_number"])
-
-
 def import_referrals(lines: Iterable[str], *, skip_existing: bool = False,
                      progress: Callable[[int, int], None] | None = None) -> ImportResult:
     rows = parse_rows(lines)
@@ -372,5 +356,5 @@ def import_referrals(lines: Iterable[str], *, skip_existing: bool = False,
         Referral.objects.bulk_create(referrals, batch_size=1000)
         CaseFile.objects.bulk_create(case_files, batch_size=1000)
         Decision.objects.bulk_create(decisions, batch_size=1000)
-        _bump_reference_counters(row.reference for row in rows)
+        reference_counters_move_past(row.reference for row in rows)
     return ImportResult(imported=len(rows), skipped=len(existing), organisations_created=created)

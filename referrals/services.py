@@ -29,12 +29,12 @@ from referrals.models import (
     ExploitationLocation,
     GuardianAssignment,
     InformationRequest,
-    ReferenceCounter,
     Referral,
     ReferralDocument,
     ReferralKind,
     ReferralStatus,
 )
+from referrals.references import reference_numbers_reserve, reference_text
 from referrals.routing import route
 from referrals.sections import (
     SECTIONS_BY_SLUG,
@@ -179,13 +179,6 @@ def incomplete_sections(referral: Referral) -> list[str]:
     return [section.slug for section in sections_for(referral) if not section_is_complete(referral, section)]
 
 
-def _next_reference(prefix: str, year: int) -> str:
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{prefix}-{year}-{counter.last_number:06d}"
-
-
 def referral_submit(*, referral: Referral, by: User) -> Referral:
     """Submit a complete draft: reference, routing, duplicate flags and notification, in one
     transaction. Submitting an already submitted referral (double click, retry, a second tab)
@@ -208,11 +201,11 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
         if locked.kind == ReferralKind.DUTY_TO_NOTIFY:
             locked.answers = {slug: locked.answers[slug] for slug in DUTY_TO_NOTIFY_SECTIONS if slug in locked.answers}
             locked.answers.get("consent", {}).pop("dtn_name", None)  # never a name (older drafts asked for one)
-            locked.reference = _next_reference("DTN", year)
+            locked.reference = reference_text("DTN", year, reference_numbers_reserve(year)[0])
             SUBMISSION.move(locked, SubmissionAction.RECORD_DUTY_TO_NOTIFY)
             locked.competent_authority = None
         else:
-            locked.reference = _next_reference("NRM", year)
+            locked.reference = reference_text("NRM", year, reference_numbers_reserve(year)[0])
             SUBMISSION.move(locked, SubmissionAction.SUBMIT)
             locked.competent_authority = route(locked)
         locked.submitted_at = now
