@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.fields import FREE_TEXT_MAX
 from organisations.models import Organisation
 from referrals.models import Referral
 
@@ -54,9 +55,9 @@ class CaseFile(models.Model):
     reconsideration_due_by = models.DateField(null=True, blank=True)
     move_on_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(max_length=15000, blank=True)
+    withdrawal_reason = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    close_reason = models.TextField(max_length=15000, blank=True)
+    close_reason = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
 
     class Meta:
         indexes = [
@@ -85,8 +86,8 @@ class Decision(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="decisions")
     stage = models.CharField(max_length=2, choices=Stage.choices)
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
-    reasons = models.TextField(max_length=15000)
-    evidence_considered = models.TextField(max_length=15000)
+    reasons = models.TextField(max_length=FREE_TEXT_MAX)
+    evidence_considered = models.TextField(max_length=FREE_TEXT_MAX)
     status = models.CharField(max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(auto_now_add=True)
@@ -95,7 +96,7 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comments = models.TextField(max_length=15000, blank=True)
+    review_comments = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
     served_at = models.DateTimeField(null=True, blank=True, db_index=True)
     letter = models.TextField(blank=True, help_text="The decision letter as served, kept on the record.")
     is_reconsideration = models.BooleanField(default=False)
@@ -127,7 +128,7 @@ class InvolvementDeclaration(models.Model):
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="involvement_declarations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    details = models.TextField(max_length=15000, blank=True)
+    details = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,7 +141,7 @@ class InvolvementDeclaration(models.Model):
 class CaseNote(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(max_length=15000)
+    text = models.TextField(max_length=FREE_TEXT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,7 +155,7 @@ class Transfer(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="transfers")
     from_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     to_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(max_length=15000)
+    reason = models.TextField(max_length=FREE_TEXT_MAX)
     transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     transferred_at = models.DateTimeField(auto_now_add=True)
 
@@ -174,8 +175,8 @@ class ReconsiderationRequester(models.TextChoices):
 class Reconsideration(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="reconsiderations")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="reconsiderations")
-    reasons = models.TextField(max_length=15000)
-    new_evidence = models.TextField(max_length=15000, blank=True)
+    reasons = models.TextField(max_length=FREE_TEXT_MAX)
+    new_evidence = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_for = models.CharField(max_length=24, choices=ReconsiderationRequester.choices,
                                      default=ReconsiderationRequester.FIRST_RESPONDER,
@@ -203,7 +204,7 @@ class QualityAudit(models.Model):
     auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+")
     finding = models.CharField(max_length=8, choices=Finding.choices, blank=True)
-    feedback = models.TextField(max_length=15000, blank=True)
+    feedback = models.TextField(max_length=FREE_TEXT_MAX, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
