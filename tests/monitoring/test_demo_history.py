@@ -5,15 +5,20 @@ run adds nothing."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from core.home_panels import panels_for
 from decisions.models import QualityAudit
+from monitoring import exports
 from monitoring.demo_history import MARKER
+from monitoring.models import ReportRun
 from monitoring.periods import Period
 from monitoring.report import build_report
 from organisations.models import User
 from referrals.models import Referral, ReferralKind
+from tests.conftest import home_panel, sign_in
 from victim_care.models import SupportCase, SupportStatus
 from victim_care.selectors import provider_dashboard
 
@@ -58,3 +63,13 @@ def test_a_second_run_adds_no_history(demo):
     counts = (Referral.objects.count(), QualityAudit.objects.count(), SupportCase.objects.count())
     call_command("seed_demo")
     assert counts == (Referral.objects.count(), QualityAudit.objects.count(), SupportCase.objects.count())
+
+
+def test_last_quarters_report_is_stored_as_the_quarterly_job_would_store_it(demo):
+    quarter = Period.previous_quarter()
+    run = ReportRun.objects.get(scheduled=True)
+    assert (run.period_start, run.period_end) == (quarter.start, quarter.end)
+    assert run.files.count() == len(exports.FORMATS)
+    panel = home_panel(sign_in(Client(), User.objects.get(email="ho.monitor@demo.nrm.test"), settings.DEMO_PASSWORD),
+                       "Quarterly reports")
+    assert f"The {quarter.label} report, stored on" in panel

@@ -8,6 +8,8 @@ from django.db import transaction
 
 from decisions.demo import seed_cases
 from monitoring.demo_history import seed_history
+from monitoring.periods import Period
+from monitoring.services import report_run_store
 from organisations.demo import seed_organisations_and_accounts
 from referrals.demo import seed_guardian_assignment, seed_referrals
 from reminders.services import reminders_plan
@@ -34,6 +36,9 @@ class Command(BaseCommand):
             history = 0 if without_history else seed_history()
             if history:
                 reminders_plan()
+                # As the quarterly job would have on the quarter's first day: a monitor's home page and
+                # report page then show a stored report with its files, as they will in service.
+                report_run_store(period=Period.previous_quarter())
         self.stdout.write(f"Demo data: {organisations} organisations, {accounts} accounts and {referrals} referrals "
-                          f"created, with {history} referrals of history behind them (existing demo data is left "
-                          "as it is).")
+                          f"created, with {history} referrals of history behind them and last quarter's report stored "
+                          "(existing demo data is left as it is).")
