@@ -53,7 +53,10 @@ NOTES = [
     "Referrals are counted by referral date; decisions by the date they were served.",
     "Duty to Notify records are anonymous and counted only in the Duty to Notify tables.",
     "A referral with several exploitation types is counted once, under the combined label.",
-    "Labels follow the Home Office's published statistics (docs/monitoring.md lists the source of each list).",
+    "Labels follow the Home Office's published National Referral Mechanism statistics: its exploitation types, "
+    "first responder types, nationalities and police force areas, in its spelling.",
+    "Quality audits are counted by the date the finding was recorded; those not yet audited by the date the "
+    "sample was drawn, which is after the quarter its decisions were served in.",
     "Money is in pounds; spend is for supported days in the period at the provider's rate on each day.",
 ]
 # The symbols used in the tables, explained in the ONS way.

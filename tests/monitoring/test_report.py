@@ -144,6 +144,14 @@ def test_the_rule_and_every_symbol_are_stated_and_the_latest_quarters_are_provis
     assert current.provisional and any("provisional" in note for note in current.as_dict()["notes"])
 
 
+def test_the_notes_speak_to_the_reports_readers_and_say_how_quality_audits_are_counted(load):
+    """The notes travel in every export to the Home Office and the Ministry of Justice: they name no file
+    of this repository, and say why a quarter's own audit sample is not in its report."""
+    notes = build_report(Q4_2023).as_dict()["notes"]
+    assert not [note for note in notes if ".md" in note or "docs/" in note]
+    assert any(note.startswith("Quality audits are counted by the date the finding was recorded") for note in notes)
+
+
 def _assert_no_lone_suppressed_cell(rows: list[list], *, first_count: int) -> None:
     """No row (with its total) and no column (with the Total row) has exactly one [c]."""
     for r in rows:
