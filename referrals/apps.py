@@ -8,6 +8,7 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.home_panels import register
-        from referrals.home import guardian_panels
+        from referrals.home import first_responder_panels, guardian_panels
 
+        register(first_responder_panels)
         register(guardian_panels)

@@ -5,11 +5,15 @@ attempt, whether the record is missing or merely someone else's."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.utils import timezone
 
 from audit.models import AccessAction
 from audit.services import record_access, record_list_access, refused
@@ -143,6 +147,33 @@ def referral_lists_for(user: User, *, drafts_page: int = 1, page: int = 1,
     submitted = _referral_page(user, drafts=False, page=page, query=query, page_parameter="page", search=search)
     record_list_access(user=user, records=[*drafts.items, *submitted.items], model=Referral)
     return drafts, submitted
+
+
+@dataclass(frozen=True)
+class FirstResponderWork:
+    """What a first responder's organisation has to do: answer the competent authority's open requests for
+    more information (oldest first, at most `limit`) and finish or lose its drafts."""
+
+    open_requests: list[InformationRequest]
+    more_open_requests: bool
+    drafts: int
+    first_draft_deleted_after: datetime.date | None
+
+
+def first_responder_work(user: User, *, limit: int = 10) -> FirstResponderWork:
+    """Three queries, however many referrals: the open requests (their referrals logged as listed) and one
+    count of the drafts with the oldest save."""
+    own = referrals_visible_to(user).filter(first_responder_organisation_id=user.organisation_id)
+    requests = list(InformationRequest.objects.filter(answered_at=None, referral__in=own)
+                    .select_related("referral").order_by("requested_at", "pk")[:limit + 1])
+    shown = requests[:limit]
+    record_list_access(user=user, records=[request.referral for request in shown], model=Referral)
+    drafts = own.filter(status=ReferralStatus.DRAFT).aggregate(count=Count("pk"), oldest=Min("updated_at"))
+    first_deleted_on = None
+    if drafts["oldest"]:  # as Referral.draft_expires_at, for the draft saved longest ago
+        first_deleted_on = timezone.localtime(
+            drafts["oldest"] + datetime.timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)).date()
+    return FirstResponderWork(shown, len(requests) > limit, drafts["count"], first_deleted_on)
 
 
 def _attached_to_visible_referral(user: User, model: type[AttachedRecord], referral_id: Any,
