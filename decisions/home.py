@@ -10,17 +10,23 @@ from decisions.selectors.quality import audit_feedback_for, audits_waiting_for
 from decisions.selectors.queue import allocated_to_me, reviews_waiting_for
 from organisations.models import Role
 
+HOME_PANEL_SIZE = 20
+
 
 def casework_panels(user) -> list:
     panels = []
     if user.has_role(Role.DECISION_MAKER):
-        mine = allocated_to_me(user)  # the panel is a read of personal records: logged like the queue
+        # The panel is a read of personal records: logged like the queue.
+        mine, more = allocated_to_me(user, limit=HOME_PANEL_SIZE)
         items = []
         for referral in mine:
             deadline = next_deadline(referral, referral.case_file)
             detail = f"{deadline.label}: {deadline.due_on:%-d %B %Y}{' (overdue)' if deadline.overdue else ''}" \
                 if deadline else referral.get_status_display()
             items.append(PanelItem(referral.reference, reverse("decisions:case", args=[referral.pk]), detail))
+        if more:
+            items.append(PanelItem("See all the cases allocated to you",
+                                   f"{reverse('decisions:queue')}?decision_maker={user.pk}"))
         panels.append(Panel("Cases allocated to you", items, "No cases are allocated to you."))
         feedback = [PanelItem(f"{audit.decision.case.referral.reference}: {audit.get_finding_display().lower()}",
                               reverse("decisions:case", args=[audit.decision.case.referral_id]), audit.feedback)

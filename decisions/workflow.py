@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from core.lifecycle import Lifecycle, TransitionNotAllowed
 from decisions.models import DecisionStatus as D
+from referrals.models import OPEN_CASE
 from referrals.models import ReferralStatus as S
 
 __all__ = ["CASE", "DECISION", "TRANSITIONS", "Action", "DecisionAction", "TransitionNotAllowed", "allowed_actions",
@@ -33,8 +34,6 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
 
 
-OPEN_STATES = frozenset(set(S) - {S.DRAFT, S.CLOSED, S.WITHDRAWN, S.RECORDED, S.HISTORIC})
-
 # action: (states it may start from, state it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     Action.ALLOCATE: (frozenset({S.SUBMITTED}), S.ALLOCATED),
@@ -58,7 +57,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[S], S]] = {
     # case.cases_close_due, daily) or when the competent authority closes it with a reason; a positive CG after
     # move-on. Withdrawal ends the case too, from any open state.
     Action.CLOSE: (frozenset({S.RG_NEGATIVE, S.CG_POSITIVE, S.CG_NEGATIVE}), S.CLOSED),
-    Action.WITHDRAW: (OPEN_STATES, S.WITHDRAWN),
+    Action.WITHDRAW: (OPEN_CASE, S.WITHDRAWN),
 }
 
 

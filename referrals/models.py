@@ -56,6 +56,17 @@ class ReferralStatus(models.TextChoices):
 # review, or a negative CG being reconsidered. The competent authority's CG queue, with an index of its own.
 AWAITING_CG = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW,
                ReferralStatus.CG_RECONSIDERATION)
+# The other stages of a case that more than one app asks about (queues, deadlines, reminders, the case
+# lifecycle), each named once here.
+# No Reasonable Grounds decision served yet: the 5-working-day target runs.
+RG_PENDING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
+              ReferralStatus.RG_AWAITING_REVIEW)
+# A positive RG and no Conclusive Grounds decision served yet: the recovery period, then the CG.
+WAITING_FOR_FIRST_CG = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW)
+# A case nobody works on any more: closed, withdrawn, or imported history.
+CASE_OVER = (ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN, ReferralStatus.HISTORIC)
+# A case still open: not a draft, not over, and not a Duty to Notify record (which is never a case).
+OPEN_CASE = frozenset(set(ReferralStatus) - {ReferralStatus.DRAFT, ReferralStatus.RECORDED, *CASE_OVER})
 
 
 class Nation(models.TextChoices):

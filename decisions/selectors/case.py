@@ -26,6 +26,8 @@ from decisions.models import (
 )
 from organisations.models import User
 from referrals.models import (
+    RG_PENDING,
+    WAITING_FOR_FIRST_CG,
     InformationRequest,
     PossibleDuplicate,
     Referral,
@@ -33,9 +35,6 @@ from referrals.models import (
     ReferralKind,
     ReferralStatus,
 )
-
-RG_PENDING = (ReferralStatus.SUBMITTED, ReferralStatus.ALLOCATED, ReferralStatus.RG_DRAFTED,
-              ReferralStatus.RG_AWAITING_REVIEW)
 
 
 def cases_visible_to(user: User) -> QuerySet[Referral]:
@@ -66,19 +65,17 @@ def next_deadline(referral: Referral, case: CaseFile | None) -> Deadline | None:
     if referral.status == ReferralStatus.RG_POSITIVE and case.cg_possible_from and case.cg_possible_from > today:
         due = case.cg_possible_from
         return Deadline("Conclusive Grounds decision can be made from", due, False, (due - today).days)
-    if referral.status in (ReferralStatus.RG_NEGATIVE, ReferralStatus.CG_NEGATIVE) and case.reconsideration_due_by:
+    if (referral.status in (ReferralStatus.RG_NEGATIVE, ReferralStatus.CG_NEGATIVE) and case.reconsideration_due_by
+            and case.reconsideration_due_by >= today):  # a closed window is no deadline
         due = case.reconsideration_due_by
         return Deadline("Reconsideration can be asked for until", due, False, (due - today).days)
     return None
 
 
-WAITING_FOR_CG = (ReferralStatus.RG_POSITIVE, ReferralStatus.CG_DRAFTED, ReferralStatus.CG_AWAITING_REVIEW)
-
-
 def days_waiting_for_cg(referral: Referral, case: CaseFile | None, decisions) -> int | None:
     """Days since the positive RG for a person still waiting for their first Conclusive Grounds decision
     (removal stays suspended and support goes on meanwhile); None otherwise."""
-    if case is None or referral.status not in WAITING_FOR_CG:
+    if case is None or referral.status not in WAITING_FOR_FIRST_CG:
         return None
     served = [d for d in decisions if d.status == DecisionStatus.SERVED]
     if any(d.stage == Stage.CG for d in served):

@@ -3,16 +3,23 @@ page of cases read in a fixed number of queries and logged as listed."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Value, When
 from django.http import QueryDict
 
 from audit.services import record_list_access
 from core import working_days
 from core.paging import ListPage, page_of
 from decisions.models import DecisionStatus
-from decisions.selectors.case import RG_PENDING, cases_visible_to, next_deadline
+from decisions.selectors.case import cases_visible_to, next_deadline
 from organisations.models import User
-from referrals.models import InformationRequest, PossibleDuplicate, Referral, ReferralStatus
+from referrals.models import (
+    CASE_OVER,
+    RG_PENDING,
+    WAITING_FOR_FIRST_CG,
+    InformationRequest,
+    PossibleDuplicate,
+    Referral,
+)
 from referrals.search import referral_search
 
 QUEUE_FILTERS = {"status", "deadline", "decision_maker"}
@@ -42,8 +49,7 @@ def case_queue_queryset(user: User, *, filters: dict[str, str] | None = None, or
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     elif not search:
-        queryset = queryset.exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN,
-                                                ReferralStatus.HISTORIC])
+        queryset = queryset.exclude(status__in=CASE_OVER)
     if filters.get("decision_maker") == "unallocated":
         queryset = queryset.filter(case_file__allocated_to__isnull=True)
     elif filters.get("decision_maker", "").isdigit():
@@ -76,13 +82,21 @@ def case_queue(user: User, *, filters: dict[str, str] | None = None, order: str 
     return listed
 
 
-def allocated_to_me(user: User) -> list[Referral]:
-    """A decision maker's open cases for their home panel (at most 20), logged as listed."""
+def allocated_to_me(user: User, *, limit: int = 20) -> tuple[list[Referral], bool]:
+    """A decision maker's open cases for their home panel, the most urgent first: Reasonable Grounds
+    decisions by due date (overdue first), then first Conclusive Grounds decisions by the day they can be
+    made, then the rest oldest first. At most `limit`, logged as listed, and whether more are allocated:
+    a panel cut short in any other order could leave an overdue case off the page."""
+    urgency = Case(When(status__in=RG_PENDING, then=Value(0)),
+                   When(status__in=WAITING_FOR_FIRST_CG, then=Value(1)), default=Value(2))
+    next_date = Case(When(status__in=RG_PENDING, then=F("case_file__rg_due_on")),
+                     When(status__in=WAITING_FOR_FIRST_CG, then=F("case_file__recovery_period_ends_on")), default=None)
     mine = list(cases_visible_to(user).filter(case_file__allocated_to=user)
-                .exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN])
-                .select_related("case_file")[:20])
-    record_list_access(user=user, records=mine, model=Referral)
-    return mine
+                .exclude(status__in=CASE_OVER)
+                .select_related("case_file")
+                .order_by(urgency, next_date.asc(nulls_last=True), "case_file__received_at", "pk")[:limit + 1])
+    record_list_access(user=user, records=mine[:limit], model=Referral)
+    return mine[:limit], len(mine) > limit
 
 
 def reviews_waiting_for(user: User) -> list[Referral]:

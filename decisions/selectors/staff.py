@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from core import working_days
 from organisations.models import Organisation, OrgRole, Role, User
-from referrals.models import Referral, ReferralStatus
+from referrals.models import CASE_OVER, Referral
 
 
 def decision_makers(user: User) -> QuerySet[User]:
@@ -25,15 +25,12 @@ def transfer_destinations(referral: Referral) -> QuerySet[Organisation]:
             .exclude(pk=referral.competent_authority_id).filter(Exists(staff)).order_by("name"))
 
 
-CLOSED_STATUSES = (ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN, ReferralStatus.HISTORIC)
-
-
 def decision_makers_with_caseload(user: User) -> list[User]:
     """The decision makers of the user's authority by name, each with `open_cases` (cases allocated to
     them and not closed, withdrawn or historic) and `away` (away today): one query, however many."""
     today = working_days.today()
     people = list(decision_makers(user).annotate(open_cases=Count(
-        "allocated_cases", filter=~Q(allocated_cases__referral__status__in=CLOSED_STATUSES))))
+        "allocated_cases", filter=~Q(allocated_cases__referral__status__in=CASE_OVER))))
     for person in people:
         person.away = person.is_away(today)
     return people

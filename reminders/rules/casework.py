@@ -14,7 +14,7 @@ from django.urls import reverse
 from core import working_days
 from decisions.models import CaseFile, Decision, DecisionStatus, InvolvementDeclaration, LetterDispatch, Stage
 from organisations.models import Role
-from referrals.models import ReferralKind, ReferralStatus
+from referrals.models import OPEN_CASE, RG_PENDING, WAITING_FOR_FIRST_CG, ReferralKind
 from reminders.models import ReminderRule
 from reminders.rules.planning import (
     CASE_VALUES,
@@ -27,11 +27,6 @@ from reminders.rules.planning import (
     to_each,
 )
 from victim_care.models import SupportCase, SupportStatus
-
-S = ReferralStatus
-RG_PENDING = (S.SUBMITTED, S.ALLOCATED, S.RG_DRAFTED, S.RG_AWAITING_REVIEW)
-CG_PENDING = (S.RG_POSITIVE, S.CG_DRAFTED, S.CG_AWAITING_REVIEW)
-OPEN_CASE_STATES = tuple(set(S) - {S.DRAFT, S.CLOSED, S.WITHDRAWN, S.RECORDED, S.HISTORIC})
 
 
 def rg_pending_cases(referral_ids):
@@ -92,7 +87,7 @@ def plan_review_waiting(window: Window, audience: Audience, referral_ids=None) -
 
 def _recovery_cases(referral_ids):
     open_support = SupportCase.objects.filter(referral_id=OuterRef("referral_id")).exclude(status=SupportStatus.EXITED)
-    cases = CaseFile.objects.filter(referral__status__in=CG_PENDING, recovery_period_ends_on__isnull=False)
+    cases = CaseFile.objects.filter(referral__status__in=WAITING_FOR_FIRST_CG, recovery_period_ends_on__isnull=False)
     return (narrowed(cases, "referral_id", referral_ids)
             .values("referral_id", "allocated_to_id", "recovery_period_ends_on", supported=Exists(open_support),
                     **CASE_VALUES))
@@ -144,7 +139,7 @@ def plan_turning_18(window: Window, audience: Audience, referral_ids=None) -> It
     lead = datetime.timedelta(days=settings.NRM_TURNING_18_LEAD_DAYS)
     first, last = window.catch_up_from + lead, window.last_day + lead  # birthdays whose reminder falls due now
     cases = narrowed(CaseFile.objects.filter(
-        referral__is_child=True, referral__kind=ReferralKind.NRM, referral__status__in=OPEN_CASE_STATES,
+        referral__is_child=True, referral__kind=ReferralKind.NRM, referral__status__in=OPEN_CASE,
         referral__date_of_birth__gte=datetime.date(first.year - 18, first.month, 1) - datetime.timedelta(days=1),
         referral__date_of_birth__lte=datetime.date(last.year - 18, last.month, 1) + datetime.timedelta(days=32)),
         "referral_id", referral_ids)
