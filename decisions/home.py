@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from core.home_panels import Panel, PanelItem
 from decisions.selectors.case import next_deadline
@@ -35,7 +36,9 @@ def casework_panels(user) -> list:
     if user.has_role(Role.SECOND_REVIEWER):
         waiting = reviews_waiting_for(user)
         panels.append(Panel("Decisions waiting for second review",
-                            [PanelItem(r.reference, reverse("decisions:case", args=[r.pk]), r.get_status_display())
+                            [PanelItem(r.reference, reverse("decisions:case", args=[r.pk]),
+                                       f"{r.get_status_display()}, sent on "
+                                       f"{timezone.localtime(r.waiting_since):%-d %B %Y}")
                              for r in waiting], "No decisions are waiting for review."))
     if user.has_role(Role.CA_MANAGER):
         panels.append(Panel("Case flow", [PanelItem(

@@ -3,13 +3,13 @@ page of cases read in a fixed number of queries and logged as listed."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, F, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.http import QueryDict
 
 from audit.services import record_list_access
 from core import working_days
 from core.paging import ListPage, page_of
-from decisions.models import DecisionStatus
+from decisions.models import Decision, DecisionStatus, InvolvementDeclaration
 from decisions.selectors.case import cases_visible_to, next_deadline
 from organisations.models import User
 from referrals.models import (
@@ -99,9 +99,18 @@ def allocated_to_me(user: User, *, limit: int = 20) -> tuple[list[Referral], boo
     return mine[:limit], len(mine) > limit
 
 
-def reviews_waiting_for(user: User) -> list[Referral]:
-    """Cases with a decision waiting for a second reviewer other than its author (at most 20), logged."""
-    waiting = list(cases_visible_to(user).filter(case_file__decisions__status=DecisionStatus.AWAITING_REVIEW)
-                   .exclude(case_file__decisions__author=user).distinct()[:20])
+def reviews_waiting_for(user: User, *, limit: int = 20) -> list[Referral]:
+    """Cases with a decision this reviewer may sign off (not theirs, and no involvement declared on the case),
+    Reasonable Grounds decisions first by their due date, then the longest waiting; at most `limit`, logged.
+    Each carries `waiting_since`, when its decision was sent for review."""
+    # A case file's key is its referral's: OuterRef("pk") is the case file without a join.
+    reviewable = (Decision.objects.filter(case_id=OuterRef("pk"), status=DecisionStatus.AWAITING_REVIEW)
+                  .exclude(author=user).order_by("sent_for_review_at"))
+    involved = InvolvementDeclaration.objects.filter(case_id=OuterRef("pk"), user=user)
+    rg_first = Case(When(status__in=RG_PENDING, then=F("case_file__rg_due_on")), default=None)
+    waiting = list(cases_visible_to(user)
+                   .filter(Exists(reviewable)).exclude(Exists(involved))
+                   .annotate(waiting_since=Subquery(reviewable.values("sent_for_review_at")[:1]))
+                   .order_by(rg_first.asc(nulls_last=True), "waiting_since", "pk")[:limit])
     record_list_access(user=user, records=waiting, model=Referral)
     return waiting

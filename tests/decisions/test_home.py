@@ -16,7 +16,8 @@ from decisions import home
 from decisions.models import CaseFile
 from decisions.selectors.case import next_deadline
 from decisions.selectors.queue import allocated_to_me
-from tests.cases import casework_team, decision_served
+from decisions.services.case import involvement_declare
+from tests.cases import casework_team, decision_awaiting_review, decision_served
 from tests.conftest import home_panel, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,22 @@ def test_a_closed_reconsideration_window_is_no_longer_shown_as_a_deadline(team):
     with time_machine.travel(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(12),
                                                        tzinfo=datetime.UTC)):
         assert next_deadline(referral, case) is None
+
+
+def test_a_reviewer_sees_the_decisions_they_may_sign_off_deadline_first(team):
+    due_later, due_sooner, involved = team.allocated_case(), team.allocated_case(), team.allocated_case()
+    today = timezone.localdate()
+    CaseFile.objects.filter(referral=due_later).update(rg_due_on=today + datetime.timedelta(days=4))
+    CaseFile.objects.filter(referral=due_sooner).update(rg_due_on=today + datetime.timedelta(days=1))
+    for referral in (due_later, due_sooner, involved):
+        decision_awaiting_review(referral, decider=team.decider)
+    involvement_declare(referral=involved, details="Decided their asylum claim", by=team.reviewer)
+
+    panel = home_panel(sign_in(Client(), team.reviewer), "Decisions waiting for second review")
+    assert panel.index(due_sooner.reference) < panel.index(due_later.reference)
+    assert involved.reference not in panel  # they could not sign it off
+    assert f"sent on {timezone.localdate():%-d %B %Y}" in panel
+    # The author is never shown their own decision, even holding the reviewer's role too.
+    team.decider.groups.add(*team.reviewer.groups.all())
+    assert due_sooner.reference not in home_panel(sign_in(Client(), team.decider),
+                                                  "Decisions waiting for second review")
