@@ -10,6 +10,7 @@ from decisions.selectors.case import next_deadline
 from decisions.selectors.quality import audit_feedback_for, audits_waiting_for
 from decisions.selectors.queue import allocated_to_me, reviews_waiting_for
 from organisations.models import Role
+from referrals.models import Referral, ReferralStatus
 
 HOME_PANEL_SIZE = 20
 
@@ -21,10 +22,8 @@ def casework_panels(user) -> list:
         mine, more = allocated_to_me(user, limit=HOME_PANEL_SIZE)
         items = []
         for referral in mine:
-            deadline = next_deadline(referral, referral.case_file)
-            detail = f"{deadline.label}: {deadline.due_on:%-d %B %Y}{' (overdue)' if deadline.overdue else ''}" \
-                if deadline else referral.get_status_display()
-            items.append(PanelItem(referral.reference, reverse("decisions:case", args=[referral.pk]), detail))
+            items.append(PanelItem(referral.reference, reverse("decisions:case", args=[referral.pk]),
+                                   _what_is_next(referral)))
         if more:
             items.append(PanelItem("See all the cases allocated to you",
                                    f"{reverse('decisions:queue')}?decision_maker={user.pk}"))
@@ -53,3 +52,15 @@ def casework_panels(user) -> list:
                                        f"{audit.decision.get_stage_display()} decision, {audit.quarter} sample")
                              for audit in to_audit], "No sampled decision is waiting for a finding."))
     return panels
+
+
+def _what_is_next(referral: Referral) -> str:
+    """The next deadline; or, once the recovery period is over, that the Conclusive Grounds decision can be
+    made (no deadline, but the work waiting); or else where the case stands."""
+    case = referral.case_file
+    deadline = next_deadline(referral, case)
+    if deadline:
+        return f"{deadline.label}: {deadline.due_on:%-d %B %Y}{' (overdue)' if deadline.overdue else ''}"
+    if referral.status == ReferralStatus.RG_POSITIVE and case.cg_possible_from:
+        return f"Conclusive Grounds decision can now be made (since {case.cg_possible_from:%-d %B %Y})"
+    return referral.get_status_display()

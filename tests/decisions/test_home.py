@@ -78,3 +78,13 @@ def test_a_reviewer_sees_the_decisions_they_may_sign_off_deadline_first(team):
     team.decider.groups.add(*team.reviewer.groups.all())
     assert due_sooner.reference not in home_panel(sign_in(Client(), team.decider),
                                                   "Decisions waiting for second review")
+
+
+def test_once_the_recovery_period_is_over_the_panel_says_the_cg_decision_can_be_made(team):
+    referral = team.allocated_case()
+    team.decision_served(referral)
+    ended = timezone.localdate() - datetime.timedelta(days=10)
+    CaseFile.objects.filter(referral=referral).update(recovery_period_ends_on=ended)
+    panel = home_panel(sign_in(Client(), team.decider), "Cases allocated to you")
+    since = ended + datetime.timedelta(days=1)
+    assert f"Conclusive Grounds decision can now be made (since {since:%-d %B %Y})" in panel
