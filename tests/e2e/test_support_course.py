@@ -30,7 +30,8 @@ def test_prime_contractor_dashboard_shows_a_person_waiting_for_a_cg_and_a_move_o
     provider = OrganisationFactory(name="Medaille Trust", roles=[OrgRole.SUPPORT_PROVIDER])
     Tariff.objects.create(provider=provider, support_type=SupportType.ACCOMMODATION, daily_rate_pence=6000,
                           valid_from=datetime.date(2020, 1, 1))
-    now = timezone.now()
+    # Midday in the UK: 200 days before a late-evening "now" can be the next day in summer time.
+    now = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
     answers = {**ADULT, "exploitation": {**ADULT["exploitation"], "started_on": "2019-01-01",
                                          "last_contact_on": "2019-06-01"}}
     referrals = []
