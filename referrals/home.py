@@ -27,7 +27,7 @@ def first_responder_panels(user) -> list[Panel]:
                        "your answer")
              for request in work.open_requests]
     if work.more_open_requests:
-        items.append(PanelItem("See every referral with a request open", reverse("referrals:list")))
+        items.append(PanelItem("More requests are open: see your organisation's referrals", reverse("referrals:list")))
     if work.drafts:
         items.append(PanelItem(
             f"{work.drafts} draft referral{pluralize(work.drafts)} not yet submitted", reverse("referrals:list"),
