@@ -19,13 +19,24 @@ def reference_text(prefix: str, year: int, number: int) -> str:
     return f"{prefix}-{year}-{number:06d}"
 
 
+def _locked_counter(year: int) -> ReferenceCounter:
+    """The year's counter, row-locked until the caller's transaction ends."""
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    return counter
+
+
 def reference_numbers_reserve(year: int, count: int = 1) -> range:
     """Take the next `count` numbers of the year's counter; call inside a transaction."""
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter = _locked_counter(year)
     first = counter.last_number + 1
     counter.last_number += count
     counter.save(update_fields=["last_number"])
     return range(first, first + count)
+
+
+def reference_next(prefix: str, year: int) -> str:
+    """The next reference of the year, for one submission."""
+    return reference_text(prefix, year, reference_numbers_reserve(year)[0])
 
 
 def reference_counters_move_past(references: Iterable[str]) -> None:
@@ -38,7 +49,7 @@ def reference_counters_move_past(references: Iterable[str]) -> None:
             year, number = int(match.group(2)), int(match.group(3))
             highest[year] = max(highest.get(year, 0), number)
     for year, number in highest.items():
-        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+        counter = _locked_counter(year)
         if counter.last_number < number:
             counter.last_number = number
             counter.save(update_fields=["last_number"])

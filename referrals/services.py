@@ -34,7 +34,7 @@ from referrals.models import (
     ReferralKind,
     ReferralStatus,
 )
-from referrals.references import reference_numbers_reserve, reference_text
+from referrals.references import reference_next
 from referrals.routing import route
 from referrals.sections import (
     SECTIONS_BY_SLUG,
@@ -201,11 +201,11 @@ def referral_submit(*, referral: Referral, by: User) -> Referral:
         if locked.kind == ReferralKind.DUTY_TO_NOTIFY:
             locked.answers = {slug: locked.answers[slug] for slug in DUTY_TO_NOTIFY_SECTIONS if slug in locked.answers}
             locked.answers.get("consent", {}).pop("dtn_name", None)  # never a name (older drafts asked for one)
-            locked.reference = reference_text("DTN", year, reference_numbers_reserve(year)[0])
+            locked.reference = reference_next("DTN", year)
             SUBMISSION.move(locked, SubmissionAction.RECORD_DUTY_TO_NOTIFY)
             locked.competent_authority = None
         else:
-            locked.reference = reference_text("NRM", year, reference_numbers_reserve(year)[0])
+            locked.reference = reference_next("NRM", year)
             SUBMISSION.move(locked, SubmissionAction.SUBMIT)
             locked.competent_authority = route(locked)
         locked.submitted_at = now
