@@ -218,11 +218,16 @@ class Referral(models.Model):
     def is_draft(self) -> bool:
         return self.status == ReferralStatus.DRAFT
 
+    @staticmethod
+    def draft_expiry_after(saved_at):
+        """When a draft last saved at `saved_at` is deleted if nobody saves it again."""
+        return saved_at + timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
+
     @property
     def draft_expires_at(self):
         """When an untouched draft is deleted (NRM_DRAFT_EXPIRY_DAYS after its last save)."""
 
-        return self.updated_at + timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)
+        return self.draft_expiry_after(self.updated_at)
 
     @property
     def draft_expiring_soon(self) -> bool:

@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -169,10 +168,8 @@ def first_responder_work(user: User, *, limit: int = 10) -> FirstResponderWork:
     shown = requests[:limit]
     record_list_access(user=user, records=[request.referral for request in shown], model=Referral)
     drafts = own.filter(status=ReferralStatus.DRAFT).aggregate(count=Count("pk"), oldest=Min("updated_at"))
-    first_deleted_on = None
-    if drafts["oldest"]:  # as Referral.draft_expires_at, for the draft saved longest ago
-        first_deleted_on = timezone.localtime(
-            drafts["oldest"] + datetime.timedelta(days=settings.NRM_DRAFT_EXPIRY_DAYS)).date()
+    first_deleted_on = (timezone.localtime(Referral.draft_expiry_after(drafts["oldest"])).date()
+                        if drafts["oldest"] else None)
     return FirstResponderWork(shown, len(requests) > limit, drafts["count"], first_deleted_on)
 
 
