@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 # As the quarterly job would have on the quarter's first day: a monitor's home page and
                 # report page then show a stored report with its files, as they will in service.
                 report_run_store(period=Period.previous_quarter())
+        stored = " and last quarter's report stored" if history else ""
         self.stdout.write(f"Demo data: {organisations} organisations, {accounts} accounts and {referrals} referrals "
-                          f"created, with {history} referrals of history behind them and last quarter's report stored "
-                          "(existing demo data is left as it is).")
+                          f"created, with {history} referrals of history behind them{stored} (existing demo data is "
+                          "left as it is).")
