@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team(settings):
+def team():
     return casework_team()
 
 
